@@ -1,0 +1,84 @@
+use serde::{Deserialize, Serialize};
+
+use crate::settings::StageSettings;
+
+/// The manifest format this tool writes and the only one it reads.
+pub const MANIFEST_FORMAT_VERSION: u32 = 1;
+
+/// `manifest.json`: what a version holds and how it was made.
+///
+/// `fingerprint` is the sha256 of the sorted `sha256sum`-style lines of
+/// `files` (see `schemas/README.md`); `manifest_sha256` is the sha256 of this
+/// file's bytes with its own value replaced by 64 zeros, so that any edit of
+/// the manifest itself is detectable too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub format_version: u32,
+    pub dataset: String,
+    /// The version folder's name, `vNNNN`.
+    pub version: String,
+    pub parent: Option<ParentRef>,
+    pub tool: ToolRef,
+    /// RFC 3339, only when `SOURCE_DATE_EPOCH` was set, so builds stay reproducible.
+    pub created: Option<String>,
+    pub source_language: String,
+    pub target_language: String,
+    pub settings: StageSettings,
+    pub inputs: Vec<InputEntry>,
+    pub skipped: Vec<SkippedInput>,
+    pub files: Vec<FileEntry>,
+    pub fingerprint: String,
+    pub manifest_sha256: String,
+}
+
+/// The version this one was made from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParentRef {
+    pub version: String,
+    pub fingerprint: String,
+}
+
+/// The program that wrote the version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolRef {
+    pub name: String,
+    pub version: String,
+}
+
+/// One raw input file that was read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputEntry {
+    /// Relative to the dataset folder, `/`-separated.
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// An input that did not become a document, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkippedInput {
+    pub path: String,
+    /// A stable, machine-readable kind of reason (`not-utf8`, `empty`, ...).
+    pub code: String,
+    /// What is wrong and what to do, for a person.
+    pub reason: String,
+}
+
+/// One data file of the version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileEntry {
+    /// Relative to the version folder.
+    pub path: String,
+    pub table: String,
+    /// `parquet` or `jsonl`.
+    pub format: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub rows: u64,
+}

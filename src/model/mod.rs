@@ -1,0 +1,18 @@
+//! The data model every stage shares: plain rows, one struct per table, no
+//! I/O. Offsets everywhere are half-open Unicode code point offsets into the
+//! document's stored `text` (what Python's `text[start:end]` slices).
+
+mod document;
+mod entity;
+pub mod ids;
+mod manifest;
+mod sentence;
+mod translation;
+
+pub use document::Document;
+pub use entity::{Entity, EntityOrigin, Label};
+pub use manifest::{
+    FileEntry, InputEntry, Manifest, ParentRef, SkippedInput, ToolRef, MANIFEST_FORMAT_VERSION,
+};
+pub use sentence::{Role, Sentence};
+pub use translation::{SlotStatus, TranslationSlot};

@@ -1,0 +1,113 @@
+//! The stages applied to one document, in order: structure, segment,
+//! entities, translation slots. Each stage is a plain function over the
+//! previous stage's output; this module only wires them and converts byte
+//! ranges to the dataset's code point offsets.
+
+use sha2::{Digest, Sha256};
+
+use crate::entities;
+use crate::ingest::{CleanText, MAX_DOCUMENT_CHARS};
+use crate::model::{ids, Document, Entity, EntityOrigin, Role, Sentence, TranslationSlot};
+use crate::segment;
+use crate::settings::StageSettings;
+use crate::structure::LineRoles;
+use crate::text::CharOffsets;
+use crate::translate;
+
+/// Every row one document contributes to the version's tables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentRows {
+    pub document: Document,
+    pub sentences: Vec<Sentence>,
+    pub entities: Vec<Entity>,
+    pub slots: Vec<TranslationSlot>,
+}
+
+/// Hex sha256 of a string's UTF-8 bytes.
+pub fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// Runs the stages on one cleaned document.
+pub fn process(clean: CleanText, settings: &StageSettings) -> DocumentRows {
+    let text = clean.aligned.into_text();
+    let roles = LineRoles::classify(&text);
+    let mut offsets = CharOffsets::new(&text);
+    let mut sentences = Vec::new();
+    let mut entities = Vec::new();
+    for (index, range) in segment::split(&text, &settings.segment)
+        .into_iter()
+        .enumerate()
+    {
+        let sentence_text = &text[range.clone()];
+        let start = offsets.char_offset(range.start);
+        let end = offsets.char_offset(range.end);
+        let role = roles.role_at(range.start);
+        let sentence_id = ids::sentence_id(&clean.doc_id, index as u32);
+        if settings.entities.rules {
+            let mut within = CharOffsets::new(sentence_text);
+            for (k, (span, label)) in entities::find(sentence_text).into_iter().enumerate() {
+                let span_start = start + within.char_offset(span.start);
+                let span_end = start + within.char_offset(span.end);
+                entities.push(Entity {
+                    entity_id: ids::entity_id(&sentence_id, k as u32),
+                    doc_id: clean.doc_id.clone(),
+                    sentence_id: sentence_id.clone(),
+                    start: as_offset(span_start),
+                    end: as_offset(span_end),
+                    text: sentence_text[span].to_string(),
+                    label: label.as_str().to_string(),
+                    origin: EntityOrigin::Rule.as_str().to_string(),
+                    score: None,
+                });
+            }
+        }
+        sentences.push(Sentence {
+            sentence_id,
+            doc_id: clean.doc_id.clone(),
+            index: as_offset(index),
+            start: as_offset(start),
+            end: as_offset(end),
+            text: sentence_text.to_string(),
+            text_sha256: sha256_hex(sentence_text),
+            role: role.as_str().to_string(),
+            translate: role != Role::Boilerplate,
+        });
+    }
+    let title = title_of(&text, &sentences);
+    let slots = translate::slots_for(&sentences);
+    DocumentRows {
+        document: Document {
+            doc_id: clean.doc_id,
+            source_path: clean.source_path,
+            source_sha256: clean.source_sha256,
+            source_encoding: clean.source_encoding,
+            text_sha256: sha256_hex(&text),
+            text,
+            title,
+        },
+        sentences,
+        entities,
+        slots,
+    }
+}
+
+/// The document text covered by its title sentences, if any.
+fn title_of(text: &str, sentences: &[Sentence]) -> Option<String> {
+    let mut titles = sentences.iter().filter(|s| s.role == Role::Title.as_str());
+    let first = titles.next()?;
+    let last = titles.last().unwrap_or(first);
+    Some(
+        text.chars()
+            .skip(first.start as usize)
+            .take((last.end - first.start) as usize)
+            .collect(),
+    )
+}
+
+/// Offsets fit in i32: ingestion refuses documents longer than
+/// [`MAX_DOCUMENT_CHARS`].
+fn as_offset(n: usize) -> i32 {
+    debug_assert!(n <= MAX_DOCUMENT_CHARS);
+    n as i32
+}

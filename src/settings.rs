@@ -1,0 +1,181 @@
+//! `dataset.toml`: a dataset's name, languages, raw folder and stage settings.
+//! Unknown keys are errors, so a typo never silently falls back to a default.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, IoContext, Result};
+
+/// File name of a dataset's settings, at the top of the dataset folder.
+pub const CONFIG_FILE: &str = "dataset.toml";
+
+/// A dataset's settings as read from `dataset.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetConfig {
+    pub name: String,
+    #[serde(default = "default_source_language")]
+    pub source_language: String,
+    #[serde(default = "default_target_language")]
+    pub target_language: String,
+    /// The raw articles' folder, relative to the dataset folder.
+    #[serde(default = "default_raw")]
+    pub raw: String,
+    #[serde(flatten)]
+    pub stages: StageSettings,
+}
+
+/// The settings that change what the stages produce; recorded in every manifest.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageSettings {
+    #[serde(default)]
+    pub segment: SegmentSettings,
+    #[serde(default)]
+    pub entities: EntitySettings,
+}
+
+/// Sentence splitting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentSettings {
+    /// A single line break ends a sentence (headlines, captions and list
+    /// lines carry no final punctuation). When false, only a blank line does.
+    #[serde(default = "yes")]
+    pub line_break_ends_sentence: bool,
+}
+
+impl Default for SegmentSettings {
+    fn default() -> Self {
+        SegmentSettings {
+            line_break_ends_sentence: true,
+        }
+    }
+}
+
+/// Entity spans.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntitySettings {
+    /// Numbers and dates found by rule (labels NUM and DATE).
+    #[serde(default = "yes")]
+    pub rules: bool,
+}
+
+impl Default for EntitySettings {
+    fn default() -> Self {
+        EntitySettings { rules: true }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_source_language() -> String {
+    "ar".into()
+}
+fn default_target_language() -> String {
+    "en".into()
+}
+fn default_raw() -> String {
+    "raw".into()
+}
+
+impl DatasetConfig {
+    /// The settings `tarjama init` writes for a dataset named `name`.
+    pub fn new(name: &str) -> Self {
+        DatasetConfig {
+            name: name.to_string(),
+            source_language: default_source_language(),
+            target_language: default_target_language(),
+            raw: default_raw(),
+            stages: StageSettings::default(),
+        }
+    }
+
+    /// Creates a dataset folder: `dataset.toml` with default settings (named
+    /// `name` or after the folder) and an empty raw folder. Refuses to
+    /// overwrite an existing `dataset.toml`.
+    pub fn init(dataset_dir: &Path, name: Option<&str>) -> Result<Self> {
+        let config_path = dataset_dir.join(CONFIG_FILE);
+        if config_path.exists() {
+            return Err(Error::AlreadyExists { path: config_path });
+        }
+        let folder_name = dataset_dir
+            .canonicalize()
+            .ok()
+            .or_else(|| Some(dataset_dir.to_path_buf()))
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "dataset".to_string());
+        let config = DatasetConfig::new(name.unwrap_or(&folder_name));
+        let raw = config.raw_dir(dataset_dir);
+        std::fs::create_dir_all(&raw).map_err(|source| Error::NotWritable {
+            path: raw.clone(),
+            source,
+        })?;
+        config.save(dataset_dir)?;
+        Ok(config)
+    }
+
+    /// Reads `DIR/dataset.toml`.
+    pub fn load(dataset_dir: &Path) -> Result<Self> {
+        let path = dataset_dir.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::MissingConfig { path })
+            }
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        let config: DatasetConfig = toml::from_str(&text).map_err(|e| Error::Config {
+            path: path.clone(),
+            message: e.to_string().trim_end().replace('\n', " "),
+        })?;
+        if config.name.trim().is_empty() {
+            return Err(Error::Config {
+                path,
+                message: "`name` is empty; give the dataset a name".into(),
+            });
+        }
+        Ok(config)
+    }
+
+    /// The text of a `dataset.toml` holding these settings, with comments.
+    pub fn to_toml(&self) -> String {
+        let body = toml::to_string_pretty(self).expect("settings always serialise to TOML");
+        format!(
+            "# tarjama dataset settings: `tarjama build` reads them, every manifest records them.\n{body}"
+        )
+    }
+
+    /// Writes `DIR/dataset.toml`.
+    pub fn save(&self, dataset_dir: &Path) -> Result<()> {
+        let path = dataset_dir.join(CONFIG_FILE);
+        std::fs::write(&path, self.to_toml()).at(path)
+    }
+
+    /// The raw folder's path.
+    pub fn raw_dir(&self, dataset_dir: &Path) -> PathBuf {
+        dataset_dir.join(&self.raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_settings_read_back_equal() {
+        let config = DatasetConfig::new("x");
+        let back: DatasetConfig = toml::from_str(&config.to_toml()).unwrap();
+        assert_eq!(back, config);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let err = toml::from_str::<DatasetConfig>("name = \"x\"\n[segment]\nline_breaks = 1\n")
+            .unwrap_err();
+        assert!(err.to_string().contains("line_breaks"), "{err}");
+    }
+}

@@ -1,0 +1,8 @@
+//! Text machinery shared by the stages: aligned editing and character offsets.
+
+pub mod aligned;
+pub mod arabic;
+pub mod offsets;
+
+pub use aligned::AlignedText;
+pub use offsets::CharOffsets;

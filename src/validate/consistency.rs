@@ -1,0 +1,397 @@
+//! Consistency of one version's rows, in one streaming pass.
+//!
+//! All four tables are sorted by id, and every id starts with its document's
+//! id, so the tables are merged document by document: only one document's
+//! rows are held at a time, and memory does not grow with the corpus.
+
+use std::collections::HashMap;
+use std::iter::Peekable;
+use std::path::{Path, PathBuf};
+
+use super::findings::Report;
+use super::rules;
+use crate::error::Result;
+use crate::io::parquet::read_rows;
+use crate::model::{
+    Document, Entity, EntityOrigin, Label, Role, Sentence, SlotStatus, TranslationSlot,
+};
+use crate::pipeline::sha256_hex;
+use crate::table::Table;
+
+type Rows<T> = Peekable<Box<dyn Iterator<Item = (u64, T)>>>;
+
+/// A table's Parquet rows with their 1-based row numbers. Read errors were
+/// reported by the integrity checks, which only let readable tables through.
+fn rows<T: Table + 'static>(dir: &Path) -> Result<(PathBuf, Rows<T>)> {
+    let path = dir.join(format!("{}.parquet", T::NAME));
+    let iter = read_rows::<T>(&path)?.map_while(|r| r.ok()).zip(1u64..);
+    let boxed: Box<dyn Iterator<Item = (u64, T)>> = Box::new(iter.map(|(row, n)| (n, row)));
+    Ok((path, boxed.peekable()))
+}
+
+/// What the checks of a document's entities and slots need of a sentence.
+struct SentenceInfo {
+    start: i32,
+    end: i32,
+    text_sha256: String,
+    translate: bool,
+    has_slot: bool,
+    row: u64,
+}
+
+/// Runs the consistency checks on the version in `dir`.
+pub fn check(dir: &Path, report: &mut Report) {
+    let opened = (|| {
+        Ok::<_, crate::error::Error>((
+            rows::<Document>(dir)?,
+            rows::<Sentence>(dir)?,
+            rows::<Entity>(dir)?,
+            rows::<TranslationSlot>(dir)?,
+        ))
+    })();
+    let Ok((
+        (doc_path, documents),
+        (sent_path, mut sentences),
+        (ent_path, mut entities),
+        (slot_path, mut slots),
+    )) = opened
+    else {
+        return;
+    };
+    for (doc_row, document) in documents {
+        if sha256_hex(&document.text) != document.text_sha256 {
+            let message = "text_sha256 is not the sha256 of the text".to_string();
+            report.add(
+                rules::DOCUMENT_HASH,
+                &doc_path,
+                Some(doc_row),
+                Some(&document.doc_id),
+                message,
+            );
+        }
+        let text = CharIndexed::new(&document.text);
+
+        // Sentences of rows sorted before this document belong to none.
+        while let Some((row, s)) = sentences.next_if(|(_, s)| s.doc_id < document.doc_id) {
+            let message = format!("document {:?} does not exist", s.doc_id);
+            report.add(
+                rules::SENTENCE_DOCUMENT,
+                &sent_path,
+                Some(row),
+                Some(&s.sentence_id),
+                message,
+            );
+        }
+        let mut infos: HashMap<String, SentenceInfo> = HashMap::new();
+        let mut order: Vec<String> = Vec::new();
+        let mut previous_end = 0;
+        let mut expected_index = 0;
+        while let Some((row, s)) = sentences.next_if(|(_, s)| s.doc_id == document.doc_id) {
+            check_sentence(
+                &s,
+                row,
+                &text,
+                &mut previous_end,
+                &mut expected_index,
+                &sent_path,
+                report,
+            );
+            order.push(s.sentence_id.clone());
+            infos.insert(
+                s.sentence_id,
+                SentenceInfo {
+                    start: s.start,
+                    end: s.end,
+                    text_sha256: s.text_sha256,
+                    translate: s.translate,
+                    has_slot: false,
+                    row,
+                },
+            );
+        }
+
+        while let Some((row, e)) = entities.next_if(|(_, e)| e.doc_id <= document.doc_id) {
+            check_entity(&e, row, &document.doc_id, &infos, &text, &ent_path, report);
+        }
+
+        let last_sentence = order.last().cloned();
+        while let Some((row, slot)) = slots.next_if(|(_, slot)| {
+            last_sentence
+                .as_ref()
+                .is_some_and(|last| &slot.sentence_id <= last)
+        }) {
+            check_slot(&slot, row, &mut infos, &slot_path, report);
+        }
+        for id in &order {
+            let info = &infos[id];
+            if info.translate && !info.has_slot {
+                let message = "the sentence is to be translated but has no slot".to_string();
+                report.add(
+                    rules::SLOT_MISSING,
+                    &sent_path,
+                    Some(info.row),
+                    Some(id),
+                    message,
+                );
+            }
+        }
+    }
+    for (row, s) in sentences {
+        let message = format!("document {:?} does not exist", s.doc_id);
+        report.add(
+            rules::SENTENCE_DOCUMENT,
+            &sent_path,
+            Some(row),
+            Some(&s.sentence_id),
+            message,
+        );
+    }
+    for (row, e) in entities {
+        let message = format!("document {:?} does not exist", e.doc_id);
+        report.add(
+            rules::ENTITY_SENTENCE,
+            &ent_path,
+            Some(row),
+            Some(&e.entity_id),
+            message,
+        );
+    }
+    for (row, slot) in slots {
+        let message = format!("sentence {:?} does not exist", slot.sentence_id);
+        report.add(
+            rules::SLOT_UNKNOWN,
+            &slot_path,
+            Some(row),
+            Some(&slot.sentence_id),
+            message,
+        );
+    }
+}
+
+fn check_sentence(
+    s: &Sentence,
+    row: u64,
+    text: &CharIndexed,
+    previous_end: &mut i32,
+    expected_index: &mut i32,
+    path: &Path,
+    report: &mut Report,
+) {
+    let id = Some(s.sentence_id.as_str());
+    if s.index != *expected_index {
+        let message = format!("index is {}, expected {expected_index} (sentences of a document are numbered from 0 without gaps)", s.index);
+        report.add(rules::SENTENCE_OVERLAP, path, Some(row), id, message);
+    }
+    *expected_index = s.index + 1;
+    if Role::parse(&s.role).is_none() {
+        report.add(
+            rules::SENTENCE_ROLE,
+            path,
+            Some(row),
+            id,
+            format!("role {:?} is not title, body or boilerplate", s.role),
+        );
+    }
+    if sha256_hex(&s.text) != s.text_sha256 {
+        report.add(
+            rules::SENTENCE_HASH,
+            path,
+            Some(row),
+            id,
+            "text_sha256 is not the sha256 of the text".to_string(),
+        );
+    }
+    match text.slice(s.start, s.end) {
+        None => {
+            let message = format!(
+                "offsets {}..{} are not a non-empty span of the document's {} code points",
+                s.start,
+                s.end,
+                text.len()
+            );
+            report.add(rules::SENTENCE_OFFSETS, path, Some(row), id, message);
+            return;
+        }
+        Some(slice) if slice != s.text => {
+            let message = format!(
+                "text differs from the document text at {}..{} ({slice:?})",
+                s.start, s.end
+            );
+            report.add(rules::SENTENCE_TEXT, path, Some(row), id, message);
+        }
+        Some(_) => {}
+    }
+    if s.start < *previous_end {
+        let message = format!(
+            "starts at {} before the previous sentence ends at {previous_end}",
+            s.start
+        );
+        report.add(rules::SENTENCE_OVERLAP, path, Some(row), id, message);
+    }
+    *previous_end = s.end;
+}
+
+fn check_entity(
+    e: &Entity,
+    row: u64,
+    doc_id: &str,
+    sentences: &HashMap<String, SentenceInfo>,
+    text: &CharIndexed,
+    path: &Path,
+    report: &mut Report,
+) {
+    let id = Some(e.entity_id.as_str());
+    if Label::parse(&e.label).is_none() {
+        let known: Vec<&str> = Label::ALL.iter().map(|l| l.as_str()).collect();
+        report.add(
+            rules::ENTITY_LABEL,
+            path,
+            Some(row),
+            id,
+            format!("label {:?} is not one of {}", e.label, known.join(", ")),
+        );
+    }
+    if EntityOrigin::parse(&e.origin).is_none() {
+        report.add(
+            rules::ENTITY_ORIGIN,
+            path,
+            Some(row),
+            id,
+            format!(
+                "origin {:?} is not rule, gazetteer, model or human",
+                e.origin
+            ),
+        );
+    }
+    let sentence = sentences.get(&e.sentence_id).filter(|_| e.doc_id == doc_id);
+    let Some(sentence) = sentence else {
+        let message = format!(
+            "sentence {:?} of document {:?} does not exist",
+            e.sentence_id, e.doc_id
+        );
+        report.add(rules::ENTITY_SENTENCE, path, Some(row), id, message);
+        return;
+    };
+    if e.start >= e.end || e.start < sentence.start || e.end > sentence.end {
+        let message = format!(
+            "span {}..{} is not inside its sentence {}..{}",
+            e.start, e.end, sentence.start, sentence.end
+        );
+        report.add(rules::ENTITY_BOUNDS, path, Some(row), id, message);
+        return;
+    }
+    if let Some(slice) = text.slice(e.start, e.end).filter(|slice| *slice != e.text) {
+        let message = format!(
+            "text {:?} differs from the document text at {}..{} ({slice:?})",
+            e.text, e.start, e.end
+        );
+        report.add(rules::ENTITY_TEXT, path, Some(row), id, message);
+    }
+}
+
+fn check_slot(
+    slot: &TranslationSlot,
+    row: u64,
+    sentences: &mut HashMap<String, SentenceInfo>,
+    path: &Path,
+    report: &mut Report,
+) {
+    let id = Some(slot.sentence_id.as_str());
+    match SlotStatus::parse(&slot.status) {
+        None => {
+            report.add(
+                rules::SLOT_STATUS,
+                path,
+                Some(row),
+                id,
+                format!(
+                    "status {:?} is not empty, machine, draft, done or reviewed",
+                    slot.status
+                ),
+            );
+        }
+        Some(SlotStatus::Empty) if slot.text.is_some() => {
+            report.add(
+                rules::SLOT_STATUS,
+                path,
+                Some(row),
+                id,
+                "status is empty but the slot has text".to_string(),
+            );
+        }
+        Some(status) if status != SlotStatus::Empty && slot.text.is_none() => {
+            report.add(
+                rules::SLOT_STATUS,
+                path,
+                Some(row),
+                id,
+                format!("status is {} but the slot has no text", slot.status),
+            );
+        }
+        Some(_) => {}
+    }
+    let Some(sentence) = sentences.get_mut(&slot.sentence_id) else {
+        report.add(
+            rules::SLOT_UNKNOWN,
+            path,
+            Some(row),
+            id,
+            format!("sentence {:?} does not exist", slot.sentence_id),
+        );
+        return;
+    };
+    if sentence.has_slot {
+        report.add(
+            rules::ID_DUPLICATE,
+            path,
+            Some(row),
+            id,
+            "a second slot for the same sentence".to_string(),
+        );
+    }
+    sentence.has_slot = true;
+    if !sentence.translate {
+        report.add(
+            rules::SLOT_UNTRANSLATABLE,
+            path,
+            Some(row),
+            id,
+            "the sentence is marked translate = false".to_string(),
+        );
+    }
+    if slot.source_sha256 != sentence.text_sha256 {
+        let message = format!(
+            "stale: the slot was written for source {} but the sentence now hashes to {}; retranslate or re-import it",
+            slot.source_sha256, sentence.text_sha256
+        );
+        report.add(rules::SLOT_STALE, path, Some(row), id, message);
+    }
+}
+
+/// A text sliceable by code point offsets.
+struct CharIndexed<'a> {
+    text: &'a str,
+    /// Byte offset of every code point, and the text's length at the end.
+    bounds: Vec<usize>,
+}
+
+impl<'a> CharIndexed<'a> {
+    fn new(text: &'a str) -> Self {
+        let bounds = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        CharIndexed { text, bounds }
+    }
+
+    fn len(&self) -> usize {
+        self.bounds.len() - 1
+    }
+
+    /// `text[start:end]` in code points, if that is a non-empty span of the text.
+    fn slice(&self, start: i32, end: i32) -> Option<&'a str> {
+        let (start, end) = (usize::try_from(start).ok()?, usize::try_from(end).ok()?);
+        (start < end && end <= self.len()).then(|| &self.text[self.bounds[start]..self.bounds[end]])
+    }
+}
