@@ -96,7 +96,7 @@ pub fn process(clean: CleanText, settings: &StageSettings) -> DocumentRows {
 fn title_of(text: &str, sentences: &[Sentence]) -> Option<String> {
     let mut titles = sentences.iter().filter(|s| s.role == Role::Title.as_str());
     let first = titles.next()?;
-    let last = titles.last().unwrap_or(first);
+    let last = titles.next_back().unwrap_or(first);
     Some(
         text.chars()
             .skip(first.start as usize)

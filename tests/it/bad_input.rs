@@ -1,0 +1,80 @@
+//! Bad input: a clear error naming the path, exit code 2, never a panic.
+
+use crate::util::*;
+
+fn assert_clear_error(run: &Run, must_name: &str) {
+    assert_eq!(
+        run.code,
+        Some(2),
+        "stdout: {}\nstderr: {}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(must_name),
+        "the error does not name {must_name:?}: {}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+#[test]
+fn a_folder_without_dataset_toml() {
+    let dir = TestDir::new();
+    let run = tarjama(&["build", arg(dir.path())]);
+    assert_clear_error(&run, "dataset.toml");
+    assert!(run.stderr.contains("tarjama init"), "{}", run.stderr);
+}
+
+#[test]
+fn a_missing_raw_folder() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_copy("seed");
+    std::fs::remove_dir_all(dataset.join("raw")).unwrap();
+    assert_clear_error(&tarjama(&["build", arg(&dataset)]), "seed/raw");
+}
+
+#[test]
+fn a_raw_folder_that_is_not_a_folder() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_copy("seed");
+    std::fs::remove_dir_all(dataset.join("raw")).unwrap();
+    std::fs::write(dataset.join("raw"), "not a folder").unwrap();
+    assert_clear_error(&tarjama(&["build", arg(&dataset)]), "seed/raw");
+}
+
+#[test]
+fn an_output_folder_that_cannot_be_written() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_copy("seed");
+    // A file where the versions folder should be: unwritable even for root.
+    std::fs::write(dataset.join("versions"), "").unwrap();
+    let run = tarjama(&["build", arg(&dataset)]);
+    assert_clear_error(&run, "seed/versions");
+    assert!(run.stderr.contains("cannot write"), "{}", run.stderr);
+}
+
+#[test]
+fn a_settings_file_with_an_unknown_key() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_copy("seed");
+    std::fs::write(
+        dataset.join("dataset.toml"),
+        "name = \"x\"\n[segment]\nsplit_hard = true\n",
+    )
+    .unwrap();
+    let run = tarjama(&["build", arg(&dataset)]);
+    assert_clear_error(&run, "dataset.toml");
+    assert!(run.stderr.contains("split_hard"), "{}", run.stderr);
+}
+
+#[test]
+fn validate_of_a_path_that_is_no_dataset() {
+    let dir = TestDir::new();
+    assert_clear_error(
+        &tarjama(&["validate", arg(dir.path())]),
+        "neither a version folder",
+    );
+    let missing = dir.path().join("nowhere");
+    assert_clear_error(&tarjama(&["validate", arg(&missing)]), "nowhere");
+}

@@ -1,0 +1,188 @@
+//! `tarjama build`: reproducibility, versions, every input accounted for.
+
+use crate::util::*;
+
+const DATA_FILES: [&str; 8] = [
+    "documents.parquet",
+    "documents.jsonl",
+    "sentences.parquet",
+    "sentences.jsonl",
+    "entities.parquet",
+    "entities.jsonl",
+    "translations.parquet",
+    "translations.jsonl",
+];
+
+fn manifest(version_dir: &std::path::Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(version_dir.join("manifest.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn rebuild_from_raw_is_byte_identical_to_the_committed_version() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_copy("seed");
+    let run = tarjama(&["build", arg(&dataset)]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let rebuilt = dataset.join("versions/v0001");
+    for file in DATA_FILES {
+        let committed = std::fs::read(seed_v0001().join(file)).unwrap();
+        let fresh = std::fs::read(rebuilt.join(file)).unwrap();
+        assert!(
+            committed == fresh,
+            "{file} differs from the committed version: rebuild datasets/seed-news"
+        );
+    }
+    assert_eq!(
+        manifest(&rebuilt)["fingerprint"],
+        manifest(&seed_v0001())["fingerprint"]
+    );
+}
+
+#[test]
+fn a_build_prints_its_summary_and_an_unchanged_rebuild_writes_nothing() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_copy("seed");
+    let first = tarjama(&["build", arg(&dataset)]);
+    assert!(first.stdout.contains("published v0001"), "{}", first.stdout);
+    assert!(
+        first
+            .stdout
+            .contains("documents 5  sentences 82  entities 32  slots 65  skipped inputs 0"),
+        "{}",
+        first.stdout
+    );
+    let second = tarjama(&["build", arg(&dataset)]);
+    assert_eq!(second.code, Some(0));
+    assert!(second.stdout.contains("unchanged"), "{}", second.stdout);
+    assert!(!dataset.join("versions/v0002").exists());
+}
+
+#[test]
+fn a_changed_article_makes_a_child_version_that_validates() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let article = dataset.join("raw/002_16547596d5c87a81.txt");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, text.replace("اليوم الأحد", "يوم الأحد")).unwrap();
+    let run = tarjama(&["build", arg(&dataset)]);
+    assert!(
+        run.stdout.contains("published v0002"),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    let child = manifest(&dataset.join("versions/v0002"));
+    let parent = manifest(&dataset.join("versions/v0001"));
+    assert_eq!(child["parent"]["version"], "v0001");
+    assert_eq!(child["parent"]["fingerprint"], parent["fingerprint"]);
+    assert_ne!(child["fingerprint"], parent["fingerprint"]);
+    let (code, report) = validate_json(&dataset);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["stats"]["versions"], 2);
+    let log = tarjama(&["log", arg(&dataset)]);
+    assert!(
+        log.stdout.contains("v0002") && log.stdout.contains("parent     v0001"),
+        "{}",
+        log.stdout
+    );
+}
+
+#[test]
+fn every_input_becomes_a_document_or_is_skipped_with_its_reason() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_copy("seed");
+    let raw = dataset.join("raw");
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "خبر قصير.\r\nسطر ثان".encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    std::fs::write(raw.join("utf16_with_bom.txt"), utf16).unwrap();
+    std::fs::write(raw.join("binary_nul.txt"), b"PK\x03\x04\0\0\x14").unwrap();
+    std::fs::write(raw.join("invalid_utf8.txt"), b"\xd8\xa7\xd9\x84\xff\xfe").unwrap();
+    std::fs::write(raw.join("whitespace_only.txt"), " \n\t\n").unwrap();
+    std::fs::write(raw.join("notes.pdf"), b"%PDF-1.4").unwrap();
+    let run = tarjama(&["build", arg(&dataset)]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("documents 6 "), "{}", run.stdout);
+    assert!(run.stdout.contains("skipped inputs 4"), "{}", run.stdout);
+
+    let m = manifest(&dataset.join("versions/v0001"));
+    let skipped: Vec<(String, String)> = m["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().to_string(),
+                s["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            ("raw/binary_nul.txt".to_string(), "binary".to_string()),
+            (
+                "raw/invalid_utf8.txt".to_string(),
+                "invalid-encoding".to_string()
+            ),
+            (
+                "raw/notes.pdf".to_string(),
+                "unsupported-format".to_string()
+            ),
+            ("raw/whitespace_only.txt".to_string(), "empty".to_string()),
+        ]
+    );
+    let reason = m["skipped"][1]["reason"].as_str().unwrap();
+    assert!(reason.contains("at byte 4"), "{reason}");
+    // Four files were read (the .pdf was not), so nine inputs in all.
+    assert_eq!(m["inputs"].as_array().unwrap().len(), 9);
+
+    let documents =
+        std::fs::read_to_string(dataset.join("versions/v0001/documents.jsonl")).unwrap();
+    let utf16_doc: serde_json::Value = documents
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|d| d["doc_id"] == "utf16_with_bom")
+        .expect("the UTF-16 file became a document");
+    assert_eq!(utf16_doc["source_encoding"], "UTF-16LE");
+    assert_eq!(utf16_doc["text"], "خبر قصير.\nسطر ثان");
+}
+
+#[test]
+fn source_date_epoch_sets_the_creation_time_and_nothing_else() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_copy("seed");
+    let run = tarjama_env(
+        &["build", arg(&dataset)],
+        &[("SOURCE_DATE_EPOCH", "1700000000")],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let m = manifest(&dataset.join("versions/v0001"));
+    assert_eq!(m["created"], "2023-11-14T22:13:20Z");
+    assert_eq!(m["fingerprint"], manifest(&seed_v0001())["fingerprint"]);
+}
+
+#[test]
+fn init_creates_a_dataset_that_builds_once_articles_arrive() {
+    let dir = TestDir::new();
+    let dataset = dir.path().join("news");
+    let run = tarjama(&["init", arg(&dataset)]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let config = std::fs::read_to_string(dataset.join("dataset.toml")).unwrap();
+    assert!(config.contains("name = \"news\""), "{config}");
+    assert!(dataset.join("raw").is_dir());
+    let again = tarjama(&["init", arg(&dataset)]);
+    assert_eq!(again.code, Some(2));
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+
+    std::fs::write(dataset.join("raw/a.txt"), "عنوان\n\nنص الخبر.").unwrap();
+    let build = tarjama(&["build", arg(&dataset)]);
+    assert!(
+        build.stdout.contains("documents 1  sentences 2"),
+        "{}",
+        build.stdout
+    );
+    let (code, _) = validate_json(&dataset);
+    assert_eq!(code, Some(0));
+}

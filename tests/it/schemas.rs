@@ -1,0 +1,80 @@
+//! The code's Arrow schemas and `schemas/*.schema.json` must not drift apart;
+//! every validator rule must be documented.
+
+use arrow_schema::DataType;
+use tarjama::model::{Document, Entity, Sentence, TranslationSlot};
+use tarjama::table::Table;
+use tarjama::validate::rules;
+
+use crate::util::repo;
+
+/// (column, Arrow type, nullable) as the JSON Schema file describes them.
+fn documented_columns(table: &str) -> Vec<(String, DataType, bool)> {
+    let path = repo().join(format!("schemas/{table}.schema.json"));
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let properties = schema["properties"].as_object().unwrap();
+    assert_eq!(schema["additionalProperties"], false, "{table}");
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        properties.len(),
+        required.len(),
+        "{table}: every column is required (may be null)"
+    );
+    required
+        .into_iter()
+        .map(|name| {
+            let p = &properties[name];
+            let types: Vec<&str> = match &p["type"] {
+                serde_json::Value::String(t) => vec![t.as_str()],
+                serde_json::Value::Array(ts) => ts.iter().map(|t| t.as_str().unwrap()).collect(),
+                other => panic!("{table}.{name}: type {other}"),
+            };
+            let nullable = types.contains(&"null");
+            let base = types.iter().find(|t| **t != "null").unwrap();
+            let arrow = match (*base, p["format"].as_str()) {
+                ("string", _) => DataType::Utf8,
+                ("integer", Some("int32")) => DataType::Int32,
+                ("number", Some("float32")) => DataType::Float32,
+                ("boolean", _) => DataType::Boolean,
+                other => panic!("{table}.{name}: no Arrow type for {other:?}"),
+            };
+            (name.to_string(), arrow, nullable)
+        })
+        .collect()
+}
+
+fn code_columns<T: Table>() -> Vec<(String, DataType, bool)> {
+    T::schema()
+        .fields()
+        .iter()
+        .map(|f| (f.name().clone(), f.data_type().clone(), f.is_nullable()))
+        .collect()
+}
+
+#[test]
+fn arrow_schemas_equal_the_documented_schemas() {
+    assert_eq!(code_columns::<Document>(), documented_columns("documents"));
+    assert_eq!(code_columns::<Sentence>(), documented_columns("sentences"));
+    assert_eq!(code_columns::<Entity>(), documented_columns("entities"));
+    assert_eq!(
+        code_columns::<TranslationSlot>(),
+        documented_columns("translations")
+    );
+}
+
+#[test]
+fn every_rule_is_documented() {
+    let readme = std::fs::read_to_string(repo().join("schemas/README.md")).unwrap();
+    for rule in rules::ALL {
+        assert!(
+            readme.contains(&format!("| `{}` |", rule.id)),
+            "schemas/README.md lacks rule {}",
+            rule.id
+        );
+    }
+}

@@ -1,0 +1,140 @@
+//! A temporary folder holding a copy of the seed dataset, and a runner for
+//! the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository's root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The committed seed dataset.
+pub fn seed_dataset() -> PathBuf {
+    repo().join("datasets/seed-news")
+}
+
+/// The committed seed dataset's first version.
+pub fn seed_v0001() -> PathBuf {
+    seed_dataset().join("versions/v0001")
+}
+
+/// A temporary working folder, removed when dropped.
+pub struct TestDir {
+    dir: tempfile::TempDir,
+}
+
+impl TestDir {
+    pub fn new() -> Self {
+        TestDir {
+            dir: tempfile::tempdir().expect("a temporary folder"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A dataset folder `name` holding the seed dataset's settings and raw
+    /// articles, with no versions.
+    pub fn seed_copy(&self, name: &str) -> PathBuf {
+        let dataset = self.path().join(name);
+        copy_dir(&seed_dataset().join("raw"), &dataset.join("raw"));
+        std::fs::copy(
+            seed_dataset().join("dataset.toml"),
+            dataset.join("dataset.toml"),
+        )
+        .unwrap();
+        dataset
+    }
+
+    /// A dataset folder `name` holding the settings, raw articles and the
+    /// committed version v0001 of the seed dataset.
+    pub fn seed_with_v0001(&self, name: &str) -> PathBuf {
+        let dataset = self.seed_copy(name);
+        copy_dir(&seed_v0001(), &dataset.join("versions/v0001"));
+        dataset
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The result of one run of the binary.
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(output: Output) -> Self {
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+/// Runs `tarjama ARGS` with extra environment variables.
+pub fn tarjama_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tarjama"));
+    command
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("TARJAMA_FAULT");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    Run::from(command.output().expect("the tarjama binary runs"))
+}
+
+/// Runs `tarjama ARGS`.
+pub fn tarjama(args: &[&str]) -> Run {
+    tarjama_env(args, &[])
+}
+
+/// `path` as a `&str` argument.
+pub fn arg(path: &Path) -> &str {
+    path.to_str().expect("test paths are UTF-8")
+}
+
+/// The parsed JSON report of `tarjama validate --format json PATH`, and the exit code.
+pub fn validate_json(path: &Path) -> (Option<i32>, serde_json::Value) {
+    let run = tarjama(&["validate", "--format", "json", arg(path)]);
+    let report = serde_json::from_str(&run.stdout).unwrap_or_else(|e| {
+        panic!(
+            "validate printed no JSON ({e}): {}{}",
+            run.stdout, run.stderr
+        )
+    });
+    (run.code, report)
+}
+
+/// The (rule, file name) pairs of a JSON report's findings.
+pub fn findings(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .iter()
+        .map(|f| {
+            let file = Path::new(f["file"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (f["rule"].as_str().unwrap().to_string(), file)
+        })
+        .collect()
+}
