@@ -7,8 +7,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 BIN    := target/release/tarjama
 SEED   := datasets/seed-news
+SHARED ?= ../shared
+CORPUS := $(SHARED)/corpus/saudinewsnet.jsonl.gz
+WORK   := bench/work
 
-.PHONY: all build dataset test test-rust test-python lint fmt check clean
+.PHONY: all build dataset test test-rust test-python lint fmt check clean eval-sentences bench bench-segment icu
 
 all: dataset
 
@@ -34,6 +37,34 @@ test-rust: build
 
 test-python: build $(VENV)/.installed
 	TARJAMA_BIN=$(BIN) HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 $(PY) -m pytest -q tests/python
+
+# ICU's C++ library and headers, for the ICU peers (PyICU and icu_segment).
+icu:
+	@pkg-config --exists icu-i18n 2>/dev/null || (apt-get update -qq && apt-get install -y -qq libicu-dev pkg-config g++)
+
+$(VENV)/.eval-installed: $(VENV)/.installed bench/requirements-eval.txt | icu
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/requirements-eval.txt
+	touch $@
+
+# Sentence boundaries on the dev gold: tarjama, ICU (PyICU) and pysbd side by side.
+eval-sentences: build $(VENV)/.eval-installed
+	$(PY) bench/eval_sentences.py $(SHARED)/gold/sentences-dev.jsonl --tarjama $(BIN) --scorer $(SHARED)/tools/score.py
+
+$(WORK)/texts.bin: $(CORPUS) bench/corpus_texts.py
+	mkdir -p $(WORK)
+	$(PYTHON) bench/corpus_texts.py $(CORPUS) $@
+
+$(WORK)/icu_segment: bench/icu_segment.cpp | icu
+	mkdir -p $(WORK)
+	g++ -O2 -o $@ $< $$(pkg-config --cflags --libs icu-uc icu-i18n)
+
+# Splitter alone, one core, on the 96 MB corpus: tarjama next to ICU's C++ break iterator.
+bench-segment: $(WORK)/texts.bin $(WORK)/icu_segment
+	$(CARGO) build --release --locked --example segment_throughput
+	target/release/examples/segment_throughput $(WORK)/texts.bin 3
+	$(WORK)/icu_segment $(WORK)/texts.bin 3
+
+bench: bench-segment
 
 lint:
 	$(CARGO) fmt --all -- --check

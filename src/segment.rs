@@ -1,12 +1,24 @@
-//! Sentence splitting.
+//! Sentence splitting for Arabic news.
 //!
 //! Sentences never cross a line break (when `line_break_ends_sentence`, the
 //! default: headlines, captions and list lines carry no final punctuation)
-//! or a blank line; inside a line a sentence ends after terminal punctuation
-//! (`.` `!` `?` `؟` `…`, and runs such as `...` or `؟!`) plus any closing
-//! quotes or brackets, when whitespace or the end of the line follows. A
-//! period after a single letter (an initial, `د.`) does not end a sentence.
-//! The Arabic comma and semicolon and the colon never do.
+//! nor a blank line. Inside a line a sentence ends after terminal
+//! punctuation (`.` `!` `?` `؟` `…`, and runs such as `...` or `؟!`) plus
+//! any closing quotes or brackets, when whitespace or the end of the line
+//! follows, except:
+//!
+//! - a period after an initial (a one-letter word: `د.`, `م.`, `ق.م.`, `U.S.`),
+//!   unless the letter follows a number (`2020 م.` is a year, and often ends
+//!   a sentence);
+//! - a period after a Latin abbreviation that never ends a title (`Mr.`, `Dr.`);
+//! - the period of a numbered list marker at the start of a line (`1.`, `١.`);
+//! - an ellipsis followed by a connective that cannot start a sentence
+//!   (`... فيما`, `... بينما`).
+//!
+//! The Arabic comma and semicolon and the colon never end a sentence, so a
+//! colon before a quotation keeps the quotation in its sentence. A period
+//! with no space after it (decimals `3.5`, dotted dates `2021.05.12`, URLs,
+//! e-mail addresses) never ends one either; `٫` is not a period at all.
 //!
 //! The splitter returns byte ranges of the text it was given, trimmed of
 //! whitespace and never empty; callers convert them to code point offsets.
@@ -48,8 +60,32 @@ fn blocks(text: &str, line_break_ends_sentence: bool) -> Vec<Range<usize>> {
     blocks
 }
 
+/// Latin abbreviations that are followed by a name or number, not a sentence end.
+const LATIN_ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "St", "Jr", "Sr", "vs", "No", "Gen", "Lt", "Col", "Sgt",
+    "Capt",
+];
+
+/// Words that continue a sentence: after an ellipsis they show that it did not end.
+const CONNECTIVES: &[&str] = &[
+    "فيما",
+    "بينما",
+    "حيث",
+    "الذي",
+    "التي",
+    "الذين",
+    "اللذان",
+    "اللتان",
+    "أو",
+    "أم",
+    "لأن",
+    "لكي",
+    "كي",
+];
+
 fn split_block(text: &str, block: Range<usize>, out: &mut Vec<Range<usize>>) {
     let body = &text[block.clone()];
+    let list_marker_end = list_marker_end(body);
     let mut sentence_start = 0;
     let mut chars = body.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -57,10 +93,10 @@ fn split_block(text: &str, block: Range<usize>, out: &mut Vec<Range<usize>>) {
             continue;
         }
         let mut end = i + c.len_utf8();
-        let mut run = 1;
+        let mut stops = String::from(c);
         while let Some(&(j, n)) = chars.peek() {
             if TERMINALS.contains(&n) {
-                run += 1;
+                stops.push(n);
             } else if !CLOSERS.contains(&n) {
                 break;
             }
@@ -68,7 +104,14 @@ fn split_block(text: &str, block: Range<usize>, out: &mut Vec<Range<usize>>) {
             chars.next();
         }
         let followed_by_space = body[end..].chars().next().is_none_or(char::is_whitespace);
-        if followed_by_space && !(c == '.' && run == 1 && follows_initial(&body[..i])) {
+        if followed_by_space
+            && ends_sentence(
+                &body[..i],
+                &stops,
+                &body[end..],
+                Some(end) == list_marker_end,
+            )
+        {
             push_trimmed(block.start + sentence_start..block.start + end, text, out);
             sentence_start = end;
         }
@@ -76,10 +119,54 @@ fn split_block(text: &str, block: Range<usize>, out: &mut Vec<Range<usize>>) {
     push_trimmed(block.start + sentence_start..block.end, text, out);
 }
 
-/// True when the text before a period ends in a word of one letter (`د.`).
-fn follows_initial(before: &str) -> bool {
-    let mut letters = before.chars().rev().take_while(|c| c.is_alphabetic());
-    letters.next().is_some() && letters.next().is_none()
+/// Whether a run of terminal punctuation `stops` (followed by whitespace)
+/// between `before` and `after` ends a sentence.
+fn ends_sentence(before: &str, stops: &str, after: &str, is_list_marker: bool) -> bool {
+    if is_list_marker {
+        return false;
+    }
+    match stops {
+        "." => {
+            let word = last_word(before);
+            let initial = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
+            let after_number = before[..before.len() - word.len()]
+                .trim_end()
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_numeric());
+            (!initial || after_number) && !LATIN_ABBREVIATIONS.contains(&word)
+        }
+        "..." | "…" => {
+            let next = after.split_whitespace().next().unwrap_or("");
+            let next = next.trim_end_matches(|c: char| !c.is_alphabetic());
+            !CONNECTIVES.contains(&next)
+        }
+        _ => true,
+    }
+}
+
+/// The letters (and marks) at the end of `text`: the word before a period.
+fn last_word(text: &str) -> &str {
+    let start = text
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic() || crate::text::arabic::is_diacritic(*c))
+        .last()
+        .map_or(text.len(), |(i, _)| i);
+    &text[start..]
+}
+
+/// If the line starts with a numbered list marker (`1.` `١٢.`), the byte
+/// offset just past its period.
+fn list_marker_end(line: &str) -> Option<usize> {
+    let trimmed = line.trim_start();
+    let offset = line.len() - trimmed.len();
+    let digits: usize = trimmed
+        .chars()
+        .take_while(|c| crate::text::arabic::is_digit(*c))
+        .map(char::len_utf8)
+        .sum();
+    (digits > 0 && digits <= 9 && trimmed[digits..].starts_with('.')).then_some(offset + digits + 1)
 }
 
 fn push_trimmed(range: Range<usize>, text: &str, out: &mut Vec<Range<usize>>) {
@@ -150,6 +237,103 @@ mod tests {
     #[test]
     fn an_ellipsis_run_is_one_stop() {
         assert_eq!(sentences("انتظر... ثم تكلم"), ["انتظر...", "ثم تكلم"]);
+        assert_eq!(sentences("انتظر… ثم تكلم"), ["انتظر…", "ثم تكلم"]);
+        assert_eq!(sentences("حقا؟! لا أصدق"), ["حقا؟!", "لا أصدق"]);
+    }
+
+    #[test]
+    fn an_ellipsis_before_a_connective_does_not_end_the_sentence() {
+        assert_eq!(
+            sentences("يتوجهون إلى الائتمان... فيما قد يكون ذلك خطرا."),
+            ["يتوجهون إلى الائتمان... فيما قد يكون ذلك خطرا."]
+        );
+    }
+
+    #[test]
+    fn initials_and_abbreviations_do_not_split() {
+        assert_eq!(
+            sentences("بين عامي 512 و511 ق.م. أقر الملك"),
+            ["بين عامي 512 و511 ق.م. أقر الملك"]
+        );
+        assert_eq!(
+            sentences("التقى ص. حسن مع أ.د. علي"),
+            ["التقى ص. حسن مع أ.د. علي"]
+        );
+        assert_eq!(
+            sentences("said Mr. Smith to the U.S. envoy"),
+            ["said Mr. Smith to the U.S. envoy"]
+        );
+    }
+
+    #[test]
+    fn a_year_letter_after_a_number_may_end_the_sentence() {
+        assert_eq!(
+            sentences("ولد عام 1950 م. ثم رحل"),
+            ["ولد عام 1950 م.", "ثم رحل"]
+        );
+    }
+
+    #[test]
+    fn decimals_in_both_digit_systems_and_dotted_dates_do_not_split() {
+        assert_eq!(
+            sentences("نما 3.5 بالمئة و٣٫٥ بالمئة."),
+            ["نما 3.5 بالمئة و٣٫٥ بالمئة."]
+        );
+        assert_eq!(
+            sentences("في 2021.05.12 وقع الحادث."),
+            ["في 2021.05.12 وقع الحادث."]
+        );
+    }
+
+    #[test]
+    fn urls_and_email_addresses_do_not_split() {
+        assert_eq!(
+            sentences("زوروا www.spa.gov.sa أو راسلوا info@spa.gov.sa للمزيد. شكرا"),
+            [
+                "زوروا www.spa.gov.sa أو راسلوا info@spa.gov.sa للمزيد.",
+                "شكرا"
+            ]
+        );
+        assert_eq!(
+            sentences("المصدر https://example.com/a?b=1. انتهى"),
+            ["المصدر https://example.com/a?b=1.", "انتهى"]
+        );
+    }
+
+    #[test]
+    fn numbered_list_items_keep_their_marker() {
+        assert_eq!(
+            sentences("1. البند الأول\n٢. البند الثاني. وفيه تفصيل"),
+            ["1. البند الأول", "٢. البند الثاني.", "وفيه تفصيل"]
+        );
+    }
+
+    #[test]
+    fn a_colon_before_a_quotation_is_not_a_boundary_and_the_quote_closes_the_sentence() {
+        assert_eq!(
+            sentences("وقال بيسكوف: \"لا، لم يطلب المساعدة\". وأضاف"),
+            ["وقال بيسكوف: \"لا، لم يطلب المساعدة\".", "وأضاف"]
+        );
+        assert_eq!(
+            sentences("قال: «انتهى الأمر.» ثم صمت"),
+            ["قال: «انتهى الأمر.»", "ثم صمت"]
+        );
+        assert_eq!(
+            sentences("قال: “انتهى الأمر”. ثم صمت"),
+            ["قال: “انتهى الأمر”.", "ثم صمت"]
+        );
+    }
+
+    #[test]
+    fn datelines_and_source_lines_stay_with_their_sentence() {
+        assert_eq!(
+            sentences("الرياض - واس: أعلن الوزير اليوم. وقال"),
+            ["الرياض - واس: أعلن الوزير اليوم.", "وقال"]
+        );
+        assert_eq!(
+            sentences("(رويترز) - قال المتحدث إن الوضع هادئ."),
+            ["(رويترز) - قال المتحدث إن الوضع هادئ."]
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod build;
 mod init;
 mod log;
+mod segment;
 mod validate;
 
 use std::io::Write;
@@ -28,6 +29,7 @@ enum Command {
     Build(build::Args),
     Validate(validate::Args),
     Log(log::Args),
+    Segment(segment::Args),
 }
 
 /// Runs the parsed command line.
@@ -37,6 +39,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Build(args) => build::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Log(args) => log::run(args),
+        Command::Segment(args) => segment::run(args),
     }
 }
 

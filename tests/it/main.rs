@@ -7,4 +7,5 @@ mod atomicity;
 mod bad_input;
 mod build;
 mod schemas;
+mod segment;
 mod validate;

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The repository's root.
 pub fn repo() -> PathBuf {
@@ -14,25 +15,46 @@ pub fn seed_dataset() -> PathBuf {
     repo().join("datasets/seed-news")
 }
 
+/// The committed seed dataset's latest version.
+pub fn seed_latest() -> PathBuf {
+    let versions = seed_dataset().join("versions");
+    let latest = std::fs::read_dir(&versions)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('v'))
+        .max()
+        .expect("a committed version");
+    versions.join(latest)
+}
+
 /// The committed seed dataset's first version.
 pub fn seed_v0001() -> PathBuf {
     seed_dataset().join("versions/v0001")
 }
 
 /// A temporary working folder, removed when dropped.
+///
+/// Hand-made rather than from the `tempfile` crate: that dev-dependency
+/// changes the features of crates the library shares with it, which makes
+/// `cargo test --release` compile the whole Arrow stack a second time.
 pub struct TestDir {
-    dir: tempfile::TempDir,
+    dir: PathBuf,
 }
 
 impl TestDir {
     pub fn new() -> Self {
-        TestDir {
-            dir: tempfile::tempdir().expect("a temporary folder"),
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("tarjama-it-{}-{n}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).unwrap();
         }
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        TestDir { dir }
     }
 
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        &self.dir
     }
 
     /// A dataset folder `name` holding the seed dataset's settings and raw
@@ -54,6 +76,12 @@ impl TestDir {
         let dataset = self.seed_copy(name);
         copy_dir(&seed_v0001(), &dataset.join("versions/v0001"));
         dataset
+    }
+}
+
+impl Drop for TestDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

@@ -1,0 +1,132 @@
+//! Sentence splitting: the `segment` command and named boundaries of the seeds.
+
+use crate::util::*;
+
+fn sentences_of(record: &serde_json::Value) -> Vec<String> {
+    let text: Vec<char> = record["text"].as_str().unwrap().chars().collect();
+    record["sentences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let (start, end) = (
+                s["start"].as_u64().unwrap() as usize,
+                s["end"].as_u64().unwrap() as usize,
+            );
+            text[start..end].iter().collect()
+        })
+        .collect()
+}
+
+#[test]
+fn segment_writes_code_point_offsets_for_every_record() {
+    let dir = TestDir::new();
+    let output = dir.path().join("out.jsonl");
+    let input = repo().join("tests/fixtures/segment/hard_cases.jsonl");
+    let run = tarjama(&["segment", arg(&input), "-o", arg(&output)]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let records: Vec<serde_json::Value> = std::fs::read_to_string(&output)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 3);
+    assert_eq!(
+        sentences_of(&records[0]),
+        [
+            "وقال بيسكوف: \"لا، لم يطلب المساعدة\".",
+            "وأضاف أن الجانب قلق."
+        ]
+    );
+    assert_eq!(
+        sentences_of(&records[1]),
+        [
+            "قال د. أحمد إن النمو بلغ 3.5 بالمئة و٣٫٥ بالمئة في 2021.05.12 فقط.",
+            "ثم غادر."
+        ]
+    );
+    assert_eq!(
+        sentences_of(&records[2]),
+        [
+            "عنوان بلا نقطة",
+            "1. البند الأول",
+            "2. البند الثاني",
+            "فقرة أخيرة؟",
+            "نعم!"
+        ]
+    );
+}
+
+#[test]
+fn segment_names_the_malformed_line() {
+    let dir = TestDir::new();
+    let input = repo().join("tests/fixtures/segment/malformed_line.jsonl");
+    let run = tarjama(&[
+        "segment",
+        arg(&input),
+        "-o",
+        arg(&dir.path().join("out.jsonl")),
+    ]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("malformed_line.jsonl:2:"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// The sentences of one seed document in the latest committed version.
+fn seed_sentences(doc_id: &str) -> Vec<String> {
+    let path = seed_latest().join("sentences.jsonl");
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|s| s["doc_id"] == doc_id)
+        .map(|s| s["text"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn named_boundaries_of_the_seed_articles() {
+    let s000 = seed_sentences("000_97094da2f4076d17");
+    // The headline ends at its line break, with no punctuation.
+    assert_eq!(
+        s000[0],
+        "الكرملين: باشينيان لم يطلب من بوتين المساعدة بشأن الوضع في مقاطعة سيونيك"
+    );
+    // The quotation that ends with `النار".` closes its sentence, stop outside the quote.
+    let quote_end = s000
+        .iter()
+        .position(|s| s.ends_with("النار\"."))
+        .expect("a sentence ends with النار\".");
+    assert!(
+        s000[quote_end].starts_with("وقد شاركه الرئيس بوتين"),
+        "{}",
+        s000[quote_end]
+    );
+    assert!(
+        s000[quote_end + 1].starts_with("في وقت سابق"),
+        "{}",
+        s000[quote_end + 1]
+    );
+    // The colon before the quotation does not split.
+    assert!(s000
+        .iter()
+        .any(|s| s.starts_with("وقال بيسكوف") && s.ends_with(": \"لا، باشينيان لم يطلب المساعدة.")));
+    // The dateline with its own period is its own sentence.
+    assert!(s000.contains(&"موسكو - سبوتنيك.".to_string()));
+
+    let s003 = seed_sentences("003_58c241df490e0bb8");
+    // Arabic commas, even without a following space, do not split.
+    assert!(s003
+        .iter()
+        .any(|s| s.starts_with("أعلن نائب قائد جيش كاراباخ") && s.ends_with("إلى 158.")));
+
+    let s001 = seed_sentences("001_e7d6e6f1aabd009e");
+    // A quotation that runs over a period splits inside it, and the closing quote stays with the stop.
+    assert!(s001.iter().any(|s| s.ends_with("بالتفصيل.")));
+    assert!(s001
+        .iter()
+        .any(|s| s.starts_with("وأعرب الجانبان") && s.ends_with("المفاوضات\".")));
+}
