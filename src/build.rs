@@ -8,13 +8,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::audit::Auditor;
 use crate::error::{Error, Result};
-use crate::ingest::{self, InputListing};
+use crate::ingest::{self, Plan};
 use crate::io::TableWriter;
 use crate::manifest::{self, MANIFEST_FILE};
 use crate::model::{
-    Document, Entity, FileEntry, InputEntry, Manifest, ParentRef, Sentence, SkippedInput, ToolRef,
-    TranslationSlot, MANIFEST_FORMAT_VERSION,
+    Audit, Document, Entity, FileEntry, InputEntry, Manifest, ParentRef, Sentence, SkippedInput,
+    ToolRef, TranslationSlot, MANIFEST_FORMAT_VERSION,
 };
 use crate::pipeline;
 use crate::settings::{DatasetConfig, StageSettings};
@@ -30,6 +31,7 @@ pub struct BuildReport {
     pub fingerprint: String,
     pub counts: RowCounts,
     pub skipped: Vec<SkippedInput>,
+    pub audit: Audit,
 }
 
 /// Rows per table.
@@ -56,13 +58,13 @@ impl BuildReport {
 pub fn build(dataset_dir: &Path) -> Result<BuildReport> {
     let config = DatasetConfig::load(dataset_dir)?;
     let raw_dir = config.raw_dir(dataset_dir);
-    let listing = ingest::list_inputs(dataset_dir, &raw_dir)?;
+    let plan = ingest::plan(dataset_dir, &raw_dir, &config.stages.ingest)?;
     let lock = WriteLock::acquire(dataset_dir)?;
     let latest = store::versions(dataset_dir)?.pop();
     let number = latest.as_ref().map_or(1, |(n, _)| n + 1);
     let staging = lock.staging(number)?;
 
-    let written = write_tables(&staging, listing, &config.stages)?;
+    let written = write_tables(&staging, &plan, &config.stages)?;
     let fingerprint = manifest::fingerprint(&written.files);
     if let Some((n, dir)) = &latest {
         let (latest_manifest, _) = manifest::read(dir)?;
@@ -74,6 +76,7 @@ pub fn build(dataset_dir: &Path) -> Result<BuildReport> {
                 fingerprint,
                 counts: written.counts,
                 skipped: written.skipped,
+                audit: written.audit,
             });
         }
     }
@@ -100,6 +103,7 @@ pub fn build(dataset_dir: &Path) -> Result<BuildReport> {
         inputs: written.inputs,
         skipped: written.skipped.clone(),
         files: written.files,
+        audit: written.audit.clone(),
         fingerprint: String::new(),
         manifest_sha256: String::new(),
     };
@@ -112,6 +116,7 @@ pub fn build(dataset_dir: &Path) -> Result<BuildReport> {
         fingerprint: manifest.fingerprint,
         counts: written.counts,
         skipped: written.skipped,
+        audit: written.audit,
     })
 }
 
@@ -120,23 +125,25 @@ struct Written {
     inputs: Vec<InputEntry>,
     skipped: Vec<SkippedInput>,
     counts: RowCounts,
+    audit: Audit,
 }
 
-fn write_tables(dir: &Path, listing: InputListing, settings: &StageSettings) -> Result<Written> {
+fn write_tables(dir: &Path, plan: &Plan, settings: &StageSettings) -> Result<Written> {
     let mut documents = TableWriter::<Document>::create(dir)?;
     let mut sentences = TableWriter::<Sentence>::create(dir)?;
     let mut entities = TableWriter::<Entity>::create(dir)?;
     let mut slots = TableWriter::<TranslationSlot>::create(dir)?;
     let mut counts = RowCounts::default();
-    let mut inputs = Vec::new();
-    let mut skipped = listing.skipped;
-    for file in &listing.files {
-        let ingested = ingest::ingest(file);
-        inputs.extend(ingested.input);
-        match ingested.outcome {
+    let mut auditor = Auditor::default();
+    let mut inputs = plan.jsonl_inputs.clone();
+    let mut skipped = plan.skipped.clone();
+    for (input, ingested) in plan.documents() {
+        inputs.extend(input);
+        match ingested {
             Err(skip) => skipped.push(skip),
             Ok(clean) => {
                 let rows = pipeline::process(clean, settings);
+                auditor.observe(&rows);
                 counts.documents += 1;
                 counts.sentences += rows.sentences.len() as u64;
                 counts.entities += rows.entities.len() as u64;
@@ -165,6 +172,7 @@ fn write_tables(dir: &Path, listing: InputListing, settings: &StageSettings) -> 
         inputs,
         skipped,
         counts,
+        audit: auditor.finish(),
     })
 }
 

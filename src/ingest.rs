@@ -1,39 +1,38 @@
-//! Ingestion: from the raw folder to cleaned document texts.
+//! Ingestion: from the raw folder to cleaned document texts, in document id
+//! order, streamed.
 //!
-//! Every file under the raw folder either becomes a document or is returned
-//! as skipped with a reason; one bad file never stops the run. Cleaning goes
-//! through [`AlignedText`], so the cleaned text keeps an alignment back to
-//! the decoded raw text.
+//! Inputs are `.txt` files (one article each, in any of the encodings
+//! [`decode`] recognises) and `.jsonl` / `.jsonl.gz` files (one article per
+//! record: `id` and `text`; the other fields become document metadata).
+//! [`plan`] reads every input once to learn the document ids (keeping only
+//! the ids, not the texts) and sorts them; [`Plan::documents`] then streams
+//! the documents in id order: a JSONL file whose records are in id order is
+//! read sequentially, once; only a file whose records are out of order is
+//! held in memory while it is consumed.
+//!
+//! Every input either becomes documents or is listed as skipped with a
+//! reason (and a record-level skip names the file and line); one bad input
+//! never stops the run.
 
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::model::{ids, InputEntry, SkippedInput};
+use crate::io::hash::file_sha256;
+use crate::model::{ids, Changes, InputEntry, SkippedInput};
+use crate::settings::IngestSettings;
+use crate::text::clean::clean;
 use crate::text::AlignedText;
-
-/// File extensions read as one article each.
-const TEXT_EXTENSIONS: &[&str] = &["txt"];
 
 /// Offsets are stored as int32, so no document may be longer.
 pub const MAX_DOCUMENT_CHARS: usize = i32::MAX as usize;
 
-/// A raw file that will be read, with the document id it will get.
-#[derive(Debug, Clone)]
-pub struct RawFile {
-    pub path: PathBuf,
-    /// Relative to the dataset folder, `/`-separated.
-    pub rel_path: String,
-    pub doc_id: String,
-}
-
-/// The raw folder's files, in document id order, and those that cannot be read as articles.
-#[derive(Debug, Default)]
-pub struct InputListing {
-    pub files: Vec<RawFile>,
-    pub skipped: Vec<SkippedInput>,
-}
+/// A share of control characters above this marks a file as binary.
+const MAX_CONTROL_SHARE: f64 = 0.01;
 
 /// A decoded and cleaned article, before segmentation.
 #[derive(Debug)]
@@ -44,83 +43,441 @@ pub struct CleanText {
     pub source_encoding: String,
     /// Cleaned text with its alignment back to the decoded raw text.
     pub aligned: AlignedText,
+    pub changes: Changes,
+    /// Fields of the input record other than id and text.
+    pub metadata: serde_json::Map<String, serde_json::Value>,
 }
 
-/// What became of one raw file.
+/// What became of one planned document.
+pub type Ingested = std::result::Result<CleanText, SkippedInput>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SourceKind {
+    Text,
+    Jsonl { gzip: bool },
+}
+
 #[derive(Debug)]
-pub struct Ingested {
-    /// The file's hash and size, when it could be read at all.
-    pub input: Option<InputEntry>,
-    pub outcome: std::result::Result<CleanText, SkippedInput>,
+struct Source {
+    path: PathBuf,
+    rel_path: String,
+    kind: SourceKind,
+    /// Whether the file's records appear in id order.
+    sorted: bool,
 }
 
-/// Lists the raw folder recursively. Files are ordered by the id of the
-/// document they become; a second file mapping to an id already taken is
-/// skipped with a reason rather than silently overwriting the first.
-pub fn list_inputs(dataset_dir: &Path, raw_dir: &Path) -> Result<InputListing> {
+#[derive(Debug)]
+struct Planned {
+    doc_id: String,
+    source: usize,
+    /// 1-based line of a JSONL record; 0 for a text file.
+    line: u64,
+}
+
+/// Every document to build, in id order, and every input that is skipped.
+#[derive(Debug)]
+pub struct Plan {
+    sources: Vec<Source>,
+    planned: Vec<Planned>,
+    /// Inputs (or records) that will not become documents.
+    pub skipped: Vec<SkippedInput>,
+    /// The JSONL inputs, hashed while they were indexed.
+    pub jsonl_inputs: Vec<InputEntry>,
+    settings: IngestSettings,
+}
+
+fn skip(path: &str, code: &str, reason: impl Into<String>) -> SkippedInput {
+    SkippedInput {
+        path: path.to_string(),
+        code: code.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// `path` relative to `base`, `/`-separated (or the whole path when outside it).
+pub fn relative(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Lists and indexes the raw folder.
+pub fn plan(dataset_dir: &Path, raw_dir: &Path, settings: &IngestSettings) -> Result<Plan> {
     let mut paths = Vec::new();
     walk(raw_dir, &mut paths)?;
-    let mut listing = InputListing::default();
-    let mut candidates = Vec::new();
+    let mut plan = Plan {
+        sources: Vec::new(),
+        planned: Vec::new(),
+        skipped: Vec::new(),
+        jsonl_inputs: Vec::new(),
+        settings: settings.clone(),
+    };
     for path in paths {
         let rel_path = relative(dataset_dir, &path);
-        let rel_to_raw = path.strip_prefix(raw_dir).unwrap_or(&path);
-        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let rel_to_raw = path.strip_prefix(raw_dir).unwrap_or(&path).to_path_buf();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
         let hidden = rel_to_raw
             .components()
             .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-        if hidden {
-            listing.skipped.push(skip(&rel_path, "hidden-file", "hidden file (name starts with '.'): not read as an article; rename it to include it"));
-        } else if !TEXT_EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str()) {
-            listing.skipped.push(skip(
+        let kind = if name.ends_with(".txt") {
+            Some(SourceKind::Text)
+        } else if name.ends_with(".jsonl") {
+            Some(SourceKind::Jsonl { gzip: false })
+        } else if name.ends_with(".jsonl.gz") {
+            Some(SourceKind::Jsonl { gzip: true })
+        } else {
+            None
+        };
+        match (hidden, kind) {
+            (true, _) => plan.skipped.push(skip(&rel_path, "hidden-file", "hidden file (name starts with '.'): not read as an article; rename it to include it")),
+            (false, None) => plan.skipped.push(skip(
                 &rel_path,
                 "unsupported-format",
-                &format!("unsupported file type {extension:?}: tarjama reads .txt articles; convert the file or move it out of the raw folder"),
-            ));
-        } else {
-            let stem = rel_to_raw.with_extension("");
-            let stem = stem
-                .to_string_lossy()
-                .replace(std::path::MAIN_SEPARATOR, "/");
-            let doc_id = ids::doc_id_from_stem(&stem.replace('/', "."));
-            candidates.push(RawFile {
-                path,
-                rel_path,
-                doc_id,
-            });
-        }
-    }
-    candidates.sort_by(|a, b| (&a.doc_id, &a.rel_path).cmp(&(&b.doc_id, &b.rel_path)));
-    for file in candidates {
-        match listing.files.last() {
-            Some(previous) if previous.doc_id == file.doc_id => {
-                let reason = format!(
-                    "its document id {:?} is already taken by {}; rename one of the two files",
-                    file.doc_id, previous.rel_path
-                );
-                listing
-                    .skipped
-                    .push(skip(&file.rel_path, "duplicate-id", &reason));
+                format!("unsupported file type: tarjama reads .txt, .jsonl and .jsonl.gz; convert {name:?} or move it out of the raw folder"),
+            )),
+            (false, Some(SourceKind::Text)) => {
+                let stem = rel_to_raw.with_extension("");
+                let stem = stem.to_string_lossy().replace(std::path::MAIN_SEPARATOR, ".");
+                plan.planned.push(Planned {
+                    doc_id: ids::doc_id_from_stem(&stem),
+                    source: plan.sources.len(),
+                    line: 0,
+                });
+                plan.sources.push(Source { path, rel_path, kind: SourceKind::Text, sorted: true });
             }
-            _ => listing.files.push(file),
+            (false, Some(kind)) => plan.index_jsonl(path, rel_path, kind),
         }
     }
-    listing.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(listing)
+    plan.planned
+        .sort_by(|a, b| (&a.doc_id, a.source, a.line).cmp(&(&b.doc_id, b.source, b.line)));
+    let mut kept: Vec<Planned> = Vec::with_capacity(plan.planned.len());
+    for entry in std::mem::take(&mut plan.planned) {
+        match kept.last() {
+            Some(previous) if previous.doc_id == entry.doc_id => {
+                let reason = format!(
+                    "its document id {:?} is already taken by {}; rename one of the two",
+                    entry.doc_id,
+                    plan.location(previous)
+                );
+                plan.skipped
+                    .push(skip(&plan.location(&entry), "duplicate-id", reason));
+            }
+            _ => kept.push(entry),
+        }
+    }
+    plan.planned = kept;
+    plan.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(plan)
+}
+
+impl Plan {
+    /// Number of documents planned (before decoding, which may still skip some).
+    pub fn len(&self) -> usize {
+        self.planned.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.planned.is_empty()
+    }
+
+    fn location(&self, entry: &Planned) -> String {
+        let source = &self.sources[entry.source];
+        match source.kind {
+            SourceKind::Text => source.rel_path.clone(),
+            SourceKind::Jsonl { .. } => format!("{}:{}", source.rel_path, entry.line),
+        }
+    }
+
+    /// Reads a JSONL input once: hashes it, learns its record ids, and lists
+    /// its malformed records.
+    fn index_jsonl(&mut self, path: PathBuf, rel_path: String, kind: SourceKind) {
+        let source = self.sources.len();
+        let opened = file_sha256(&path).and_then(|hash| {
+            Ok((
+                hash,
+                open_lines(&path, kind).map_err(|e| Error::io(&path, e))?,
+            ))
+        });
+        let ((sha256, bytes), mut lines) = match opened {
+            Ok(opened) => opened,
+            Err(e) => {
+                self.skipped.push(skip(
+                    &rel_path,
+                    "unreadable",
+                    format!("cannot read the file ({e}); check its permissions"),
+                ));
+                return;
+            }
+        };
+        let mut previous: Option<String> = None;
+        let mut sorted = true;
+        let mut line_no = 0u64;
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            match lines.read_until(b'\n', &mut buf) {
+                Ok(0) => break,
+                Ok(_) => line_no += 1,
+                Err(e) => {
+                    let reason = format!("the file cannot be read past line {line_no} ({e}); the rest of it is not included: re-export or re-compress it");
+                    self.skipped.push(skip(
+                        &format!("{rel_path}:{}", line_no + 1),
+                        "corrupt-file",
+                        reason,
+                    ));
+                    break;
+                }
+            }
+            let location = format!("{rel_path}:{line_no}");
+            if buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            match record_id(&buf) {
+                Ok(id) => {
+                    let doc_id = ids::doc_id_from_stem(&id);
+                    if previous.as_ref().is_some_and(|p| *p > doc_id) {
+                        sorted = false;
+                    }
+                    previous = Some(doc_id.clone());
+                    self.planned.push(Planned {
+                        doc_id,
+                        source,
+                        line: line_no,
+                    });
+                }
+                Err(reason) => self.skipped.push(skip(&location, "invalid-record", reason)),
+            }
+        }
+        self.jsonl_inputs.push(InputEntry {
+            path: rel_path.clone(),
+            sha256,
+            bytes,
+        });
+        self.sources.push(Source {
+            path,
+            rel_path,
+            kind,
+            sorted,
+        });
+    }
+
+    /// Streams the planned documents in id order.
+    pub fn documents(&self) -> impl Iterator<Item = (Option<InputEntry>, Ingested)> + '_ {
+        let mut cursors: HashMap<usize, Cursor> = HashMap::new();
+        self.planned.iter().map(move |entry| {
+            let source = &self.sources[entry.source];
+            let location = self.location(entry);
+            match source.kind {
+                SourceKind::Text => read_text_file(source, &entry.doc_id, &self.settings),
+                SourceKind::Jsonl { .. } => {
+                    let cursor = cursors
+                        .entry(entry.source)
+                        .or_insert_with(|| Cursor::open(source));
+                    let outcome = cursor
+                        .line(entry.line)
+                        .map_err(|reason| skip(&location, "unreadable", reason))
+                        .and_then(|line| from_record(&line, &entry.doc_id, &location));
+                    (None, outcome)
+                }
+            }
+        })
+    }
+}
+
+/// The `id` of a JSONL record, or why the line is not a usable record.
+fn record_id(line: &[u8]) -> std::result::Result<String, String> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        id: serde_json::Value,
+        text: Option<serde_json::Value>,
+    }
+    let head: Head = serde_json::from_slice(line)
+        .map_err(|e| format!("not a JSON record with an \"id\": {e}; fix or remove the line"))?;
+    if !matches!(head.text, Some(serde_json::Value::String(_))) {
+        return Err("the record has no string \"text\"; add one or remove the line".into());
+    }
+    match head.id {
+        serde_json::Value::String(s) if !s.is_empty() => Ok(s),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        other => Err(format!(
+            "the record's \"id\" {other} is not a non-empty string or number"
+        )),
+    }
+}
+
+/// Opens a JSONL file, decompressing `.gz`, for reading line by line.
+fn open_lines(path: &Path, kind: SourceKind) -> std::io::Result<Box<dyn BufRead>> {
+    let file = File::open(path)?;
+    Ok(match kind {
+        SourceKind::Jsonl { gzip: true } => Box::new(BufReader::with_capacity(
+            1 << 16,
+            flate2::read::MultiGzDecoder::new(BufReader::new(file)),
+        )),
+        _ => Box::new(BufReader::with_capacity(1 << 16, file)),
+    })
+}
+
+/// Sequential access to the lines of a JSONL file, or random access to the
+/// lines of one whose records are out of id order (held in memory).
+enum Cursor {
+    Sequential { lines: Box<dyn BufRead>, at: u64 },
+    Loaded(HashMap<u64, Vec<u8>>),
+    Failed(String),
+}
+
+impl Cursor {
+    fn open(source: &Source) -> Cursor {
+        let lines = match open_lines(&source.path, source.kind) {
+            Ok(lines) => lines,
+            Err(e) => return Cursor::Failed(format!("cannot reopen the file ({e})")),
+        };
+        if source.sorted {
+            return Cursor::Sequential { lines, at: 0 };
+        }
+        let mut loaded = HashMap::new();
+        for (i, line) in lines.split(b'\n').enumerate() {
+            match line {
+                Ok(line) => {
+                    loaded.insert(i as u64 + 1, line);
+                }
+                Err(_) => break,
+            }
+        }
+        Cursor::Loaded(loaded)
+    }
+
+    /// The bytes of line `n` (1-based); lines are asked for in increasing
+    /// order from a sequential cursor.
+    fn line(&mut self, n: u64) -> std::result::Result<Vec<u8>, String> {
+        match self {
+            Cursor::Failed(reason) => Err(reason.clone()),
+            Cursor::Loaded(lines) => lines
+                .remove(&n)
+                .ok_or_else(|| format!("line {n} vanished since the file was indexed")),
+            Cursor::Sequential { lines, at } => {
+                let mut buf = Vec::new();
+                while *at < n {
+                    buf.clear();
+                    match lines.read_until(b'\n', &mut buf) {
+                        Ok(0) => {
+                            return Err(format!(
+                                "the file ended before line {n}: it changed during the build"
+                            ))
+                        }
+                        Ok(_) => *at += 1,
+                        Err(e) => return Err(format!("cannot read line {n}: {e}")),
+                    }
+                }
+                if buf.last() == Some(&b'\n') {
+                    buf.pop();
+                }
+                Ok(buf)
+            }
+        }
+    }
+}
+
+fn from_record(line: &[u8], doc_id: &str, location: &str) -> Ingested {
+    let mut record: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(line)
+        .map_err(|e| {
+            skip(
+                location,
+                "invalid-record",
+                format!("not a JSON record: {e}"),
+            )
+        })?;
+    record.remove("id");
+    let text = match record.remove("text") {
+        Some(serde_json::Value::String(text)) => text,
+        _ => {
+            return Err(skip(
+                location,
+                "invalid-record",
+                "the record has no string \"text\"",
+            ))
+        }
+    };
+    let (aligned, changes) = clean(&text);
+    check_cleaned(&aligned, location)?;
+    Ok(CleanText {
+        doc_id: doc_id.to_string(),
+        source_path: location.to_string(),
+        source_sha256: hex::encode(Sha256::digest(line)),
+        source_encoding: "UTF-8".to_string(),
+        aligned,
+        changes,
+        metadata: record,
+    })
+}
+
+fn check_cleaned(aligned: &AlignedText, location: &str) -> std::result::Result<(), SkippedInput> {
+    if aligned.text().trim().is_empty() {
+        return Err(skip(
+            location,
+            "empty",
+            "no text (empty or whitespace only)",
+        ));
+    }
+    if aligned.char_len() > MAX_DOCUMENT_CHARS {
+        let reason = format!(
+            "{} code points exceed the {MAX_DOCUMENT_CHARS} a document may hold (offsets are 32-bit); split it",
+            aligned.char_len()
+        );
+        return Err(skip(location, "too-large", reason));
+    }
+    Ok(())
+}
+
+fn read_text_file(
+    source: &Source,
+    doc_id: &str,
+    settings: &IngestSettings,
+) -> (Option<InputEntry>, Ingested) {
+    let bytes = match std::fs::read(&source.path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let reason = format!("cannot read the file ({e}); check its permissions");
+            return (None, Err(skip(&source.rel_path, "unreadable", reason)));
+        }
+    };
+    let source_sha256 = hex::encode(Sha256::digest(&bytes));
+    let input = InputEntry {
+        path: source.rel_path.clone(),
+        sha256: source_sha256.clone(),
+        bytes: bytes.len() as u64,
+    };
+    let outcome = decode(&bytes, settings.accept_invalid_utf8)
+        .map_err(|(code, reason)| skip(&source.rel_path, code, reason))
+        .and_then(|decoded| {
+            let (aligned, mut changes) = clean(&decoded.text);
+            changes.invalid_bytes = decoded.replaced as i32;
+            check_cleaned(&aligned, &source.rel_path)?;
+            Ok(CleanText {
+                doc_id: doc_id.to_string(),
+                source_path: source.rel_path.clone(),
+                source_sha256,
+                source_encoding: decoded.encoding.to_string(),
+                aligned,
+                changes,
+                metadata: serde_json::Map::new(),
+            })
+        });
+    (Some(input), outcome)
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = std::fs::read_dir(dir).map_err(|source| Error::RawFolder {
+    let raw_error = |source| Error::RawFolder {
         path: dir.to_path_buf(),
         source,
-    })?;
+    };
     let mut children = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|source| Error::RawFolder {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        children.push(entry.path());
+    for entry in std::fs::read_dir(dir).map_err(raw_error)? {
+        children.push(entry.map_err(raw_error)?.path());
     }
     children.sort();
     for child in children {
@@ -133,138 +490,146 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// `path` relative to `base`, `/`-separated (or the whole path when outside it).
-pub fn relative(base: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(base).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+/// Decoded text and how it was decoded.
+#[derive(Debug, PartialEq)]
+pub struct Decoded {
+    pub text: String,
+    /// WHATWG label of the encoding.
+    pub encoding: &'static str,
+    /// Invalid byte sequences replaced by U+FFFD.
+    pub replaced: u32,
 }
 
-fn skip(path: &str, code: &str, reason: &str) -> SkippedInput {
-    SkippedInput {
-        path: path.to_string(),
-        code: code.to_string(),
-        reason: reason.to_string(),
-    }
-}
-
-/// Reads, decodes and cleans one raw file.
-pub fn ingest(file: &RawFile) -> Ingested {
-    let bytes = match std::fs::read(&file.path) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            return Ingested {
-                input: None,
-                outcome: Err(skip(
-                    &file.rel_path,
-                    "unreadable",
-                    &format!("cannot read the file ({e}); check its permissions"),
-                )),
-            }
-        }
-    };
-    let source_sha256 = hex::encode(Sha256::digest(&bytes));
-    let input = Some(InputEntry {
-        path: file.rel_path.clone(),
-        sha256: source_sha256.clone(),
-        bytes: bytes.len() as u64,
-    });
-    let outcome = decode(&bytes)
-        .map_err(|(code, reason)| skip(&file.rel_path, code, &reason))
-        .and_then(|(decoded, encoding)| {
-            let aligned = clean(&decoded);
-            if aligned.text().trim().is_empty() {
-                return Err(skip(
-                    &file.rel_path,
-                    "empty",
-                    "the file holds no text (empty or whitespace only)",
-                ));
-            }
-            if aligned.char_len() > MAX_DOCUMENT_CHARS {
-                return Err(skip(
-                    &file.rel_path,
-                    "too-large",
-                    &format!("{} code points exceed the {MAX_DOCUMENT_CHARS} a document may hold (offsets are 32-bit); split the file", aligned.char_len()),
-                ));
-            }
-            Ok(CleanText {
-                doc_id: file.doc_id.clone(),
-                source_path: file.rel_path.clone(),
-                source_sha256: source_sha256.clone(),
-                source_encoding: encoding.to_string(),
-                aligned,
-            })
-        });
-    Ingested { input, outcome }
-}
-
-/// Decodes raw bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM.
-/// Anything else is refused with a reason naming the byte offset.
-fn decode(bytes: &[u8]) -> std::result::Result<(String, &'static str), (&'static str, String)> {
+/// Decodes a text file's bytes.
+///
+/// - A UTF-16 byte order mark means UTF-16.
+/// - NUL bytes, or more than 1% control characters, mean a binary file.
+/// - Valid UTF-8 (with or without BOM) is UTF-8.
+/// - UTF-8 with a few invalid sequences (one, or at most 1 in 20 non-ASCII
+///   sequences) is refused with the byte offset of the first, unless the
+///   dataset accepts it (`accept_invalid_utf8`), which replaces them by
+///   U+FFFD and counts them.
+/// - Anything else is a legacy code page: chardetng guesses it (it knows
+///   windows-1256 and ISO-8859-6 for Arabic) and encoding_rs decodes it; a
+///   byte the guessed code page cannot map refuses the file.
+pub fn decode(
+    bytes: &[u8],
+    accept_invalid_utf8: bool,
+) -> std::result::Result<Decoded, (&'static str, String)> {
     let utf16 = match bytes {
-        [0xFF, 0xFE, rest @ ..] => {
-            Some((rest, "UTF-16LE", u16::from_le_bytes as fn([u8; 2]) -> u16))
-        }
-        [0xFE, 0xFF, rest @ ..] => {
-            Some((rest, "UTF-16BE", u16::from_be_bytes as fn([u8; 2]) -> u16))
-        }
+        [0xFF, 0xFE, ..] => Some(encoding_rs::UTF_16LE),
+        [0xFE, 0xFF, ..] => Some(encoding_rs::UTF_16BE),
         _ => None,
     };
-    if let Some((rest, label, to_unit)) = utf16 {
-        if rest.len() % 2 != 0 {
+    let decoded = if let Some(encoding) = utf16 {
+        let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
+        if had_errors {
             return Err((
-                "not-text",
+                "invalid-encoding",
                 format!(
-                    "{label} text with an odd number of bytes ({}): the file is truncated",
-                    bytes.len()
+                    "invalid {} (an odd length or unpaired surrogate); re-export the file",
+                    encoding.name()
                 ),
             ));
         }
-        let units = rest.chunks_exact(2).map(|pair| to_unit([pair[0], pair[1]]));
-        let mut text = String::with_capacity(rest.len());
-        for (i, unit) in char::decode_utf16(units).enumerate() {
-            match unit {
-                Ok(c) => text.push(c),
-                Err(_) => {
-                    return Err((
-                        "invalid-encoding",
-                        format!(
-                            "invalid {label} at byte {}: an unpaired surrogate; re-export the file",
-                            2 + 2 * i
-                        ),
-                    ))
-                }
-            }
+        Decoded {
+            text: text.into_owned(),
+            encoding: encoding.name(),
+            replaced: 0,
         }
-        return Ok((text, label));
-    }
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+    } else if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         return Err((
             "binary",
             format!("NUL byte at byte {nul}: this is not a text file"),
         ));
+    } else {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Decoded {
+                text: text.to_string(),
+                encoding: "UTF-8",
+                replaced: 0,
+            },
+            Err(e) => decode_not_utf8(bytes, e.valid_up_to(), accept_invalid_utf8)?,
+        }
+    };
+    let controls = decoded
+        .text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c'))
+        .count();
+    let chars = decoded.text.chars().count().max(1);
+    if controls as f64 / chars as f64 > MAX_CONTROL_SHARE {
+        return Err((
+            "binary",
+            format!("{controls} control characters in {chars}: this is not a text file"),
+        ));
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok((text.to_string(), "UTF-8")),
-        Err(e) => Err((
+    Ok(decoded)
+}
+
+fn decode_not_utf8(
+    bytes: &[u8],
+    first_bad: usize,
+    accept: bool,
+) -> std::result::Result<Decoded, (&'static str, String)> {
+    let (invalid, multibyte) = utf8_sequence_counts(bytes);
+    if multibyte > 0 && invalid <= (multibyte / 20).max(1) {
+        if !accept {
+            return Err((
+                "invalid-utf8",
+                format!(
+                    "UTF-8 with {invalid} invalid byte sequence(s), the first at byte {first_bad}: repair the file, or set `accept_invalid_utf8 = true` under [ingest] in dataset.toml to accept it with U+FFFD"
+                ),
+            ));
+        }
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        return Ok(Decoded {
+            text,
+            encoding: "UTF-8",
+            replaced: invalid as u32,
+        });
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
+    match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => Ok(Decoded { text: text.into_owned(), encoding: encoding.name(), replaced: 0 }),
+        None => Err((
             "invalid-encoding",
             format!(
-                "not valid UTF-8 at byte {}: convert the file to UTF-8",
-                e.valid_up_to()
+                "neither UTF-8 (invalid at byte {first_bad}) nor {} (the best guess): convert the file to UTF-8",
+                encoding.name()
             ),
         )),
     }
 }
 
-/// The cleaning steps, in order: BOM, line ends, NFC.
-fn clean(decoded: &str) -> AlignedText {
-    let text = AlignedText::new(decoded);
-    let (text, _) = text.strip_bom();
-    let (text, _) = text.unify_line_ends();
-    let (text, _) = text.nfc();
-    text
+/// Invalid sequences and valid multi-byte sequences in bytes read as UTF-8.
+fn utf8_sequence_counts(mut bytes: &[u8]) -> (usize, usize) {
+    let (mut invalid, mut multibyte) = (0, 0);
+    loop {
+        match std::str::from_utf8(bytes) {
+            Ok(valid) => {
+                multibyte += valid.chars().filter(|c| !c.is_ascii()).count();
+                return (invalid, multibyte);
+            }
+            Err(e) => {
+                let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+                multibyte += valid.chars().filter(|c| !c.is_ascii()).count();
+                invalid += 1;
+                let skip = e.valid_up_to() + e.error_len().unwrap_or(bytes.len() - e.valid_up_to());
+                bytes = &bytes[skip..];
+            }
+        }
+    }
+}
+
+/// Reads all of `reader` (for tests of compressed input).
+#[cfg(test)]
+fn read_all(mut reader: impl std::io::Read) -> Vec<u8> {
+    let mut out = Vec::new();
+    reader.read_to_end(&mut out).unwrap();
+    out
 }
 
 #[cfg(test)]
@@ -273,27 +638,64 @@ mod tests {
 
     #[test]
     fn utf16_with_bom_decodes() {
-        let mut bytes = vec![0xFF, 0xFE];
+        let mut le = vec![0xFF, 0xFE];
+        let mut be = vec![0xFE, 0xFF];
         for unit in "سلام".encode_utf16() {
-            bytes.extend(unit.to_le_bytes());
+            le.extend(unit.to_le_bytes());
+            be.extend(unit.to_be_bytes());
         }
-        assert_eq!(decode(&bytes).unwrap(), ("سلام".to_string(), "UTF-16LE"));
+        assert_eq!(decode(&le, false).unwrap().text, "سلام");
+        assert_eq!(decode(&le, false).unwrap().encoding, "UTF-16LE");
+        assert_eq!(decode(&be, false).unwrap().encoding, "UTF-16BE");
     }
 
     #[test]
-    fn invalid_utf8_names_the_byte() {
-        let err = decode(b"abc\xffdef").unwrap_err();
-        assert_eq!(err.0, "invalid-encoding");
-        assert!(err.1.contains("at byte 3"), "{}", err.1);
+    fn a_few_invalid_bytes_in_utf8_are_refused_with_their_offset_or_replaced_when_accepted() {
+        let bytes = "سلام عليكم ورحمة الله"
+            .as_bytes()
+            .iter()
+            .copied()
+            .chain([0xFF])
+            .chain(*b" ok")
+            .collect::<Vec<u8>>();
+        let (code, reason) = decode(&bytes, false).unwrap_err();
+        assert_eq!(code, "invalid-utf8");
+        assert!(reason.contains("at byte 39"), "{reason}");
+        let accepted = decode(&bytes, true).unwrap();
+        assert_eq!(accepted.replaced, 1);
+        assert!(accepted.text.ends_with("الله\u{fffd} ok"));
     }
 
     #[test]
-    fn nul_bytes_mean_binary() {
-        assert_eq!(decode(b"ab\0").unwrap_err().0, "binary");
+    fn windows_1256_is_detected() {
+        let text = "أعلن المتحدث باسم الرئاسة الروسية أن الرئيس بحث الوضع في المنطقة مع نظيره";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode(text);
+        let decoded = decode(&bytes, false).unwrap();
+        assert_eq!(decoded.encoding, "windows-1256");
+        assert_eq!(decoded.text, text);
     }
 
     #[test]
-    fn cleaning_strips_bom_and_crlf() {
-        assert_eq!(clean("\u{feff}أ\r\nب").text(), "أ\nب");
+    fn nul_bytes_and_control_soup_mean_binary() {
+        assert_eq!(decode(b"ab\0", false).unwrap_err().0, "binary");
+        assert_eq!(
+            decode(b"\x01\x02\x03\x04abc", false).unwrap_err().0,
+            "binary"
+        );
+    }
+
+    #[test]
+    fn gzip_members_concatenate() {
+        use std::io::Write;
+        let mut gz = Vec::new();
+        for part in ["a\n", "b\n"] {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(part.as_bytes()).unwrap();
+            gz.extend(e.finish().unwrap());
+        }
+        assert_eq!(
+            read_all(flate2::read::MultiGzDecoder::new(&gz[..])),
+            b"a\nb\n"
+        );
     }
 }

@@ -12,6 +12,7 @@
 //! Offsets in every table are half-open Unicode code point offsets into the
 //! document's stored `text`, as Python slices strings.
 
+pub mod audit;
 pub mod build;
 pub mod cli;
 pub mod entities;

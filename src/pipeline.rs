@@ -10,7 +10,8 @@ use crate::ingest::{CleanText, MAX_DOCUMENT_CHARS};
 use crate::model::{ids, Document, Entity, EntityOrigin, Role, Sentence, TranslationSlot};
 use crate::segment;
 use crate::settings::StageSettings;
-use crate::structure::LineRoles;
+use crate::structure::Layout;
+use crate::text::arabic::{normalise, normalised_view};
 use crate::text::CharOffsets;
 use crate::translate;
 
@@ -31,18 +32,22 @@ pub fn sha256_hex(text: &str) -> String {
 /// Runs the stages on one cleaned document.
 pub fn process(clean: CleanText, settings: &StageSettings) -> DocumentRows {
     let text = clean.aligned.into_text();
-    let roles = LineRoles::classify(&text);
+    let layout = Layout::of(&text);
+    let mut metadata = clean.metadata;
+    for (key, value) in &layout.metadata {
+        metadata
+            .entry(key.clone())
+            .or_insert_with(|| value.clone().into());
+    }
     let mut offsets = CharOffsets::new(&text);
     let mut sentences = Vec::new();
     let mut entities = Vec::new();
-    for (index, range) in segment::split(&text, &settings.segment)
-        .into_iter()
-        .enumerate()
-    {
+    let ranges = segment::split_with_breaks(&text, &settings.segment, &layout.hard_breaks);
+    for (index, range) in ranges.into_iter().enumerate() {
         let sentence_text = &text[range.clone()];
         let start = offsets.char_offset(range.start);
         let end = offsets.char_offset(range.end);
-        let role = roles.role_at(range.start);
+        let role = layout.role_at(range.start);
         let sentence_id = ids::sentence_id(&clean.doc_id, index as u32);
         if settings.entities.rules {
             let mut within = CharOffsets::new(sentence_text);
@@ -70,11 +75,16 @@ pub fn process(clean: CleanText, settings: &StageSettings) -> DocumentRows {
             end: as_offset(end),
             text: sentence_text.to_string(),
             text_sha256: sha256_hex(sentence_text),
+            norm_sha256: sha256_hex(&normalise(sentence_text)),
             role: role.as_str().to_string(),
             translate: role != Role::Boilerplate,
         });
     }
-    let title = title_of(&text, &sentences);
+    let record_title = metadata
+        .get("title")
+        .and_then(|t| t.as_str())
+        .map(str::to_string);
+    let title = title_of(&text, &sentences).or(record_title);
     let slots = translate::slots_for(&sentences);
     DocumentRows {
         document: Document {
@@ -83,8 +93,11 @@ pub fn process(clean: CleanText, settings: &StageSettings) -> DocumentRows {
             source_sha256: clean.source_sha256,
             source_encoding: clean.source_encoding,
             text_sha256: sha256_hex(&text),
-            text,
+            norm_sha256: sha256_hex(normalised_view(&text).text()),
             title,
+            text,
+            metadata: serde_json::Value::Object(metadata).to_string(),
+            changes: clean.changes,
         },
         sentences,
         entities,

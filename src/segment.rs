@@ -32,9 +32,28 @@ const CLOSERS: &[char] = &['"', '\'', '»', '”', '’', ')', ']', '›'];
 
 /// Splits `text` into sentences: increasing, non-overlapping byte ranges.
 pub fn split(text: &str, settings: &SegmentSettings) -> Vec<Range<usize>> {
+    split_with_breaks(text, settings, &[])
+}
+
+/// Like [`split`], with sentences also ending at the byte offsets
+/// `hard_breaks` (increasing), where the layout found a boundary that no
+/// punctuation or line break shows, such as the end of a crawl artefact.
+pub fn split_with_breaks(
+    text: &str,
+    settings: &SegmentSettings,
+    hard_breaks: &[usize],
+) -> Vec<Range<usize>> {
     let mut sentences = Vec::new();
     for block in blocks(text, settings.line_break_ends_sentence) {
-        split_block(text, block, &mut sentences);
+        let mut start = block.start;
+        for &cut in hard_breaks
+            .iter()
+            .filter(|&&b| block.start < b && b < block.end)
+        {
+            split_block(text, start..cut, &mut sentences);
+            start = cut;
+        }
+        split_block(text, start..block.end, &mut sentences);
     }
     sentences
 }

@@ -31,9 +31,22 @@ pub struct DatasetConfig {
 #[serde(deny_unknown_fields)]
 pub struct StageSettings {
     #[serde(default)]
+    pub ingest: IngestSettings,
+    #[serde(default)]
     pub segment: SegmentSettings,
     #[serde(default)]
     pub entities: EntitySettings,
+}
+
+/// Reading and decoding the raw inputs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IngestSettings {
+    /// Accept UTF-8 files with a few invalid byte sequences, replacing each
+    /// by U+FFFD (counted per document). By default such a file is skipped
+    /// with the byte offset of the first bad sequence.
+    #[serde(default)]
+    pub accept_invalid_utf8: bool,
 }
 
 /// Sentence splitting.

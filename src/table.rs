@@ -5,13 +5,13 @@
 use std::sync::Arc;
 
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Float32Array, Int32Array, RecordBatch, StringArray,
+    Array, ArrayRef, BooleanArray, Float32Array, Int32Array, RecordBatch, StringArray, StructArray,
 };
-use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::model::{Document, Entity, Sentence, TranslationSlot};
+use crate::model::{Changes, Document, Entity, Sentence, TranslationSlot};
 
 /// A table of the dataset: its name, columns and row conversions.
 pub trait Table: Sized + Serialize + DeserializeOwned + PartialEq + std::fmt::Debug + Send {
@@ -98,6 +98,59 @@ impl<'a> Columns<'a> {
     }
 }
 
+/// The int32 fields of the `changes` struct column, in [`Changes::counts`] order.
+fn changes_fields() -> Fields {
+    Changes::default()
+        .counts()
+        .iter()
+        .map(|(name, _)| Field::new(*name, DataType::Int32, false))
+        .collect()
+}
+
+fn changes_column<'a>(rows: impl Iterator<Item = &'a Changes> + Clone) -> ArrayRef {
+    let columns: Vec<ArrayRef> = (0..Changes::default().counts().len())
+        .map(|k| ints(rows.clone().map(move |c| c.counts()[k].1)))
+        .collect();
+    Arc::new(StructArray::new(changes_fields(), columns, None))
+}
+
+fn read_changes(column: &StructArray) -> Result<Vec<Changes>, String> {
+    let field = |name: &str| -> Result<&Int32Array, String> {
+        column
+            .column_by_name(name)
+            .and_then(|c| c.as_any().downcast_ref::<Int32Array>())
+            .ok_or_else(|| format!("field changes.{name} is missing or not int32"))
+    };
+    let (bom, line_ends, html_tags, html_entities, invisible) = (
+        field("bom")?,
+        field("line_ends")?,
+        field("html_tags")?,
+        field("html_entities")?,
+        field("invisible")?,
+    );
+    let (nbsp, tatweel, nfc, blank_lines, invalid_bytes) = (
+        field("nbsp")?,
+        field("tatweel")?,
+        field("nfc")?,
+        field("blank_lines")?,
+        field("invalid_bytes")?,
+    );
+    Ok((0..column.len())
+        .map(|i| Changes {
+            bom: bom.value(i),
+            line_ends: line_ends.value(i),
+            html_tags: html_tags.value(i),
+            html_entities: html_entities.value(i),
+            invisible: invisible.value(i),
+            nbsp: nbsp.value(i),
+            tatweel: tatweel.value(i),
+            nfc: nfc.value(i),
+            blank_lines: blank_lines.value(i),
+            invalid_bytes: invalid_bytes.value(i),
+        })
+        .collect())
+}
+
 impl Table for Document {
     const NAME: &'static str = "documents";
     const ROW_GROUP_ROWS: usize = 1024;
@@ -111,6 +164,9 @@ impl Table for Document {
             field("text", DataType::Utf8, false),
             field("text_sha256", DataType::Utf8, false),
             field("title", DataType::Utf8, true),
+            field("norm_sha256", DataType::Utf8, false),
+            field("metadata", DataType::Utf8, false),
+            field("changes", DataType::Struct(changes_fields()), false),
         ]))
     }
 
@@ -129,6 +185,9 @@ impl Table for Document {
                 strings(rows.iter().map(|r| r.text.as_str())),
                 strings(rows.iter().map(|r| r.text_sha256.as_str())),
                 optional_strings(rows.iter().map(|r| r.title.as_deref())),
+                strings(rows.iter().map(|r| r.norm_sha256.as_str())),
+                strings(rows.iter().map(|r| r.metadata.as_str())),
+                changes_column(rows.iter().map(|r| &r.changes)),
             ],
         )
     }
@@ -146,6 +205,8 @@ impl Table for Document {
             c.string("text_sha256")?,
             c.optional_string("title")?,
         );
+        let (norm_sha256, metadata) = (c.string("norm_sha256")?, c.string("metadata")?);
+        let changes = read_changes(c.required::<StructArray>("changes")?)?;
         Ok((0..batch.num_rows())
             .map(|i| Document {
                 doc_id: doc_id(i),
@@ -155,6 +216,9 @@ impl Table for Document {
                 text: text(i),
                 text_sha256: text_sha256(i),
                 title: title(i),
+                norm_sha256: norm_sha256(i),
+                metadata: metadata(i),
+                changes: changes[i],
             })
             .collect())
     }
@@ -173,6 +237,7 @@ impl Table for Sentence {
             field("end", DataType::Int32, false),
             field("text", DataType::Utf8, false),
             field("text_sha256", DataType::Utf8, false),
+            field("norm_sha256", DataType::Utf8, false),
             field("role", DataType::Utf8, false),
             field("translate", DataType::Boolean, false),
         ]))
@@ -193,6 +258,7 @@ impl Table for Sentence {
                 ints(rows.iter().map(|r| r.end)),
                 strings(rows.iter().map(|r| r.text.as_str())),
                 strings(rows.iter().map(|r| r.text_sha256.as_str())),
+                strings(rows.iter().map(|r| r.norm_sha256.as_str())),
                 strings(rows.iter().map(|r| r.role.as_str())),
                 Arc::new(
                     rows.iter()
@@ -216,7 +282,7 @@ impl Table for Sentence {
             c.string("text")?,
             c.string("text_sha256")?,
         );
-        let role = c.string("role")?;
+        let (role, norm_sha256) = (c.string("role")?, c.string("norm_sha256")?);
         let translate = c.required::<BooleanArray>("translate")?;
         Ok((0..batch.num_rows())
             .map(|i| Sentence {
@@ -227,6 +293,7 @@ impl Table for Sentence {
                 end: end(i),
                 text: text(i),
                 text_sha256: text_sha256(i),
+                norm_sha256: norm_sha256(i),
                 role: role(i),
                 translate: translate.value(i),
             })

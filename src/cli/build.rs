@@ -44,11 +44,21 @@ pub fn run(args: Args) -> Result<ExitCode> {
         report.skipped.len()
     )
     .expect("infallible");
+    out.push_str(&super::audit_lines(&report.audit));
     for (code, n) in report.skipped_by_code() {
         writeln!(out, "  skipped ({code}): {n}").expect("infallible");
     }
-    for skip in &report.skipped {
+    const LISTED: usize = 20;
+    for skip in report.skipped.iter().take(LISTED) {
         writeln!(out, "    {}: {}", skip.path, skip.reason).expect("infallible");
+    }
+    if report.skipped.len() > LISTED {
+        writeln!(
+            out,
+            "    ... and {} more (all are in the manifest's \"skipped\")",
+            report.skipped.len() - LISTED
+        )
+        .expect("infallible");
     }
     super::emit(&out)?;
     Ok(ExitCode::SUCCESS)

@@ -43,6 +43,31 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// The audit as indented lines, for `build` and `log`.
+fn audit_lines(audit: &crate::model::Audit) -> String {
+    let join = |m: &std::collections::BTreeMap<String, u64>| {
+        if m.is_empty() {
+            "none".to_string()
+        } else {
+            m.iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    format!(
+        "  encodings    {}\n  cleanup      {} ({} documents changed)\n  boilerplate  {} sentences\n  duplicates   {} groups of identical documents ({} documents); {} sentences shared across documents ({} groups)\n",
+        join(&audit.encodings),
+        join(&audit.changes),
+        audit.documents_changed,
+        audit.boilerplate_sentences,
+        audit.duplicate_document_groups,
+        audit.duplicate_documents,
+        audit.shared_sentences,
+        audit.shared_sentence_groups,
+    )
+}
+
 /// Writes to standard output, turning a write failure into an [`Error`].
 fn emit(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();

@@ -17,4 +17,57 @@ pub struct Document {
     pub text_sha256: String,
     /// The headline, when the article has one.
     pub title: Option<String>,
+    /// sha256 of the normalised view of `text` (see `text::arabic`): equal
+    /// for documents that differ only in spelling variants, diacritics,
+    /// tatweel or digit forms, which is how duplicates are found.
+    pub norm_sha256: String,
+    /// A JSON object: fields of the input record other than id and text,
+    /// and values taken from crawl artefacts (`{"date": "2021-05"}`).
+    pub metadata: String,
+    /// What cleanup changed, counted per kind.
+    pub changes: Changes,
+}
+
+/// Counts of the edits cleanup made to a document, so that nothing it
+/// removed or replaced goes unnoticed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Changes {
+    /// Byte order marks removed.
+    pub bom: i32,
+    /// CR characters removed or turned into LF.
+    pub line_ends: i32,
+    /// HTML tags and comments removed (block tags became line breaks).
+    pub html_tags: i32,
+    /// HTML entities decoded.
+    pub html_entities: i32,
+    /// Invisible characters removed (direction marks, zero-width characters, soft hyphens).
+    pub invisible: i32,
+    /// No-break spaces turned into spaces.
+    pub nbsp: i32,
+    /// Tatweel characters removed.
+    pub tatweel: i32,
+    /// Characters rewritten by NFC.
+    pub nfc: i32,
+    /// Blank or whitespace-only lines removed.
+    pub blank_lines: i32,
+    /// Invalid byte sequences replaced by U+FFFD (only when the dataset accepts them).
+    pub invalid_bytes: i32,
+}
+
+impl Changes {
+    /// The kinds and their counts, in column order.
+    pub fn counts(&self) -> [(&'static str, i32); 10] {
+        [
+            ("bom", self.bom),
+            ("line_ends", self.line_ends),
+            ("html_tags", self.html_tags),
+            ("html_entities", self.html_entities),
+            ("invisible", self.invisible),
+            ("nbsp", self.nbsp),
+            ("tatweel", self.tatweel),
+            ("nfc", self.nfc),
+            ("blank_lines", self.blank_lines),
+            ("invalid_bytes", self.invalid_bytes),
+        ]
+    }
 }

@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::settings::StageSettings;
@@ -28,6 +30,7 @@ pub struct Manifest {
     pub inputs: Vec<InputEntry>,
     pub skipped: Vec<SkippedInput>,
     pub files: Vec<FileEntry>,
+    pub audit: Audit,
     pub fingerprint: String,
     pub manifest_sha256: String,
 }
@@ -67,6 +70,28 @@ pub struct SkippedInput {
     pub code: String,
     /// What is wrong and what to do, for a person.
     pub reason: String,
+}
+
+/// What ingestion saw and changed, so that no encoding or invisible-character
+/// problem goes unnoticed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Audit {
+    /// Documents per source encoding.
+    pub encodings: BTreeMap<String, u64>,
+    /// Cleanup edits per kind, over all documents (see the documents' `changes`).
+    pub changes: BTreeMap<String, u64>,
+    /// Documents that cleanup changed in any way.
+    pub documents_changed: u64,
+    /// Sentences marked boilerplate (not translated).
+    pub boilerplate_sentences: u64,
+    /// Groups of documents with the same normalised text, and the documents in them.
+    pub duplicate_document_groups: u64,
+    pub duplicate_documents: u64,
+    /// Groups of title or body sentences with the same normalised text in
+    /// more than one document (wire copy), and the sentences in them.
+    pub shared_sentence_groups: u64,
+    pub shared_sentences: u64,
 }
 
 /// One data file of the version.

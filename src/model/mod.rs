@@ -9,10 +9,11 @@ mod manifest;
 mod sentence;
 mod translation;
 
-pub use document::Document;
+pub use document::{Changes, Document};
 pub use entity::{Entity, EntityOrigin, Label};
 pub use manifest::{
-    FileEntry, InputEntry, Manifest, ParentRef, SkippedInput, ToolRef, MANIFEST_FORMAT_VERSION,
+    Audit, FileEntry, InputEntry, Manifest, ParentRef, SkippedInput, ToolRef,
+    MANIFEST_FORMAT_VERSION,
 };
 pub use sentence::{Role, Sentence};
 pub use translation::{SlotStatus, TranslationSlot};

@@ -43,6 +43,9 @@ pub struct Sentence {
     pub text: String,
     /// sha256 of `text` as UTF-8; translations record it to detect staleness.
     pub text_sha256: String,
+    /// sha256 of the normalised view of `text`: sentences that share it are
+    /// the same sentence (syndicated wire copy) and are translated once.
+    pub norm_sha256: String,
     /// `title`, `body` or `boilerplate`.
     pub role: String,
     /// Whether the sentence gets a translation slot.

@@ -94,6 +94,71 @@ impl AlignedText {
         (out.finish(), count)
     }
 
+    /// Replaces byte ranges of the current text (sorted, non-overlapping,
+    /// on char boundaries) by new strings. Every character of a replacement
+    /// is aligned to the whole original span of the range it replaces; an
+    /// empty replacement removes the range.
+    pub fn replace_ranges(&self, edits: &[(Range<usize>, &str)]) -> Self {
+        let mut out = Builder::with_capacity(self.text.len(), self.original_len);
+        let mut edits = edits.iter().peekable();
+        let mut chars = self
+            .text
+            .char_indices()
+            .zip(self.alignments.iter())
+            .peekable();
+        while let Some(&((at, c), align)) = chars.peek() {
+            match edits.peek() {
+                Some((range, replacement)) if range.start == at => {
+                    let mut span: Option<Range<u32>> = None;
+                    while let Some(&((i, _), a)) = chars.peek() {
+                        if i >= range.end {
+                            break;
+                        }
+                        span = Some(match span {
+                            None => a.clone(),
+                            Some(s) => s.start..a.end,
+                        });
+                        chars.next();
+                    }
+                    let span = span.unwrap_or(align.start..align.start);
+                    for r in replacement.chars() {
+                        out.push(r, span.clone());
+                    }
+                    edits.next();
+                }
+                _ => {
+                    out.push(c, align.clone());
+                    chars.next();
+                }
+            }
+        }
+        for (range, replacement) in edits {
+            debug_assert_eq!(range.start, self.text.len(), "edits lie inside the text");
+            for r in replacement.chars() {
+                out.push(r, self.original_len..self.original_len);
+            }
+        }
+        out.finish()
+    }
+
+    /// Rewrites single characters: `edit` sees each character with the one
+    /// before and after it and returns what to emit in its place.
+    pub fn map_chars(
+        &self,
+        mut edit: impl FnMut(Option<char>, char, Option<char>) -> CharEdit,
+    ) -> (Self, EditCount) {
+        let mut previous = None;
+        self.rewrite(|c, next| {
+            let result = edit(previous, c, next);
+            previous = Some(c);
+            match result {
+                CharEdit::Keep => Rewrite::Keep,
+                CharEdit::Replace(r) => Rewrite::Replace(r),
+                CharEdit::Remove => Rewrite::Remove,
+            }
+        })
+    }
+
     /// Removes a leading byte order mark.
     pub fn strip_bom(&self) -> (Self, EditCount) {
         let mut first = true;
@@ -160,6 +225,14 @@ impl AlignedText {
 /// precedes it.
 fn is_composition_boundary(c: char) -> bool {
     canonical_combining_class(c) == 0 && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes
+}
+
+/// What [`AlignedText::map_chars`] does with one character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CharEdit {
+    Keep,
+    Replace(char),
+    Remove,
 }
 
 enum Rewrite {
@@ -236,6 +309,19 @@ mod tests {
         let (t, n) = AlignedText::new("\u{fefb}").nfc();
         assert_eq!(t.text(), "\u{fefb}");
         assert_eq!(n.chars, 0);
+    }
+
+    #[test]
+    fn replaced_ranges_align_to_what_they_replaced() {
+        let t = AlignedText::new("a&amp;b<br>c");
+        let t = t.replace_ranges(&[(1..6, "&"), (7..11, "\n")]);
+        assert_eq!(t.text(), "a&b\nc");
+        assert_eq!(t.original_span(1..2), 1..6);
+        assert_eq!(t.original_span(3..4), 7..11);
+        assert_eq!(t.original_span(4..5), 11..12);
+        let removed = AlignedText::new("ab<i>c").replace_ranges(&[(2..5, "")]);
+        assert_eq!(removed.text(), "abc");
+        assert_eq!(removed.original_span(2..3), 5..6);
     }
 
     #[test]

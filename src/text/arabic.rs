@@ -42,6 +42,19 @@ pub fn normalise_char(c: char) -> Option<char> {
     })
 }
 
+/// The normalised view of a text, for matching (gazetteers, translation
+/// memory, duplicates), with its alignment back to the text: never stored
+/// in place of the text.
+pub fn normalised_view(text: &str) -> super::AlignedText {
+    super::AlignedText::new(text)
+        .map_chars(|_, c, _| match normalise_char(c) {
+            None => super::CharEdit::Remove,
+            Some(n) if n == c => super::CharEdit::Keep,
+            Some(n) => super::CharEdit::Replace(n),
+        })
+        .0
+}
+
 /// The matching form of a word (see [`normalise_char`]).
 pub fn normalise(word: &str) -> String {
     word.chars().filter_map(normalise_char).collect()
@@ -57,6 +70,15 @@ mod tests {
         assert_eq!(digit_value('٧'), Some(7));
         assert_eq!(digit_value('۷'), Some(7));
         assert_eq!(digit_value('a'), None);
+    }
+
+    #[test]
+    fn the_normalised_view_maps_back_to_the_text() {
+        let view = normalised_view("قالَ أحمد ٣");
+        assert_eq!(view.text(), "قال احمد 3");
+        // "احمد" (view 4..8) is "أحمد" at text 5..9: the removed fatha shifts it.
+        assert_eq!(view.original_span(4..8), 5..9);
+        assert_eq!(view.original_span(9..10), 10..11);
     }
 
     #[test]

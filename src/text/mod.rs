@@ -2,7 +2,8 @@
 
 pub mod aligned;
 pub mod arabic;
+pub mod clean;
 pub mod offsets;
 
-pub use aligned::AlignedText;
+pub use aligned::{AlignedText, CharEdit};
 pub use offsets::CharOffsets;

@@ -47,7 +47,7 @@ fn a_build_prints_its_summary_and_an_unchanged_rebuild_writes_nothing() {
     assert!(
         first
             .stdout
-            .contains("documents 5  sentences 82  entities 32  slots 65  skipped inputs 0"),
+            .contains("documents 5  sentences 83  entities 32  slots 63  skipped inputs 0"),
         "{}",
         first.stdout
     );
@@ -98,7 +98,11 @@ fn every_input_becomes_a_document_or_is_skipped_with_its_reason() {
     }
     std::fs::write(raw.join("utf16_with_bom.txt"), utf16).unwrap();
     std::fs::write(raw.join("binary_nul.txt"), b"PK\x03\x04\0\0\x14").unwrap();
-    std::fs::write(raw.join("invalid_utf8.txt"), b"\xd8\xa7\xd9\x84\xff\xfe").unwrap();
+    std::fs::write(
+        raw.join("invalid_utf8.txt"),
+        b"\xd8\xa7\xd9\x84\xd8\xa7\xff",
+    )
+    .unwrap();
     std::fs::write(raw.join("whitespace_only.txt"), " \n\t\n").unwrap();
     std::fs::write(raw.join("notes.pdf"), b"%PDF-1.4").unwrap();
     let run = tarjama(&["build", arg(&dataset)]);
@@ -124,7 +128,7 @@ fn every_input_becomes_a_document_or_is_skipped_with_its_reason() {
             ("raw/binary_nul.txt".to_string(), "binary".to_string()),
             (
                 "raw/invalid_utf8.txt".to_string(),
-                "invalid-encoding".to_string()
+                "invalid-utf8".to_string()
             ),
             (
                 "raw/notes.pdf".to_string(),
@@ -134,7 +138,7 @@ fn every_input_becomes_a_document_or_is_skipped_with_its_reason() {
         ]
     );
     let reason = m["skipped"][1]["reason"].as_str().unwrap();
-    assert!(reason.contains("at byte 4"), "{reason}");
+    assert!(reason.contains("at byte 6"), "{reason}");
     // Four files were read (the .pdf was not), so nine inputs in all.
     assert_eq!(m["inputs"].as_array().unwrap().len(), 9);
 

@@ -12,6 +12,11 @@ use crate::util::repo;
 fn documented_columns(table: &str) -> Vec<(String, DataType, bool)> {
     let path = repo().join(format!("schemas/{table}.schema.json"));
     let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    columns(table, &schema)
+}
+
+/// The columns of an object schema: its `required` keys in order.
+fn columns(table: &str, schema: &serde_json::Value) -> Vec<(String, DataType, bool)> {
     let properties = schema["properties"].as_object().unwrap();
     assert_eq!(schema["additionalProperties"], false, "{table}");
     let required: Vec<&str> = schema["required"]
@@ -41,6 +46,12 @@ fn documented_columns(table: &str) -> Vec<(String, DataType, bool)> {
                 ("integer", Some("int32")) => DataType::Int32,
                 ("number", Some("float32")) => DataType::Float32,
                 ("boolean", _) => DataType::Boolean,
+                ("object", _) => DataType::Struct(
+                    columns(&format!("{table}.{name}"), p)
+                        .into_iter()
+                        .map(|(n, t, null)| arrow_schema::Field::new(n, t, null))
+                        .collect(),
+                ),
                 other => panic!("{table}.{name}: no Arrow type for {other:?}"),
             };
             (name.to_string(), arrow, nullable)
