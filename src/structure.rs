@@ -8,8 +8,10 @@
 //!   blank lines between), whose first copy stays the title;
 //! - a run of three or more short list-marker lines (`- `, `• `, `* `)
 //!   without sentence punctuation is a tag or related-topics list;
-//! - a lone word or two on a line, without sentence punctuation, that is not
-//!   the title is a label or an agency name (`Sputnik`, a comments-section label);
+//! - a lone word on a line, without sentence punctuation, that is not the
+//!   title is a label or an agency name (`Sputnik`, a comments-section
+//!   label), and a line without letters is a separator or a number (`***`);
+//!   two words or more may be a sub-heading, which is article text;
 //! - a short line that starts with a byline word (`بقلم`, `كتب`, `By`) or is
 //!   all in parentheses (`(رويترز)`) is a byline or agency line;
 //! - a crawl artefact at the very start of the text, a Latin key and a date
@@ -30,7 +32,7 @@ pub const TERMINAL_PUNCTUATION: &[char] = &['.', '!', '?', '؟', '…', ':'];
 /// A headline longer than this many words is more likely a lead paragraph.
 const MAX_TITLE_WORDS: usize = 30;
 /// Lines of at most this many words may be labels (with no punctuation).
-const MAX_LABEL_WORDS: usize = 2;
+const MAX_LABEL_WORDS: usize = 1;
 /// Items of a tag list are at most this many words.
 const MAX_LIST_ITEM_WORDS: usize = 8;
 /// A tag list has at least this many items.
@@ -275,6 +277,14 @@ mod tests {
         assert_eq!(
             roles("عنوان الخبر اليوم\nSputnik\nبقلم: أحمد علي\n(رويترز)\nنص الخبر هنا.\n\nمناقشة"),
             [T, X, X, X, B, B, X]
+        );
+    }
+
+    #[test]
+    fn a_two_word_sub_heading_is_article_text_but_a_separator_is_not() {
+        assert_eq!(
+            roles("عنوان الخبر اليوم\nنص الخبر هنا.\nالقطاع السياحي\nنص آخر.\n***"),
+            [T, B, B, B, X]
         );
     }
 

@@ -64,6 +64,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             m.skipped.len()
         )
         .expect("infallible");
+        out.push_str(&super::audit_lines(&m.audit));
         for skip in &m.skipped {
             writeln!(
                 out,

@@ -81,6 +81,12 @@ fn a_changed_article_makes_a_child_version_that_validates() {
     assert_eq!(report["stats"]["versions"], 2);
     let log = tarjama(&["log", arg(&dataset)]);
     assert!(
+        log.stdout
+            .contains("cleanup      blank_lines 16, nbsp 11, tatweel 2"),
+        "{}",
+        log.stdout
+    );
+    assert!(
         log.stdout.contains("v0002") && log.stdout.contains("parent     v0001"),
         "{}",
         log.stdout
