@@ -7,19 +7,24 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::ScopedJoinHandle;
+
+use rayon::iter::{IntoParallelIterator, ParallelIterator};
 
 use crate::audit::Auditor;
 use crate::error::{Error, Result};
-use crate::ingest::{self, Plan};
+use crate::ingest::{self, Plan, RawDocument};
 use crate::io::TableWriter;
 use crate::manifest::{self, MANIFEST_FILE};
 use crate::model::{
     Audit, Document, Entity, FileEntry, InputEntry, Manifest, ParentRef, Sentence, SkippedInput,
     ToolRef, TranslationSlot, MANIFEST_FORMAT_VERSION,
 };
-use crate::pipeline;
+use crate::pipeline::{self, DocumentRows};
 use crate::settings::{DatasetConfig, StageSettings};
 use crate::store::{self, WriteLock};
+use crate::table::Table;
 
 /// What a build did.
 #[derive(Debug)]
@@ -54,8 +59,21 @@ impl BuildReport {
     }
 }
 
+/// Documents decoded and processed together on the worker threads; with a
+/// channel of two batches, at most about four batches are in memory.
+const BATCH_DOCUMENTS: usize = 256;
+
+/// How a build runs (not what it produces: the output never depends on these).
+#[derive(Default)]
+pub struct BuildOptions<'a> {
+    /// Worker threads for decoding and the stages; `None` uses every core.
+    pub jobs: Option<usize>,
+    /// Called after each batch with (documents planned, documents done, raw bytes done).
+    pub progress: Option<&'a (dyn Fn(u64, u64, u64) + Sync)>,
+}
+
 /// Builds the next version of the dataset in `dataset_dir`.
-pub fn build(dataset_dir: &Path) -> Result<BuildReport> {
+pub fn build(dataset_dir: &Path, options: &BuildOptions) -> Result<BuildReport> {
     let config = DatasetConfig::load(dataset_dir)?;
     let raw_dir = config.raw_dir(dataset_dir);
     let plan = ingest::plan(dataset_dir, &raw_dir, &config.stages.ingest)?;
@@ -64,7 +82,7 @@ pub fn build(dataset_dir: &Path) -> Result<BuildReport> {
     let number = latest.as_ref().map_or(1, |(n, _)| n + 1);
     let staging = lock.staging(number)?;
 
-    let written = write_tables(&staging, &plan, &config.stages)?;
+    let written = write_tables(&staging, &plan, &config.stages, options)?;
     let fingerprint = manifest::fingerprint(&written.files);
     if let Some((n, dir)) = &latest {
         let (latest_manifest, _) = manifest::read(dir)?;
@@ -128,43 +146,146 @@ struct Written {
     audit: Audit,
 }
 
-fn write_tables(dir: &Path, plan: &Plan, settings: &StageSettings) -> Result<Written> {
-    let mut documents = TableWriter::<Document>::create(dir)?;
-    let mut sentences = TableWriter::<Sentence>::create(dir)?;
-    let mut entities = TableWriter::<Entity>::create(dir)?;
-    let mut slots = TableWriter::<TranslationSlot>::create(dir)?;
+/// A processed document: its input entry, and its rows or why it was skipped.
+type Processed = (
+    Option<InputEntry>,
+    std::result::Result<DocumentRows, SkippedInput>,
+);
+
+/// Reads documents in id order on this thread, decodes and processes them in
+/// parallel batches (order kept), and writes them on a writer thread, so
+/// that the output is the same for any number of threads.
+fn write_tables(
+    dir: &Path,
+    plan: &Plan,
+    settings: &StageSettings,
+    options: &BuildOptions,
+) -> Result<Written> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| {
+            Error::Usage(format!(
+                "cannot start {:?} worker threads: {e}",
+                options.jobs
+            ))
+        })?;
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Processed>>(2);
+    let planned = plan.len() as u64;
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(|| write_batches(dir, plan, receiver));
+        let mut raws = plan.raw_documents();
+        let (mut done, mut bytes) = (0u64, 0u64);
+        loop {
+            let batch: Vec<RawDocument> = raws.by_ref().take(BATCH_DOCUMENTS).collect();
+            if batch.is_empty() {
+                break;
+            }
+            done += batch.len() as u64;
+            bytes += batch.iter().map(RawDocument::len).sum::<u64>();
+            let processed: Vec<Processed> = pool.install(|| {
+                batch
+                    .into_par_iter()
+                    .map(|raw| {
+                        let (input, ingested) = raw.ingest();
+                        (
+                            input,
+                            ingested.map(|clean| pipeline::process(clean, settings)),
+                        )
+                    })
+                    .collect()
+            });
+            if sender.send(processed).is_err() {
+                break; // The writer stopped on an error, which join reports.
+            }
+            if let Some(progress) = options.progress {
+                progress(planned, done, bytes);
+            }
+        }
+        drop(sender);
+        writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// Batches of rows waiting for a table's writer thread.
+const TABLE_CHANNEL_BATCHES: usize = 2;
+
+/// Where a table's rows go, and the thread that writes them.
+type TableThread<'scope, T> = (
+    SyncSender<Vec<T>>,
+    ScopedJoinHandle<'scope, Result<[FileEntry; 2]>>,
+);
+
+/// A writer thread for one table: it owns the table's files and returns
+/// their manifest entries.
+fn spawn_table<'scope, T: Table + 'static>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    dir: &Path,
+) -> Result<TableThread<'scope, T>> {
+    let mut writer = TableWriter::<T>::create(dir)?;
+    let (sender, receiver) = sync_channel::<Vec<T>>(TABLE_CHANNEL_BATCHES);
+    let handle = scope.spawn(move || {
+        for rows in receiver {
+            rows.into_iter().try_for_each(|row| writer.push(row))?;
+        }
+        writer.finish()
+    });
+    Ok((sender, handle))
+}
+
+/// Audits the processed batches and hands their rows to one writer thread
+/// per table, so that the four tables are encoded, compressed and hashed
+/// at the same time.
+fn write_batches(dir: &Path, plan: &Plan, batches: Receiver<Vec<Processed>>) -> Result<Written> {
     let mut counts = RowCounts::default();
     let mut auditor = Auditor::default();
     let mut inputs = plan.jsonl_inputs.clone();
     let mut skipped = plan.skipped.clone();
-    for (input, ingested) in plan.documents() {
-        inputs.extend(input);
-        match ingested {
-            Err(skip) => skipped.push(skip),
-            Ok(clean) => {
-                let rows = pipeline::process(clean, settings);
-                auditor.observe(&rows);
-                counts.documents += 1;
-                counts.sentences += rows.sentences.len() as u64;
-                counts.entities += rows.entities.len() as u64;
-                counts.slots += rows.slots.len() as u64;
-                documents.push(rows.document)?;
-                rows.sentences
-                    .into_iter()
-                    .try_for_each(|r| sentences.push(r))?;
-                rows.entities
-                    .into_iter()
-                    .try_for_each(|r| entities.push(r))?;
-                rows.slots.into_iter().try_for_each(|r| slots.push(r))?;
-                store::fault_point("after-document");
+    let files = std::thread::scope(|scope| -> Result<Vec<FileEntry>> {
+        let (documents, documents_done) = spawn_table::<Document>(scope, dir)?;
+        let (sentences, sentences_done) = spawn_table::<Sentence>(scope, dir)?;
+        let (entities, entities_done) = spawn_table::<Entity>(scope, dir)?;
+        let (slots, slots_done) = spawn_table::<TranslationSlot>(scope, dir)?;
+        for batch in batches {
+            let (mut d, mut s, mut e, mut t) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            for (input, processed) in batch {
+                inputs.extend(input);
+                match processed {
+                    Err(skip) => skipped.push(skip),
+                    Ok(rows) => {
+                        auditor.observe(&rows);
+                        counts.documents += 1;
+                        counts.sentences += rows.sentences.len() as u64;
+                        counts.entities += rows.entities.len() as u64;
+                        counts.slots += rows.slots.len() as u64;
+                        d.push(rows.document);
+                        s.extend(rows.sentences);
+                        e.extend(rows.entities);
+                        t.extend(rows.slots);
+                    }
+                }
             }
+            let sent = documents.send(d).is_ok()
+                && sentences.send(s).is_ok()
+                && entities.send(e).is_ok()
+                && slots.send(t).is_ok();
+            if !sent {
+                break; // A writer stopped on an error, which its join reports.
+            }
+            store::fault_point("after-document");
         }
-    }
-    let mut files = Vec::new();
-    files.extend(documents.finish()?);
-    files.extend(sentences.finish()?);
-    files.extend(entities.finish()?);
-    files.extend(slots.finish()?);
+        drop((documents, sentences, entities, slots));
+        let mut files = Vec::new();
+        for done in [documents_done, sentences_done, entities_done, slots_done] {
+            files.extend(
+                done.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
+            );
+        }
+        Ok(files)
+    })?;
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Written {

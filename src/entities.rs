@@ -13,7 +13,7 @@
 use std::ops::Range;
 
 use crate::model::Label;
-use crate::text::arabic::{digit_value, is_diacritic, is_digit, normalise, TATWEEL};
+use crate::text::arabic::{digit_value, is_diacritic, is_digit, is_letter, normalise, TATWEEL};
 
 /// Gregorian month names, in their matching form (see [`normalise`]).
 const GREGORIAN_MONTHS: &[&str] = &[
@@ -64,6 +64,10 @@ const HIJRI_PAIRS: &[(&str, &[&str])] = &[
 
 /// Words after which a number is a year.
 const YEAR_WORDS: &[&str] = &["عام", "العام", "لعام", "بعام", "سنه", "السنه", "لسنه"];
+
+/// Keywords are at most 7 Arabic letters; with diacritics a word of up to
+/// twice that many bytes again may still match.
+const MAX_KEYWORD_BYTES: usize = 28;
 
 /// Joins a day to a month: `10 من تشرين الثاني`.
 const DAY_MONTH_LINK: &str = "من";
@@ -182,7 +186,7 @@ fn word_is(token: Option<&Token>, expected: &str) -> bool {
 }
 
 fn is_word_char(c: char) -> bool {
-    (c.is_alphabetic() && !is_digit(c)) || is_diacritic(c) || c == TATWEEL
+    (is_letter(c) && !is_digit(c)) || is_diacritic(c) || c == TATWEEL
 }
 
 /// Numbers, words (in matching form) and single punctuation marks.
@@ -230,9 +234,17 @@ fn tokenize(text: &str) -> Vec<Token> {
                 end = j + n.len_utf8();
                 chars.next();
             }
+            // Only words as short as the longest keyword need their
+            // matching form; longer ones are never compared.
+            let word = &text[start..end];
+            let form = if word.len() <= MAX_KEYWORD_BYTES {
+                normalise(word)
+            } else {
+                String::new()
+            };
             tokens.push(Token {
                 range: start..end,
-                kind: Kind::Word(normalise(&text[start..end])),
+                kind: Kind::Word(form),
             });
         } else {
             tokens.push(Token {

@@ -266,26 +266,102 @@ impl Plan {
         });
     }
 
-    /// Streams the planned documents in id order.
-    pub fn documents(&self) -> impl Iterator<Item = (Option<InputEntry>, Ingested)> + '_ {
+    /// Streams the planned documents' raw bytes in id order. Reading is
+    /// sequential; [`RawDocument::ingest`] (decoding and cleanup) can then
+    /// run on any thread.
+    pub fn raw_documents(&self) -> impl Iterator<Item = RawDocument> + '_ {
         let mut cursors: HashMap<usize, Cursor> = HashMap::new();
         self.planned.iter().map(move |entry| {
             let source = &self.sources[entry.source];
             let location = self.location(entry);
-            match source.kind {
-                SourceKind::Text => read_text_file(source, &entry.doc_id, &self.settings),
+            let (is_record, bytes) = match source.kind {
+                SourceKind::Text => (
+                    false,
+                    std::fs::read(&source.path).map_err(|e| {
+                        skip(
+                            &location,
+                            "unreadable",
+                            format!("cannot read the file ({e}); check its permissions"),
+                        )
+                    }),
+                ),
                 SourceKind::Jsonl { .. } => {
                     let cursor = cursors
                         .entry(entry.source)
                         .or_insert_with(|| Cursor::open(source));
-                    let outcome = cursor
-                        .line(entry.line)
-                        .map_err(|reason| skip(&location, "unreadable", reason))
-                        .and_then(|line| from_record(&line, &entry.doc_id, &location));
-                    (None, outcome)
+                    (
+                        true,
+                        cursor
+                            .line(entry.line)
+                            .map_err(|reason| skip(&location, "unreadable", reason)),
+                    )
                 }
+            };
+            RawDocument {
+                doc_id: entry.doc_id.clone(),
+                location,
+                is_record,
+                bytes,
+                accept_invalid_utf8: self.settings.accept_invalid_utf8,
             }
         })
+    }
+}
+
+/// One planned document's raw bytes: a whole text file, or one JSONL line.
+#[derive(Debug)]
+pub struct RawDocument {
+    doc_id: String,
+    /// The file, or `FILE:LINE` for a record.
+    location: String,
+    is_record: bool,
+    bytes: std::result::Result<Vec<u8>, SkippedInput>,
+    accept_invalid_utf8: bool,
+}
+
+impl RawDocument {
+    /// Raw bytes read (0 for an input that could not be read).
+    pub fn len(&self) -> u64 {
+        self.bytes.as_ref().map_or(0, |b| b.len() as u64)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Decodes and cleans the document: its input entry (for a text file)
+    /// and the cleaned text, or why it is skipped.
+    pub fn ingest(self) -> (Option<InputEntry>, Ingested) {
+        let bytes = match self.bytes {
+            Ok(bytes) => bytes,
+            Err(skipped) => return (None, Err(skipped)),
+        };
+        if self.is_record {
+            return (None, from_record(&bytes, &self.doc_id, &self.location));
+        }
+        let source_sha256 = hex::encode(Sha256::digest(&bytes));
+        let input = InputEntry {
+            path: self.location.clone(),
+            sha256: source_sha256.clone(),
+            bytes: bytes.len() as u64,
+        };
+        let outcome = decode(&bytes, self.accept_invalid_utf8)
+            .map_err(|(code, reason)| skip(&self.location, code, reason))
+            .and_then(|decoded| {
+                let (aligned, mut changes) = clean(&decoded.text);
+                changes.invalid_bytes = decoded.replaced as i32;
+                check_cleaned(&aligned, &self.location)?;
+                Ok(CleanText {
+                    doc_id: self.doc_id,
+                    source_path: self.location.clone(),
+                    source_sha256,
+                    source_encoding: decoded.encoding.to_string(),
+                    aligned,
+                    changes,
+                    metadata: serde_json::Map::new(),
+                })
+            });
+        (Some(input), outcome)
     }
 }
 
@@ -431,43 +507,6 @@ fn check_cleaned(aligned: &AlignedText, location: &str) -> std::result::Result<(
         return Err(skip(location, "too-large", reason));
     }
     Ok(())
-}
-
-fn read_text_file(
-    source: &Source,
-    doc_id: &str,
-    settings: &IngestSettings,
-) -> (Option<InputEntry>, Ingested) {
-    let bytes = match std::fs::read(&source.path) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            let reason = format!("cannot read the file ({e}); check its permissions");
-            return (None, Err(skip(&source.rel_path, "unreadable", reason)));
-        }
-    };
-    let source_sha256 = hex::encode(Sha256::digest(&bytes));
-    let input = InputEntry {
-        path: source.rel_path.clone(),
-        sha256: source_sha256.clone(),
-        bytes: bytes.len() as u64,
-    };
-    let outcome = decode(&bytes, settings.accept_invalid_utf8)
-        .map_err(|(code, reason)| skip(&source.rel_path, code, reason))
-        .and_then(|decoded| {
-            let (aligned, mut changes) = clean(&decoded.text);
-            changes.invalid_bytes = decoded.replaced as i32;
-            check_cleaned(&aligned, &source.rel_path)?;
-            Ok(CleanText {
-                doc_id: doc_id.to_string(),
-                source_path: source.rel_path.clone(),
-                source_sha256,
-                source_encoding: decoded.encoding.to_string(),
-                aligned,
-                changes,
-                metadata: serde_json::Map::new(),
-            })
-        });
-    (Some(input), outcome)
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {

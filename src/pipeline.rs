@@ -11,7 +11,7 @@ use crate::model::{ids, Document, Entity, EntityOrigin, Role, Sentence, Translat
 use crate::segment;
 use crate::settings::StageSettings;
 use crate::structure::Layout;
-use crate::text::arabic::{normalise, normalised_view};
+use crate::text::arabic::normalise_into;
 use crate::text::CharOffsets;
 use crate::translate;
 
@@ -27,6 +27,13 @@ pub struct DocumentRows {
 /// Hex sha256 of a string's UTF-8 bytes.
 pub fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// Hex sha256 of the matching form of a text (see [`normalise_into`]).
+pub fn normalised_sha256_hex(text: &str) -> String {
+    let mut hasher = Sha256::new();
+    normalise_into(text, |piece| hasher.update(piece.as_bytes()));
+    hex::encode(hasher.finalize())
 }
 
 /// Runs the stages on one cleaned document.
@@ -75,7 +82,7 @@ pub fn process(clean: CleanText, settings: &StageSettings) -> DocumentRows {
             end: as_offset(end),
             text: sentence_text.to_string(),
             text_sha256: sha256_hex(sentence_text),
-            norm_sha256: sha256_hex(&normalise(sentence_text)),
+            norm_sha256: normalised_sha256_hex(sentence_text),
             role: role.as_str().to_string(),
             translate: role != Role::Boilerplate,
         });
@@ -93,7 +100,7 @@ pub fn process(clean: CleanText, settings: &StageSettings) -> DocumentRows {
             source_sha256: clean.source_sha256,
             source_encoding: clean.source_encoding,
             text_sha256: sha256_hex(&text),
-            norm_sha256: sha256_hex(normalised_view(&text).text()),
+            norm_sha256: document_norm_sha256(&sentences),
             title,
             text,
             metadata: serde_json::Value::Object(metadata).to_string(),
@@ -103,6 +110,19 @@ pub fn process(clean: CleanText, settings: &StageSettings) -> DocumentRows {
         entities,
         slots,
     }
+}
+
+/// A document's duplicate key: the sha256 of its sentences' `norm_sha256`,
+/// one per line. Two documents share it when they hold the same normalised
+/// sentences in the same order, whatever the whitespace between them; each
+/// text is normalised once, for its sentences.
+fn document_norm_sha256(sentences: &[Sentence]) -> String {
+    let mut hasher = Sha256::new();
+    for sentence in sentences {
+        hasher.update(sentence.norm_sha256.as_bytes());
+        hasher.update(b"\n");
+    }
+    hex::encode(hasher.finalize())
 }
 
 /// The document text covered by its title sentences, if any.

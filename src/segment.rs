@@ -26,6 +26,7 @@
 use std::ops::Range;
 
 use crate::settings::SegmentSettings;
+use crate::text::arabic::is_letter;
 
 const TERMINALS: &[char] = &['.', '!', '?', '؟', '…'];
 const CLOSERS: &[char] = &['"', '\'', '»', '”', '’', ')', ']', '›'];
@@ -147,7 +148,7 @@ fn ends_sentence(before: &str, stops: &str, after: &str, is_list_marker: bool) -
     match stops {
         "." => {
             let word = last_word(before);
-            let initial = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
+            let initial = word.chars().count() == 1 && word.chars().all(is_letter);
             let after_number = before[..before.len() - word.len()]
                 .trim_end()
                 .chars()
@@ -157,7 +158,7 @@ fn ends_sentence(before: &str, stops: &str, after: &str, is_list_marker: bool) -
         }
         "..." | "…" => {
             let next = after.split_whitespace().next().unwrap_or("");
-            let next = next.trim_end_matches(|c: char| !c.is_alphabetic());
+            let next = next.trim_end_matches(|c: char| !is_letter(c));
             !CONNECTIVES.contains(&next)
         }
         _ => true,
@@ -169,7 +170,7 @@ fn last_word(text: &str) -> &str {
     let start = text
         .char_indices()
         .rev()
-        .take_while(|(_, c)| c.is_alphabetic() || crate::text::arabic::is_diacritic(*c))
+        .take_while(|(_, c)| is_letter(*c) || crate::text::arabic::is_diacritic(*c))
         .last()
         .map_or(text.len(), |(i, _)| i);
     &text[start..]

@@ -1,10 +1,14 @@
 //! `tarjama build DIR`: the next version of a dataset from its raw folder.
 
 use std::fmt::Write;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
-use crate::build;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::build::{self, BuildOptions};
 use crate::error::Result;
 
 /// Build the next immutable version from dataset.toml and the raw folder.
@@ -12,13 +16,46 @@ use crate::error::Result;
 pub struct Args {
     /// The dataset folder.
     dir: PathBuf,
-    /// Print nothing but errors.
+    /// Worker threads [default: every core]. The output is the same for any number.
+    #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// Print nothing but errors (no summary, no progress bar).
     #[arg(long, short)]
     quiet: bool,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let report = build::build(&args.dir)?;
+    // The bar is drawn only on a terminal (stderr), never into CI logs.
+    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{bar:30} {pos}/{len} documents  {msg}")
+                .expect("the template is valid"),
+        );
+        bar
+    });
+    let started = Instant::now();
+    let progress = |planned: u64, done: u64, bytes: u64| {
+        if let Some(bar) = &bar {
+            let seconds = started.elapsed().as_secs_f64().max(1e-3);
+            bar.set_length(planned);
+            bar.set_position(done);
+            bar.set_message(format!(
+                "{:.0} documents/s  {:.1} MB/s",
+                done as f64 / seconds,
+                bytes as f64 / 1e6 / seconds
+            ));
+        }
+    };
+    let options = BuildOptions {
+        jobs: args.jobs.map(usize::from),
+        progress: Some(&progress),
+    };
+    let report = build::build(&args.dir, &options);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let report = report?;
     if args.quiet {
         return Ok(ExitCode::SUCCESS);
     }

@@ -17,9 +17,9 @@ pub struct Document {
     pub text_sha256: String,
     /// The headline, when the article has one.
     pub title: Option<String>,
-    /// sha256 of the normalised view of `text` (see `text::arabic`): equal
-    /// for documents that differ only in spelling variants, diacritics,
-    /// tatweel or digit forms, which is how duplicates are found.
+    /// Duplicate key: sha256 of the sentences' `norm_sha256`, one per line,
+    /// equal for documents that differ only in spelling variants,
+    /// diacritics, tatweel, digit forms or whitespace between sentences.
     pub norm_sha256: String,
     /// A JSON object: fields of the input record other than id and text,
     /// and values taken from crawl artefacts (`{"date": "2021-05"}`).

@@ -17,8 +17,12 @@ use unicode_normalization::{is_nfc, is_nfc_quick, IsNormalized, UnicodeNormaliza
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlignedText {
     text: String,
-    /// One entry per character of `text`.
-    alignments: Vec<Range<u32>>,
+    /// One entry per character of `text`; `None` while the text is still the
+    /// original (the identity alignment), which most documents stay for most
+    /// steps, so that they never pay for a map they do not need.
+    alignments: Option<Vec<Range<u32>>>,
+    /// Characters of `text`.
+    len: u32,
     original_len: u32,
 }
 
@@ -32,14 +36,29 @@ pub struct EditCount {
 impl AlignedText {
     /// The identity alignment of `original`.
     pub fn new(original: &str) -> Self {
-        let alignments: Vec<Range<u32>> = (0..original.chars().count() as u32)
-            .map(|i| i..i + 1)
-            .collect();
+        let len = original.chars().count() as u32;
         AlignedText {
-            original_len: alignments.len() as u32,
             text: original.to_string(),
-            alignments,
+            alignments: None,
+            len,
+            original_len: len,
         }
+    }
+
+    /// The alignment of character `i`.
+    fn alignment(&self, i: usize) -> Range<u32> {
+        match &self.alignments {
+            Some(alignments) => alignments[i].clone(),
+            None => i as u32..i as u32 + 1,
+        }
+    }
+
+    /// Every character with its alignment.
+    fn aligned_chars(&self) -> impl Iterator<Item = (char, Range<u32>)> + '_ {
+        self.text
+            .chars()
+            .enumerate()
+            .map(|(i, c)| (c, self.alignment(i)))
     }
 
     /// The current text.
@@ -49,7 +68,7 @@ impl AlignedText {
 
     /// Number of characters (code points) of the current text.
     pub fn char_len(&self) -> usize {
-        self.alignments.len()
+        self.len as usize
     }
 
     /// Consumes the value, keeping the text.
@@ -63,30 +82,31 @@ impl AlignedText {
     pub fn original_span(&self, span: Range<usize>) -> Range<usize> {
         assert!(span.start <= span.end && span.end <= self.char_len());
         if span.is_empty() {
-            let at = match self.alignments.get(span.start) {
-                Some(a) => a.start,
-                None => self.original_len,
+            let at = if span.start < self.char_len() {
+                self.alignment(span.start).start
+            } else {
+                self.original_len
             } as usize;
             return at..at;
         }
-        let first = &self.alignments[span.start];
-        let last = &self.alignments[span.end - 1];
+        let first = self.alignment(span.start);
+        let last = self.alignment(span.end - 1);
         first.start as usize..last.end as usize
     }
 
     /// Rebuilds the text character by character: `edit` sees each character
     /// with the one after it and says what to emit in its place.
-    fn rewrite(&self, mut edit: impl FnMut(char, Option<char>) -> Rewrite) -> (Self, EditCount) {
+    fn rewrite(self, mut edit: impl FnMut(char, Option<char>) -> Rewrite) -> (Self, EditCount) {
         let mut out = Builder::with_capacity(self.text.len(), self.original_len);
         let mut count = EditCount::default();
-        let mut chars = self.text.chars().zip(self.alignments.iter()).peekable();
+        let mut chars = self.aligned_chars().peekable();
         while let Some((c, align)) = chars.next() {
             let next = chars.peek().map(|(n, _)| *n);
             match edit(c, next) {
-                Rewrite::Keep => out.push(c, align.clone()),
+                Rewrite::Keep => out.push(c, align),
                 Rewrite::Replace(r) => {
                     count.chars += 1;
-                    out.push(r, align.clone());
+                    out.push(r, align);
                 }
                 Rewrite::Remove => count.chars += 1,
             }
@@ -98,24 +118,28 @@ impl AlignedText {
     /// on char boundaries) by new strings. Every character of a replacement
     /// is aligned to the whole original span of the range it replaces; an
     /// empty replacement removes the range.
-    pub fn replace_ranges(&self, edits: &[(Range<usize>, &str)]) -> Self {
+    pub fn replace_ranges(self, edits: &[(Range<usize>, &str)]) -> Self {
+        if edits.is_empty() {
+            return self;
+        }
         let mut out = Builder::with_capacity(self.text.len(), self.original_len);
         let mut edits = edits.iter().peekable();
         let mut chars = self
             .text
             .char_indices()
-            .zip(self.alignments.iter())
+            .enumerate()
+            .map(|(i, (at, c))| (at, c, self.alignment(i)))
             .peekable();
-        while let Some(&((at, c), align)) = chars.peek() {
+        while let Some((at, c, align)) = chars.peek().cloned() {
             match edits.peek() {
                 Some((range, replacement)) if range.start == at => {
                     let mut span: Option<Range<u32>> = None;
-                    while let Some(&((i, _), a)) = chars.peek() {
+                    while let Some((i, _, a)) = chars.peek().cloned() {
                         if i >= range.end {
                             break;
                         }
                         span = Some(match span {
-                            None => a.clone(),
+                            None => a,
                             Some(s) => s.start..a.end,
                         });
                         chars.next();
@@ -127,7 +151,7 @@ impl AlignedText {
                     edits.next();
                 }
                 _ => {
-                    out.push(c, align.clone());
+                    out.push(c, align);
                     chars.next();
                 }
             }
@@ -144,7 +168,7 @@ impl AlignedText {
     /// Rewrites single characters: `edit` sees each character with the one
     /// before and after it and returns what to emit in its place.
     pub fn map_chars(
-        &self,
+        self,
         mut edit: impl FnMut(Option<char>, char, Option<char>) -> CharEdit,
     ) -> (Self, EditCount) {
         let mut previous = None;
@@ -160,7 +184,10 @@ impl AlignedText {
     }
 
     /// Removes a leading byte order mark.
-    pub fn strip_bom(&self) -> (Self, EditCount) {
+    pub fn strip_bom(self) -> (Self, EditCount) {
+        if !self.text.starts_with('\u{feff}') {
+            return (self, EditCount::default());
+        }
         let mut first = true;
         self.rewrite(|c, _| {
             let at_start = std::mem::replace(&mut first, false);
@@ -173,7 +200,10 @@ impl AlignedText {
     }
 
     /// Turns CRLF and lone CR into LF.
-    pub fn unify_line_ends(&self) -> (Self, EditCount) {
+    pub fn unify_line_ends(self) -> (Self, EditCount) {
+        if !self.text.contains('\r') {
+            return (self, EditCount::default());
+        }
         self.rewrite(|c, next| match (c, next) {
             ('\r', Some('\n')) => Rewrite::Remove,
             ('\r', _) => Rewrite::Replace('\n'),
@@ -188,13 +218,13 @@ impl AlignedText {
     /// class 0 and NFC quick check Yes); each segment is normalised on its
     /// own, and every character a changed segment emits is aligned to the
     /// whole original segment.
-    pub fn nfc(&self) -> (Self, EditCount) {
-        if is_nfc(&self.text) {
-            return (self.clone(), EditCount::default());
+    pub fn nfc(self) -> (Self, EditCount) {
+        if self.text.chars().all(is_nfc_stable) || is_nfc(&self.text) {
+            return (self, EditCount::default());
         }
         let mut out = Builder::with_capacity(self.text.len(), self.original_len);
         let mut count = EditCount::default();
-        let chars: Vec<(char, &Range<u32>)> = self.text.chars().zip(&self.alignments).collect();
+        let chars: Vec<(char, Range<u32>)> = self.aligned_chars().collect();
         let mut start = 0;
         while start < chars.len() {
             let mut end = start + 1;
@@ -206,7 +236,7 @@ impl AlignedText {
             let normalised: String = original.nfc().collect();
             if normalised == original {
                 for (c, align) in segment {
-                    out.push(*c, (*align).clone());
+                    out.push(*c, align.clone());
                 }
             } else {
                 count.chars += segment.len() as u64;
@@ -219,6 +249,13 @@ impl AlignedText {
         }
         (out.finish(), count)
     }
+}
+
+/// Characters that NFC leaves alone in any context: ASCII, Latin-1, and the
+/// Arabic letters, digits and punctuation without combining marks. Text made
+/// only of these skips the normalisation check, which showed up in profiles.
+fn is_nfc_stable(c: char) -> bool {
+    matches!(c, '\0'..='\u{2ff}' | '\u{600}'..='\u{64a}' | '\u{660}'..='\u{66f}' | '\u{671}'..='\u{6d3}' | '\u{2000}'..='\u{206f}')
 }
 
 /// True when `c` starts a segment that normalises independently of what
@@ -263,8 +300,9 @@ impl Builder {
 
     fn finish(self) -> AlignedText {
         AlignedText {
+            len: self.alignments.len() as u32,
             text: self.text,
-            alignments: self.alignments,
+            alignments: Some(self.alignments),
             original_len: self.original_len,
         }
     }

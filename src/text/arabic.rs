@@ -7,12 +7,25 @@ pub const TATWEEL: char = '\u{0640}';
 
 /// The value of a decimal digit in ASCII, Arabic-Indic (U+0660..) or
 /// extended Arabic-Indic (U+06F0..) form.
-pub fn digit_value(c: char) -> Option<u32> {
+pub const fn digit_value(c: char) -> Option<u32> {
     match c {
         '0'..='9' => Some(c as u32 - '0' as u32),
         '\u{0660}'..='\u{0669}' => Some(c as u32 - 0x0660),
         '\u{06F0}'..='\u{06F9}' => Some(c as u32 - 0x06F0),
         _ => None,
+    }
+}
+
+/// `char::is_alphabetic` with a fast path for ASCII and the Arabic letters:
+/// the general test is a table search that showed up in profiles.
+#[inline]
+pub fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else if ('\u{0621}'..='\u{064A}').contains(&c) {
+        true
+    } else {
+        c.is_alphabetic()
     }
 }
 
@@ -22,12 +35,43 @@ pub fn is_digit(c: char) -> bool {
 }
 
 /// Arabic harakat, tanween, shadda, sukun, dagger alef and Quranic marks.
-pub fn is_diacritic(c: char) -> bool {
+pub const fn is_diacritic(c: char) -> bool {
     matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}')
 }
 
 /// The matching form of one character: `None` drops it.
+#[inline]
 pub fn normalise_char(c: char) -> Option<char> {
+    match c {
+        '\u{0600}'..='\u{06ff}' => {
+            let mapped = ARABIC_BLOCK_FORMS[c as usize - 0x600];
+            (mapped != 0).then(|| char::from_u32(u32::from(mapped)).expect("the table holds chars"))
+        }
+        _ => Some(c),
+    }
+}
+
+/// [`normalise_char_slow`] for U+0600..=U+06FF, computed at compile time;
+/// 0 means the character is dropped.
+const ARABIC_BLOCK_FORMS: [u16; 256] = {
+    let mut table = [0u16; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = match char::from_u32(0x600 + i as u32) {
+            Some(c) => c,
+            None => panic!("the Arabic block holds only chars"),
+        };
+        table[i] = match normalise_char_slow(c) {
+            Some(n) => n as u16,
+            None => 0,
+        };
+        i += 1;
+    }
+    table
+};
+
+/// The rules behind [`normalise_char`].
+const fn normalise_char_slow(c: char) -> Option<char> {
     if c == TATWEEL || is_diacritic(c) {
         return None;
     }
@@ -36,7 +80,7 @@ pub fn normalise_char(c: char) -> Option<char> {
         'ى' => 'ي',
         'ة' => 'ه',
         _ => match digit_value(c) {
-            Some(v) => char::from_digit(v, 10).expect("digit values are below 10"),
+            Some(v) => (b'0' + v as u8) as char,
             None => c,
         },
     })
@@ -57,7 +101,33 @@ pub fn normalised_view(text: &str) -> super::AlignedText {
 
 /// The matching form of a word (see [`normalise_char`]).
 pub fn normalise(word: &str) -> String {
-    word.chars().filter_map(normalise_char).collect()
+    let mut out = String::with_capacity(word.len());
+    normalise_into(word, |piece| out.push_str(piece));
+    out
+}
+
+/// Feeds the matching form of `text` to `sink` piece by piece: runs of
+/// unchanged text as they are, changed characters one by one, so that
+/// hashing the form needs no copy of it.
+pub fn normalise_into(text: &str, mut sink: impl FnMut(&str)) {
+    let mut run_start = 0;
+    let mut buf = [0u8; 4];
+    for (i, c) in text.char_indices() {
+        // ASCII other than digits never changes (ASCII digits map to themselves).
+        if c.is_ascii() {
+            continue;
+        }
+        let mapped = normalise_char(c);
+        if mapped == Some(c) {
+            continue;
+        }
+        sink(&text[run_start..i]);
+        if let Some(m) = mapped {
+            sink(m.encode_utf8(&mut buf));
+        }
+        run_start = i + c.len_utf8();
+    }
+    sink(&text[run_start..]);
 }
 
 #[cfg(test)]
@@ -79,6 +149,13 @@ mod tests {
         // "احمد" (view 4..8) is "أحمد" at text 5..9: the removed fatha shifts it.
         assert_eq!(view.original_span(4..8), 5..9);
         assert_eq!(view.original_span(9..10), 10..11);
+    }
+
+    #[test]
+    fn the_table_agrees_with_the_rules() {
+        for c in ('\u{0600}'..='\u{06ff}').chain(['a', '7', 'é']) {
+            assert_eq!(normalise_char(c), normalise_char_slow(c), "{c:?}");
+        }
     }
 
     #[test]

@@ -74,19 +74,24 @@ pub fn clean(decoded: &str) -> (AlignedText, Changes) {
     changes.bom = n.chars as i32;
     let (text, n) = text.unify_line_ends();
     changes.line_ends = n.chars as i32;
-    let text = strip_html(&text, &mut changes);
-    let text = strip_invisible(&text, &mut changes);
-    let (text, n) = text.map_chars(|_, c, _| {
-        if c == TATWEEL {
-            CharEdit::Remove
-        } else {
-            CharEdit::Keep
-        }
-    });
-    changes.tatweel = n.chars as i32;
+    let text = strip_html(text, &mut changes);
+    let text = strip_invisible(text, &mut changes);
+    let text = if text.text().contains(TATWEEL) {
+        let (text, n) = text.map_chars(|_, c, _| {
+            if c == TATWEEL {
+                CharEdit::Remove
+            } else {
+                CharEdit::Keep
+            }
+        });
+        changes.tatweel = n.chars as i32;
+        text
+    } else {
+        text
+    };
     let (text, n) = text.nfc();
     changes.nfc = n.chars as i32;
-    let text = collapse_blank_lines(&text, &mut changes);
+    let text = collapse_blank_lines(text, &mut changes);
     (text, changes)
 }
 
@@ -99,7 +104,12 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
-fn strip_invisible(text: &AlignedText, changes: &mut Changes) -> AlignedText {
+fn strip_invisible(text: AlignedText, changes: &mut Changes) -> AlignedText {
+    let affected =
+        |c: char| is_invisible(c) || matches!(c, '\u{a0}' | '\u{202f}' | '\u{200c}' | '\u{200d}');
+    if !text.text().chars().any(affected) {
+        return text;
+    }
     let mut nbsp = 0;
     let (text, n) = text.map_chars(|before, c, after| match c {
         '\u{a0}' | '\u{202f}' => {
@@ -123,10 +133,10 @@ fn strip_invisible(text: &AlignedText, changes: &mut Changes) -> AlignedText {
     text
 }
 
-fn strip_html(text: &AlignedText, changes: &mut Changes) -> AlignedText {
+fn strip_html(text: AlignedText, changes: &mut Changes) -> AlignedText {
     let s = text.text();
     if !s.contains(['<', '&']) {
-        return text.clone();
+        return text;
     }
     let mut edits: Vec<(Range<usize>, Cow<'static, str>)> = Vec::new();
     let bytes = s.as_bytes();
@@ -202,7 +212,7 @@ fn html_entity(s: &str, at: usize) -> Option<(usize, Cow<'static, str>)> {
         .map(|(_, value)| (end, Cow::Borrowed(*value)))
 }
 
-fn collapse_blank_lines(text: &AlignedText, changes: &mut Changes) -> AlignedText {
+fn collapse_blank_lines(text: AlignedText, changes: &mut Changes) -> AlignedText {
     let s = text.text();
     // Byte ranges of lines with content.
     let mut content: Vec<Range<usize>> = Vec::new();

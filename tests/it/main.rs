@@ -6,6 +6,7 @@ mod util;
 mod atomicity;
 mod bad_input;
 mod build;
+mod determinism;
 mod ingest;
 mod schemas;
 mod segment;
