@@ -64,7 +64,11 @@ bench-segment: $(WORK)/texts.bin $(WORK)/icu_segment
 	target/release/examples/segment_throughput $(WORK)/texts.bin 3
 	$(WORK)/icu_segment $(WORK)/texts.bin 3
 
-bench: bench-segment
+# Everything at corpus scale, side by side with the peers; writes bench/RESULTS.md.
+bench: build $(VENV)/.eval-installed $(WORK)/texts.bin $(WORK)/icu_segment
+	$(CARGO) build --release --locked --example segment_throughput
+	(target/release/examples/segment_throughput $(WORK)/texts.bin 3 && $(WORK)/icu_segment $(WORK)/texts.bin 3) | tee $(WORK)/segment.log
+	$(PY) bench/bench.py --tarjama $(BIN) --corpus $(CORPUS) --work $(WORK) --python $(PY) --segment-log $(WORK)/segment.log
 
 lint:
 	$(CARGO) fmt --all -- --check

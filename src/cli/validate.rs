@@ -15,6 +15,10 @@ use crate::validate::{self, Finding, Report};
 pub struct Args {
     /// A version folder (with manifest.json) or a dataset folder (all its versions).
     path: PathBuf,
+    /// Check only the manifest, file sizes and hashes, the fingerprint and
+    /// the parent link, not the rows: the fast gate for large datasets.
+    #[arg(long)]
+    integrity_only: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -29,7 +33,7 @@ enum Format {
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let report = validate::validate_path(&args.path)?;
+    let report = validate::validate_path(&args.path, args.integrity_only)?;
     let text = match args.format {
         Format::Text => render_text(&report),
         Format::Json => {

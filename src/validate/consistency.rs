@@ -6,28 +6,17 @@
 
 use std::collections::HashMap;
 use std::iter::Peekable;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::findings::Report;
+use super::rows::ChannelRows;
 use super::rules;
-use crate::error::Result;
-use crate::io::parquet::read_rows;
 use crate::model::{
     Document, Entity, EntityOrigin, Label, Role, Sentence, SlotStatus, TranslationSlot,
 };
 use crate::pipeline::sha256_hex;
-use crate::table::Table;
 
-type Rows<T> = Peekable<Box<dyn Iterator<Item = (u64, T)>>>;
-
-/// A table's Parquet rows with their 1-based row numbers. Read errors were
-/// reported by the integrity checks, which only let readable tables through.
-fn rows<T: Table + 'static>(dir: &Path) -> Result<(PathBuf, Rows<T>)> {
-    let path = dir.join(format!("{}.parquet", T::NAME));
-    let iter = read_rows::<T>(&path)?.map_while(|r| r.ok()).zip(1u64..);
-    let boxed: Box<dyn Iterator<Item = (u64, T)>> = Box::new(iter.map(|(row, n)| (n, row)));
-    Ok((path, boxed.peekable()))
-}
+type Rows<T> = Peekable<ChannelRows<T>>;
 
 /// What the checks of a document's entities and slots need of a sentence.
 struct SentenceInfo {
@@ -39,25 +28,22 @@ struct SentenceInfo {
     row: u64,
 }
 
-/// Runs the consistency checks on the version in `dir`.
-pub fn check(dir: &Path, report: &mut Report) {
-    let opened = (|| {
-        Ok::<_, crate::error::Error>((
-            rows::<Document>(dir)?,
-            rows::<Sentence>(dir)?,
-            rows::<Entity>(dir)?,
-            rows::<TranslationSlot>(dir)?,
-        ))
-    })();
-    let Ok((
-        (doc_path, documents),
-        (sent_path, mut sentences),
-        (ent_path, mut entities),
-        (slot_path, mut slots),
-    )) = opened
-    else {
-        return;
-    };
+/// Runs the consistency checks over the four tables' rows.
+pub fn check(
+    documents: ChannelRows<Document>,
+    sentences: ChannelRows<Sentence>,
+    entities: ChannelRows<Entity>,
+    slots: ChannelRows<TranslationSlot>,
+    report: &mut Report,
+) {
+    let (doc_path, sent_path) = (
+        documents.path().to_path_buf(),
+        sentences.path().to_path_buf(),
+    );
+    let (ent_path, slot_path) = (entities.path().to_path_buf(), slots.path().to_path_buf());
+    let mut sentences: Rows<Sentence> = sentences.peekable();
+    let mut entities: Rows<Entity> = entities.peekable();
+    let mut slots: Rows<TranslationSlot> = slots.peekable();
     for (doc_row, document) in documents {
         if sha256_hex(&document.text) != document.text_sha256 {
             let message = "text_sha256 is not the sha256 of the text".to_string();

@@ -83,6 +83,43 @@ impl Report {
         });
     }
 
+    /// Takes in the findings and counts of another report.
+    pub fn absorb(&mut self, other: Report) {
+        let rules = super::rules::ALL;
+        for finding in other.findings {
+            let rule = *rules
+                .iter()
+                .find(|r| r.id == finding.rule)
+                .expect("findings only use known rules");
+            let file = std::path::PathBuf::from(&finding.file);
+            self.add(
+                rule,
+                &file,
+                finding.row,
+                finding.id.as_deref(),
+                finding.message,
+            );
+        }
+        for ((rule, file), count) in other.listed {
+            let beyond = count.saturating_sub(FINDINGS_PER_RULE_AND_FILE);
+            if beyond > 0 {
+                *self.listed.entry((rule, file)).or_default() += beyond;
+                let severity = super::rules::by_id(rule).map(|r| r.severity);
+                match severity {
+                    Some(super::rules::Severity::Error) => {
+                        self.stats.errors += beyond;
+                        self.valid = false;
+                    }
+                    _ => self.stats.warnings += beyond,
+                }
+            }
+        }
+        self.stats.versions += other.stats.versions;
+        self.stats.files += other.stats.files;
+        self.stats.bytes += other.stats.bytes;
+        self.stats.rows += other.stats.rows;
+    }
+
     /// Adds one finding per (rule, file) whose findings were cut at the limit, saying how many more there were.
     pub fn finish(&mut self) {
         for ((rule_id, file), count) in std::mem::take(&mut self.listed) {

@@ -4,32 +4,69 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
+
 use super::consistency;
 use super::findings::Report;
+use super::rows;
 use super::rules;
-use crate::io::{hash, jsonl, parquet};
+use crate::io::hash;
 use crate::manifest::{self, MANIFEST_FILE};
 use crate::model::{
     Document, Entity, FileEntry, Manifest, Sentence, TranslationSlot, MANIFEST_FORMAT_VERSION,
 };
 use crate::store;
-use crate::table::{Table, TABLE_NAMES};
+use crate::table::TABLE_NAMES;
 
-/// Runs every check on the version in `dir`.
-pub fn check_version(dir: &Path, report: &mut Report) {
+/// Runs the checks on the version in `dir`: with `integrity_only`, the
+/// manifest, files, hashes, fingerprint and parent; otherwise also every
+/// row, read once, while the files are hashed on another thread.
+pub fn check_version(dir: &Path, report: &mut Report, integrity_only: bool) {
     report.stats.versions += 1;
     let Some(manifest) = read_manifest(dir, report) else {
         return;
     };
-    check_files(dir, &manifest, report);
     check_parent(dir, &manifest, report);
-    let readable = check_table::<Document>(dir, &manifest, report)
-        & check_table::<Sentence>(dir, &manifest, report)
-        & check_table::<Entity>(dir, &manifest, report)
-        & check_table::<TranslationSlot>(dir, &manifest, report);
-    if readable {
-        consistency::check(dir, report);
+    if integrity_only {
+        check_files(dir, &manifest, report);
+        return;
     }
+    let (files, rows) = rayon::join(
+        || {
+            let mut files = Report::new();
+            check_files(dir, &manifest, &mut files);
+            files
+        },
+        || {
+            let mut rows = Report::new();
+            check_rows(dir, &manifest, &mut rows);
+            rows
+        },
+    );
+    report.absorb(files);
+    report.absorb(rows);
+}
+
+/// Streams the four tables once, each read and row-checked on its own
+/// thread, and joins them for the consistency checks when all four can be read.
+fn check_rows(dir: &Path, manifest: &Manifest, report: &mut Report) {
+    let mut consistency = Report::new();
+    let tables = std::thread::scope(|scope| {
+        let (documents, d) = rows::spawn::<Document>(scope, dir, manifest);
+        let (sentences, s) = rows::spawn::<Sentence>(scope, dir, manifest);
+        let (entities, e) = rows::spawn::<Entity>(scope, dir, manifest);
+        let (slots, t) = rows::spawn::<TranslationSlot>(scope, dir, manifest);
+        if let (Some(d), Some(s), Some(e), Some(t)) = (documents, sentences, entities, slots) {
+            consistency::check(d, s, e, t, &mut consistency);
+        }
+        // Dropped receivers let the threads finish their row checks alone.
+        [d.join(), s.join(), e.join(), t.join()]
+            .map(|r| r.unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    for table in tables {
+        report.absorb(table);
+    }
+    report.absorb(consistency);
 }
 
 fn read_manifest(dir: &Path, report: &mut Report) -> Option<Manifest> {
@@ -105,6 +142,7 @@ fn read_manifest(dir: &Path, report: &mut Report) -> Option<Manifest> {
 fn check_files(dir: &Path, manifest: &Manifest, report: &mut Report) {
     let manifest_path = dir.join(MANIFEST_FILE);
     let mut listed = BTreeSet::new();
+    let mut to_hash = Vec::new();
     for entry in &manifest.files {
         let plain = !entry.path.is_empty()
             && !entry.path.contains(['/', '\\'])
@@ -123,7 +161,14 @@ fn check_files(dir: &Path, manifest: &Manifest, report: &mut Report) {
             report.add(rules::MANIFEST_FILES, &manifest_path, None, None, message);
             continue;
         }
-        check_file(dir, entry, report);
+        to_hash.push(entry);
+    }
+    let hashed: Vec<_> = to_hash
+        .par_iter()
+        .map(|entry| (*entry, hash::file_sha256(&dir.join(&entry.path))))
+        .collect();
+    for (entry, hashed) in hashed {
+        check_file(dir, entry, hashed, report);
     }
     for table in TABLE_NAMES {
         for format in ["parquet", "jsonl"] {
@@ -173,9 +218,14 @@ fn check_files(dir: &Path, manifest: &Manifest, report: &mut Report) {
     }
 }
 
-fn check_file(dir: &Path, entry: &FileEntry, report: &mut Report) {
+fn check_file(
+    dir: &Path,
+    entry: &FileEntry,
+    hashed: crate::Result<(String, u64)>,
+    report: &mut Report,
+) {
     let path = dir.join(&entry.path);
-    match hash::file_sha256(&path) {
+    match hashed {
         Err(e) => {
             report.add(
                 rules::FILE_MISSING,
@@ -223,172 +273,4 @@ fn check_parent(dir: &Path, manifest: &Manifest, report: &mut Report) {
         }
         Ok(_) => {}
     }
-}
-
-/// Schema, row counts, id order and JSONL = Parquet for one table. Returns
-/// whether the Parquet file could be read in full (consistency needs it).
-fn check_table<T: Table>(dir: &Path, manifest: &Manifest, report: &mut Report) -> bool {
-    let entry = |format: &str| {
-        manifest
-            .files
-            .iter()
-            .find(|f| f.table == T::NAME && f.format == format)
-    };
-    let (Some(parquet_entry), Some(jsonl_entry)) = (entry("parquet"), entry("jsonl")) else {
-        return false;
-    };
-    let parquet_path = dir.join(&parquet_entry.path);
-    let jsonl_path = dir.join(&jsonl_entry.path);
-    if !parquet_path.is_file() {
-        return false;
-    }
-    match parquet::file_schema(&parquet_path) {
-        Err(e) => {
-            report.add(
-                rules::TABLE_UNREADABLE,
-                &parquet_path,
-                None,
-                None,
-                e.to_string(),
-            );
-            return false;
-        }
-        Ok(schema) => {
-            let expected = T::schema();
-            let describe = |s: &arrow_schema::Schema| {
-                s.fields()
-                    .iter()
-                    .map(|f| {
-                        format!(
-                            "{}: {}{}",
-                            f.name(),
-                            f.data_type(),
-                            if f.is_nullable() { "?" } else { "" }
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let actual = describe(&schema);
-            if actual != describe(&expected) {
-                let message = format!(
-                    "schema is [{actual}], schemas/{}.schema.json says [{}]",
-                    T::NAME,
-                    describe(&expected)
-                );
-                report.add(rules::TABLE_SCHEMA, &parquet_path, None, None, message);
-                return false;
-            }
-        }
-    }
-    let parquet_rows = match parquet::read_rows::<T>(&parquet_path) {
-        Ok(rows) => rows,
-        Err(e) => {
-            report.add(
-                rules::TABLE_UNREADABLE,
-                &parquet_path,
-                None,
-                None,
-                e.to_string(),
-            );
-            return false;
-        }
-    };
-    let mut jsonl_rows = jsonl::read_rows::<T>(&jsonl_path).ok();
-    let mut readable = true;
-    let mut count = 0u64;
-    let mut jsonl_count = 0u64;
-    let mut previous_id: Option<String> = None;
-    for row in parquet_rows {
-        let row = match row {
-            Ok(row) => row,
-            Err(e) => {
-                report.add(
-                    rules::TABLE_UNREADABLE,
-                    &parquet_path,
-                    Some(count + 1),
-                    None,
-                    e.to_string(),
-                );
-                readable = false;
-                break;
-            }
-        };
-        count += 1;
-        let id = row.id();
-        if let Some(previous) = &previous_id {
-            if previous.as_str() == id {
-                report.add(
-                    rules::ID_DUPLICATE,
-                    &parquet_path,
-                    Some(count),
-                    Some(id),
-                    format!("id {id:?} appears twice"),
-                );
-            } else if previous.as_str() > id {
-                report.add(
-                    rules::ID_ORDER,
-                    &parquet_path,
-                    Some(count),
-                    Some(id),
-                    format!("id {id:?} comes after {previous:?}"),
-                );
-            }
-        }
-        if let Some(lines) = jsonl_rows.as_mut() {
-            let next = lines.next();
-            jsonl_count += u64::from(next.is_some());
-            match next {
-                Some((line, Ok(json_row))) if json_row != row => {
-                    let message =
-                        format!("line {line} differs from Parquet row {count} (id {id:?})");
-                    report.add(
-                        rules::TABLE_JSONL_MISMATCH,
-                        &jsonl_path,
-                        Some(line),
-                        Some(id),
-                        message,
-                    );
-                }
-                Some((line, Err(e))) => {
-                    report.add(
-                        rules::TABLE_JSONL_INVALID,
-                        &jsonl_path,
-                        Some(line),
-                        None,
-                        e.to_string(),
-                    );
-                }
-                _ => {}
-            }
-        }
-        previous_id = Some(row.id().to_string());
-    }
-    jsonl_count += jsonl_rows.map_or(0, |rest| {
-        rest.map(|(line, row)| {
-            if let Err(e) = row {
-                report.add(
-                    rules::TABLE_JSONL_INVALID,
-                    &jsonl_path,
-                    Some(line),
-                    None,
-                    e.to_string(),
-                );
-            }
-        })
-        .count() as u64
-    });
-    report.stats.rows += count;
-    if readable && count != parquet_entry.rows {
-        let message = format!("{count} rows, the manifest says {}", parquet_entry.rows);
-        report.add(rules::FILE_ROWS, &parquet_path, None, None, message);
-    }
-    if jsonl_path.is_file() && jsonl_count != jsonl_entry.rows {
-        let message = format!(
-            "{jsonl_count} lines, the manifest says {}",
-            jsonl_entry.rows
-        );
-        report.add(rules::FILE_ROWS, &jsonl_path, None, None, message);
-    }
-    readable
 }

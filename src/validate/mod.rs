@@ -10,6 +10,7 @@
 mod consistency;
 pub mod findings;
 mod integrity;
+mod rows;
 pub mod rules;
 
 use std::path::Path;
@@ -24,10 +25,10 @@ use crate::store::{self, VERSIONS_DIR};
 /// Validates `path`: a version folder (holding `manifest.json`) or a dataset
 /// folder (holding `versions/`), meaning all its versions. An `Err` means the
 /// validation could not run at all; problems with the data are findings.
-pub fn validate_path(path: &Path) -> Result<Report> {
+pub fn validate_path(path: &Path, integrity_only: bool) -> Result<Report> {
     let mut report = Report::new();
     if path.join(MANIFEST_FILE).exists() {
-        integrity::check_version(path, &mut report);
+        integrity::check_version(path, &mut report, integrity_only);
     } else if path.join(VERSIONS_DIR).is_dir() {
         let versions_dir = path.join(VERSIONS_DIR);
         let versions = store::versions(path)?;
@@ -55,7 +56,7 @@ pub fn validate_path(path: &Path) -> Result<Report> {
             }
         }
         for (_, dir) in versions {
-            integrity::check_version(&dir, &mut report);
+            integrity::check_version(&dir, &mut report, integrity_only);
         }
     } else if path.exists() {
         return Err(Error::Usage(format!(

@@ -232,3 +232,24 @@ fn a_version_whose_parent_changed_is_caught() {
         "{report}"
     );
 }
+
+#[test]
+fn integrity_only_checks_hashes_but_not_rows() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    // A self-consistent edit passes the integrity gate: only the rows show it.
+    rewrite_version(&dataset.join("versions/v0001"), |sentences, _| {
+        sentences[10].start += 1;
+        sentences[10].end += 1;
+    });
+    let quick = tarjama(&["validate", "--integrity-only", arg(&dataset)]);
+    assert_eq!(quick.code, Some(0), "{}", quick.stdout);
+    assert!(quick.stdout.contains("0 rows checked"), "{}", quick.stdout);
+    let full = tarjama(&["validate", arg(&dataset)]);
+    assert_eq!(full.code, Some(1), "{}", full.stdout);
+    // A changed byte is caught by the integrity gate too.
+    flip_byte(&dataset.join("versions/v0001/entities.parquet"), 100);
+    let quick = tarjama(&["validate", "--integrity-only", arg(&dataset)]);
+    assert_eq!(quick.code, Some(1));
+    assert!(quick.stdout.contains("file.sha256"), "{}", quick.stdout);
+}

@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""`make bench`: tarjama and its peers on the same input, in one go.
+
+  bench.py --tarjama BIN --corpus CORPUS.jsonl.gz --work DIR --python PY [--python-limit N]
+
+1. `tarjama build` on the corpus, and the Python reference pipeline
+   (bench/python_pipeline.py: pysbd + pyarrow) on the same corpus: MB/s of raw
+   text, their ratio, peak RSS of each (/usr/bin/time -v).
+2. `tarjama build` on the corpus doubled (every article twice, new ids): peak RSS.
+3. `tarjama validate` (every rule, and --integrity-only) on the built version
+   against `openssl dgst -sha256` over the same files: best of 3 runs.
+4. The sentence splitter alone against ICU's C++ break iterator (results of
+   `make bench-segment`, passed in with --segment-log).
+Prints the figures and writes bench/RESULTS.md.
+"""
+import argparse
+import datetime
+import gzip
+import json
+import os
+import pathlib
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+
+def timed(cmd, **kw):
+    """Runs cmd under /usr/bin/time -v: (wall seconds, peak RSS in MiB, stdout)."""
+    out = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, **kw)
+    if out.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{out.stdout}\n{out.stderr}")
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", out.stderr).group(1)
+    parts = [float(p) for p in wall.split(":")]
+    seconds = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr).group(1)) / 1024
+    return seconds, rss, out.stdout
+
+
+def best_of(cmd, runs=3):
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def dataset(work, name, raw_file):
+    ds = work / name
+    shutil.rmtree(ds, ignore_errors=True)
+    (ds / "raw").mkdir(parents=True)
+    (ds / "dataset.toml").write_text(f'name = "{name}"\n')
+    (ds / "raw" / raw_file.name).symlink_to(raw_file.resolve())
+    return ds
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tarjama", required=True)
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--python", required=True)
+    ap.add_argument("--segment-log")
+    ap.add_argument("--results", default="bench/RESULTS.md")
+    args = ap.parse_args()
+    work = pathlib.Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = pathlib.Path(args.corpus)
+
+    raw_bytes, articles = 0, 0
+    doubled = work / "doubled.jsonl"
+    with gzip.open(corpus, "rt", encoding="utf-8") as f, open(doubled, "w", encoding="utf-8") as out:
+        for line in f:
+            record = json.loads(line)
+            raw_bytes += len(record["text"].encode())
+            articles += 1
+            for copy in ("a", "b"):
+                out.write(json.dumps(dict(record, id=f"{record['id']}-{copy}"), ensure_ascii=False) + "\n")
+    mb = raw_bytes / 1e6
+
+    ds = dataset(work, "corpus", corpus)
+    t_build, rss_build, summary = timed([args.tarjama, "build", "--quiet", str(ds)])
+    py_out = work / "python-out"
+    t_py, rss_py, py_stdout = timed([args.python, "bench/python_pipeline.py", str(corpus), str(py_out)])
+    ds2 = dataset(work, "doubled", doubled)
+    t_build2, rss_build2, _ = timed([args.tarjama, "build", "--quiet", str(ds2)])
+
+    version = ds / "versions" / "v0001"
+    files = sorted(str(p) for p in version.iterdir())
+    total = sum(os.path.getsize(p) for p in files)
+    t_ssl = best_of(["openssl", "dgst", "-sha256", *files])
+    t_val = best_of([args.tarjama, "validate", str(version)])
+    t_int = best_of([args.tarjama, "validate", "--integrity-only", str(version)])
+
+    rows = [
+        ("build: tarjama", f"{t_build:.2f} s", f"{mb / t_build:.1f} MB/s", f"{rss_build:.0f} MiB"),
+        ("build: Python (pysbd + pyarrow)", f"{t_py:.2f} s", f"{mb / t_py:.2f} MB/s", f"{rss_py:.0f} MiB"),
+        ("build: tarjama, corpus doubled", f"{t_build2:.2f} s", f"{2 * mb / t_build2:.1f} MB/s", f"{rss_build2:.0f} MiB"),
+        ("validate, every rule", f"{t_val:.2f} s", f"{total / 1e6 / t_val:.0f} MB/s of files", ""),
+        ("validate --integrity-only", f"{t_int:.2f} s", f"{total / 1e6 / t_int:.0f} MB/s of files", ""),
+        ("openssl dgst -sha256, same files", f"{t_ssl:.2f} s", f"{total / 1e6 / t_ssl:.0f} MB/s of files", ""),
+    ]
+    ratios = [
+        ("build throughput, tarjama / Python", f"{t_py / t_build:.1f}x", ">= 50x"),
+        ("peak RSS, corpus", f"{rss_build:.0f} MiB", "<= 512 MiB"),
+        ("peak RSS, doubled / single", f"{rss_build2 / rss_build:.2f}x", "<= 1.1x"),
+        ("validate every rule / openssl speed", f"{t_ssl / t_val:.2f}x", ">= 0.5x"),
+        ("validate --integrity-only / openssl speed", f"{t_ssl / t_int:.2f}x", ">= 1.0x"),
+    ]
+    segment = pathlib.Path(args.segment_log).read_text().strip() if args.segment_log else ""
+
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    mem = next((l.split()[1] for l in open("/proc/meminfo") if l.startswith("MemTotal")), "?")
+    machine = f"{os.cpu_count()} cores ({cpu}), {int(mem) / 1024 / 1024:.0f} GiB, {platform.system()} {platform.release()}"
+    lines = [
+        "# tarjama benchmark results",
+        "",
+        f"Date: {datetime.date.today().isoformat()}. Machine: {machine}.",
+        f"Input: `{corpus.name}`, {articles} articles, {mb:.1f} MB of raw article text (UTF-8).",
+        f"Version built: {len(files)} files, {total / 1e6:.0f} MB. Produced by `make bench` (bench/bench.py).",
+        "",
+        "| run | time | speed | peak RSS |",
+        "|---|---|---|---|",
+        *[f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows],
+        "",
+        "| figure | measured | goal |",
+        "|---|---|---|",
+        *[f"| {a} | {b} | {c} |" for a, b, c in ratios],
+        "",
+    ]
+    if segment:
+        lines += ["Sentence splitter alone, one core (`make bench-segment`):", "", "```", segment, "```", ""]
+    profile = pathlib.Path("bench/PROFILE.md")
+    if profile.exists():
+        lines += [profile.read_text().strip(), ""]
+    pathlib.Path(args.results).write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    print(f"python pipeline: {py_stdout.strip()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,341 @@
+//! One table's rows, streamed once from Parquet, with the row-level
+//! integrity checks done on the way: id order and uniqueness, the JSONL row
+//! at the same position, and the row counts of both files.
+//!
+//! The JSONL line is compared as bytes with the row written the way `build`
+//! writes it (keys in field order, compact), which is much cheaper than
+//! parsing it; only a line that differs is parsed, to say whether it is
+//! invalid or holds other values.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use super::findings::Report;
+use super::rules;
+use crate::io::parquet;
+use crate::model::Manifest;
+use crate::table::Table;
+
+/// A table's rows with their 1-based row numbers; findings go to a report
+/// shared by the four tables of a version.
+pub struct TableRows<T: Table> {
+    parquet_path: PathBuf,
+    jsonl_path: PathBuf,
+    rows: Box<dyn Iterator<Item = crate::Result<T>>>,
+    jsonl: Option<BufReader<File>>,
+    expected: (u64, u64),
+    count: u64,
+    jsonl_count: u64,
+    previous_id: Option<String>,
+    line: Vec<u8>,
+    serialised: Vec<u8>,
+    findings: Report,
+    finished: bool,
+}
+
+impl<T: Table + 'static> TableRows<T> {
+    /// Opens the table's files; `None` (with findings) when the Parquet file
+    /// is missing, unreadable or of another schema.
+    pub fn open(dir: &Path, manifest: &Manifest, findings: &mut Report) -> Option<Self> {
+        let entry = |format: &str| {
+            manifest
+                .files
+                .iter()
+                .find(|f| f.table == T::NAME && f.format == format)
+        };
+        let (parquet_entry, jsonl_entry) = (entry("parquet")?, entry("jsonl")?);
+        let parquet_path = dir.join(&parquet_entry.path);
+        let jsonl_path = dir.join(&jsonl_entry.path);
+        if !parquet_path.is_file() {
+            return None;
+        }
+        let schema = match parquet::file_schema(&parquet_path) {
+            Ok(schema) => schema,
+            Err(e) => {
+                findings.add(
+                    rules::TABLE_UNREADABLE,
+                    &parquet_path,
+                    None,
+                    None,
+                    e.to_string(),
+                );
+                return None;
+            }
+        };
+        let (actual, expected) = (describe(&schema), describe(&T::schema()));
+        if actual != expected {
+            let message = format!(
+                "schema is [{actual}], schemas/{}.schema.json says [{expected}]",
+                T::NAME
+            );
+            findings.add(rules::TABLE_SCHEMA, &parquet_path, None, None, message);
+            return None;
+        }
+        let rows = match parquet::read_rows::<T>(&parquet_path) {
+            Ok(rows) => Box::new(rows),
+            Err(e) => {
+                findings.add(
+                    rules::TABLE_UNREADABLE,
+                    &parquet_path,
+                    None,
+                    None,
+                    e.to_string(),
+                );
+                return None;
+            }
+        };
+        Some(TableRows {
+            jsonl: File::open(&jsonl_path)
+                .ok()
+                .map(|f| BufReader::with_capacity(1 << 16, f)),
+            parquet_path,
+            jsonl_path,
+            rows,
+            expected: (parquet_entry.rows, jsonl_entry.rows),
+            count: 0,
+            jsonl_count: 0,
+            previous_id: None,
+            line: Vec::new(),
+            serialised: Vec::new(),
+            findings: Report::new(),
+            finished: false,
+        })
+    }
+
+    /// The findings of the row checks, once the rows are all read.
+    pub fn into_findings(self) -> Report {
+        self.findings
+    }
+
+    /// The Parquet file's path, which consistency findings name.
+    pub fn path(&self) -> &Path {
+        &self.parquet_path
+    }
+
+    fn next_jsonl_line(&mut self) -> bool {
+        let Some(jsonl) = self.jsonl.as_mut() else {
+            return false;
+        };
+        self.line.clear();
+        match jsonl.read_until(b'\n', &mut self.line) {
+            Ok(0) | Err(_) => false,
+            Ok(_) => {
+                if self.line.last() == Some(&b'\n') {
+                    self.line.pop();
+                }
+                self.jsonl_count += 1;
+                true
+            }
+        }
+    }
+
+    fn check_row(&mut self, row: &T) {
+        let id = row.id();
+        let findings = &mut self.findings;
+        if let Some(previous) = &self.previous_id {
+            if previous.as_str() == id {
+                findings.add(
+                    rules::ID_DUPLICATE,
+                    &self.parquet_path,
+                    Some(self.count),
+                    Some(id),
+                    format!("id {id:?} appears twice"),
+                );
+            } else if previous.as_str() > id {
+                findings.add(
+                    rules::ID_ORDER,
+                    &self.parquet_path,
+                    Some(self.count),
+                    Some(id),
+                    format!("id {id:?} comes after {previous:?}"),
+                );
+            }
+        }
+        if self.next_jsonl_line() {
+            self.serialised.clear();
+            serde_json::to_writer(&mut self.serialised, row).expect("rows always serialise");
+            if self.serialised != self.line {
+                let line = self.jsonl_count;
+                let findings = &mut self.findings;
+                match serde_json::from_slice::<T>(&self.line) {
+                    Err(e) => findings.add(
+                        rules::TABLE_JSONL_INVALID,
+                        &self.jsonl_path,
+                        Some(line),
+                        None,
+                        format!("not a valid {} row: {e}", T::NAME),
+                    ),
+                    Ok(json_row) if json_row != *row => {
+                        let message = format!(
+                            "line {line} differs from Parquet row {} (id {id:?})",
+                            self.count
+                        );
+                        findings.add(
+                            rules::TABLE_JSONL_MISMATCH,
+                            &self.jsonl_path,
+                            Some(line),
+                            Some(id),
+                            message,
+                        );
+                    }
+                    Ok(_) => {}
+                }
+            }
+        }
+        self.previous_id = Some(id.to_string());
+    }
+
+    /// Row counts against the manifest, and any JSONL lines past the last row.
+    fn finish(&mut self, readable: bool) {
+        self.finished = true;
+        while self.next_jsonl_line() {
+            if serde_json::from_slice::<T>(&self.line).is_err() {
+                let line = self.jsonl_count;
+                self.findings.add(
+                    rules::TABLE_JSONL_INVALID,
+                    &self.jsonl_path,
+                    Some(line),
+                    None,
+                    format!("not a valid {} row", T::NAME),
+                );
+            }
+        }
+        let findings = &mut self.findings;
+        findings.stats.rows += self.count;
+        if readable && self.count != self.expected.0 {
+            let message = format!("{} rows, the manifest says {}", self.count, self.expected.0);
+            findings.add(rules::FILE_ROWS, &self.parquet_path, None, None, message);
+        }
+        if self.jsonl.is_some() && self.jsonl_count != self.expected.1 {
+            let message = format!(
+                "{} lines, the manifest says {}",
+                self.jsonl_count, self.expected.1
+            );
+            findings.add(rules::FILE_ROWS, &self.jsonl_path, None, None, message);
+        }
+    }
+}
+
+impl<T: Table + 'static> Iterator for TableRows<T> {
+    type Item = (u64, T);
+
+    fn next(&mut self) -> Option<(u64, T)> {
+        if self.finished {
+            return None;
+        }
+        match self.rows.next() {
+            Some(Ok(row)) => {
+                self.count += 1;
+                self.check_row(&row);
+                Some((self.count, row))
+            }
+            Some(Err(e)) => {
+                self.findings.add(
+                    rules::TABLE_UNREADABLE,
+                    &self.parquet_path,
+                    Some(self.count + 1),
+                    None,
+                    e.to_string(),
+                );
+                self.finish(false);
+                None
+            }
+            None => {
+                self.finish(true);
+                None
+            }
+        }
+    }
+}
+
+fn describe(schema: &arrow_schema::Schema) -> String {
+    schema
+        .fields()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}: {}{}",
+                f.name(),
+                f.data_type(),
+                if f.is_nullable() { "?" } else { "" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Rows of one table checked on a thread of their own, in batches.
+const CHANNEL_BATCH_ROWS: usize = 4096;
+
+/// Rows received from a table's reader thread.
+pub struct ChannelRows<T> {
+    path: PathBuf,
+    receiver: std::sync::mpsc::Receiver<Vec<(u64, T)>>,
+    batch: std::vec::IntoIter<(u64, T)>,
+}
+
+impl<T> ChannelRows<T> {
+    /// The Parquet file's path, which consistency findings name.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl<T> Iterator for ChannelRows<T> {
+    type Item = (u64, T);
+
+    fn next(&mut self) -> Option<(u64, T)> {
+        loop {
+            if let Some(row) = self.batch.next() {
+                return Some(row);
+            }
+            self.batch = self.receiver.recv().ok()?.into_iter();
+        }
+    }
+}
+
+/// Reads and row-checks a table on a thread of the scope. Returns the rows
+/// (or `None` when the table cannot be read, after the thread has recorded
+/// why) and the thread, whose result is the table's findings.
+pub fn spawn<'scope, T: Table + 'static>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    dir: &'scope Path,
+    manifest: &'scope Manifest,
+) -> (
+    Option<ChannelRows<T>>,
+    std::thread::ScopedJoinHandle<'scope, Report>,
+) {
+    let (opened_sender, opened) = std::sync::mpsc::channel::<Option<PathBuf>>();
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<(u64, T)>>(2);
+    let handle = scope.spawn(move || {
+        let mut findings = Report::new();
+        let Some(mut rows) = TableRows::<T>::open(dir, manifest, &mut findings) else {
+            let _ = opened_sender.send(None);
+            return findings;
+        };
+        let _ = opened_sender.send(Some(rows.path().to_path_buf()));
+        let mut batch = Vec::with_capacity(CHANNEL_BATCH_ROWS);
+        let mut listening = true;
+        for row in rows.by_ref() {
+            if !listening {
+                continue; // The reader went away; finish the row checks alone.
+            }
+            batch.push(row);
+            if batch.len() == CHANNEL_BATCH_ROWS {
+                listening = sender.send(std::mem::take(&mut batch)).is_ok();
+            }
+        }
+        if listening && !batch.is_empty() {
+            let _ = sender.send(batch);
+        }
+        findings.absorb(rows.into_findings());
+        findings
+    });
+    let rows = opened.recv().ok().flatten().map(|path| ChannelRows {
+        path,
+        receiver,
+        batch: Vec::new().into_iter(),
+    });
+    (rows, handle)
+}
