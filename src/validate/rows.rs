@@ -50,8 +50,10 @@ impl<T: Table + 'static> TableRows<T> {
         if !parquet_path.is_file() {
             return None;
         }
-        let schema = match parquet::file_schema(&parquet_path) {
-            Ok(schema) => schema,
+        let opened = parquet::file_schema(&parquet_path)
+            .and_then(|schema| Ok((schema, parquet::read_rows::<T>(&parquet_path)?)));
+        let (schema, rows) = match opened {
+            Ok(opened) => opened,
             Err(e) => {
                 findings.add(
                     rules::TABLE_UNREADABLE,
@@ -72,19 +74,7 @@ impl<T: Table + 'static> TableRows<T> {
             findings.add(rules::TABLE_SCHEMA, &parquet_path, None, None, message);
             return None;
         }
-        let rows = match parquet::read_rows::<T>(&parquet_path) {
-            Ok(rows) => Box::new(rows),
-            Err(e) => {
-                findings.add(
-                    rules::TABLE_UNREADABLE,
-                    &parquet_path,
-                    None,
-                    None,
-                    e.to_string(),
-                );
-                return None;
-            }
-        };
+        let rows = Box::new(rows);
         Some(TableRows {
             jsonl: File::open(&jsonl_path)
                 .ok()

@@ -2,17 +2,6 @@
 
 use crate::util::*;
 
-const DATA_FILES: [&str; 8] = [
-    "documents.parquet",
-    "documents.jsonl",
-    "sentences.parquet",
-    "sentences.jsonl",
-    "entities.parquet",
-    "entities.jsonl",
-    "translations.parquet",
-    "translations.jsonl",
-];
-
 fn manifest(version_dir: &std::path::Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(version_dir.join("manifest.json")).unwrap()).unwrap()
 }

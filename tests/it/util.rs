@@ -5,6 +5,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// The data files of every version, in the order build writes them.
+pub const DATA_FILES: [&str; 8] = [
+    "documents.parquet",
+    "documents.jsonl",
+    "sentences.parquet",
+    "sentences.jsonl",
+    "entities.parquet",
+    "entities.jsonl",
+    "translations.parquet",
+    "translations.jsonl",
+];
+
 /// The repository's root.
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

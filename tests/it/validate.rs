@@ -34,17 +34,7 @@ fn flip_byte(path: &Path, at: usize) {
 
 #[test]
 fn one_changed_byte_in_any_file_is_caught_and_named() {
-    let files = [
-        "documents.parquet",
-        "documents.jsonl",
-        "sentences.parquet",
-        "sentences.jsonl",
-        "entities.parquet",
-        "entities.jsonl",
-        "translations.parquet",
-        "translations.jsonl",
-        "manifest.json",
-    ];
+    let files = DATA_FILES.iter().copied().chain(["manifest.json"]);
     for file in files {
         let dir = TestDir::new();
         let dataset = dir.seed_with_v0001("seed");
