@@ -1,20 +1,24 @@
 //! The output never depends on the number of threads.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 
 use crate::util::*;
 
-/// Writes the first `n` articles of the shared corpus as `raw/slice.jsonl`.
+/// Writes `n` articles made from the seed articles as `raw/slice.jsonl`:
+/// enough documents for several batches, with no data from outside the repository.
 fn corpus_slice(dataset: &std::path::Path, n: usize) {
-    let corpus = repo().join("../shared/corpus/saudinewsnet.jsonl.gz");
-    let reader = BufReader::new(flate2::read::MultiGzDecoder::new(
-        std::fs::File::open(&corpus).expect("../shared/corpus is beside the checkout"),
-    ));
+    let mut seeds: Vec<String> = std::fs::read_dir(seed_dataset().join("raw"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    seeds.sort();
     std::fs::create_dir_all(dataset.join("raw")).unwrap();
     std::fs::write(dataset.join("dataset.toml"), "name = \"slice\"\n").unwrap();
     let mut out = std::fs::File::create(dataset.join("raw/slice.jsonl")).unwrap();
-    for line in reader.lines().take(n) {
-        writeln!(out, "{}", line.unwrap()).unwrap();
+    for i in 0..n {
+        let text = format!("{}\n\nخبر رقم {i}.", seeds[i % seeds.len()]);
+        let record = serde_json::json!({"id": format!("doc-{i:05}"), "text": text});
+        writeln!(out, "{record}").unwrap();
     }
 }
 
