@@ -18,13 +18,15 @@ use crate::ingest::{self, Plan, RawDocument};
 use crate::io::TableWriter;
 use crate::manifest::{self, MANIFEST_FILE};
 use crate::model::{
-    Audit, Document, Entity, FileEntry, InputEntry, Manifest, ParentRef, Sentence, SkippedInput,
+    Audit, Document, Entity, FileEntry, InputEntry, Manifest, Orphan, Sentence, SkippedInput,
     ToolRef, TranslationSlot, MANIFEST_FORMAT_VERSION,
 };
 use crate::pipeline::{self, DocumentRows};
 use crate::settings::{DatasetConfig, StageSettings};
 use crate::store::{self, WriteLock};
 use crate::table::Table;
+use crate::translate::{CarryCounts, Memory};
+use crate::version::Version;
 
 /// What a build did.
 #[derive(Debug)]
@@ -35,6 +37,8 @@ pub struct BuildReport {
     pub version: String,
     pub fingerprint: String,
     pub counts: RowCounts,
+    /// Translations carried over from the previous version.
+    pub carried: CarryCounts,
     pub skipped: Vec<SkippedInput>,
     pub audit: Audit,
 }
@@ -46,6 +50,7 @@ pub struct RowCounts {
     pub sentences: u64,
     pub entities: u64,
     pub slots: u64,
+    pub orphans: u64,
 }
 
 impl BuildReport {
@@ -78,33 +83,31 @@ pub fn build(dataset_dir: &Path, options: &BuildOptions) -> Result<BuildReport> 
     let raw_dir = config.raw_dir(dataset_dir);
     let plan = ingest::plan(dataset_dir, &raw_dir, &config.stages.ingest)?;
     let lock = WriteLock::acquire(dataset_dir)?;
-    let latest = store::versions(dataset_dir)?.pop();
-    let number = latest.as_ref().map_or(1, |(n, _)| n + 1);
+    let latest = Version::latest(dataset_dir)?;
+    let number = latest.as_ref().map_or(1, |v| v.number + 1);
+    let memory = match &latest {
+        Some(version) => Memory::of(version)?,
+        None => Memory::default(),
+    };
     let staging = lock.staging(number)?;
 
-    let written = write_tables(&staging, &plan, &config.stages, options)?;
+    let written = write_tables(&staging, &plan, &config.stages, memory, number, options)?;
     let fingerprint = manifest::fingerprint(&written.files);
-    if let Some((n, dir)) = &latest {
-        let (latest_manifest, _) = manifest::read(dir)?;
-        if latest_manifest.fingerprint == fingerprint {
+    if let Some(latest) = &latest {
+        if latest.manifest.fingerprint == fingerprint {
             std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
             return Ok(BuildReport {
                 published: None,
-                version: store::version_name(*n),
+                version: latest.name().to_string(),
                 fingerprint,
                 counts: written.counts,
+                carried: written.carried,
                 skipped: written.skipped,
                 audit: written.audit,
             });
         }
     }
-    let parent = match &latest {
-        Some((n, dir)) => Some(ParentRef {
-            version: store::version_name(*n),
-            fingerprint: manifest::read(dir)?.0.fingerprint,
-        }),
-        None => None,
-    };
+    let parent = latest.as_ref().map(Version::as_parent);
     let mut manifest = Manifest {
         format_version: MANIFEST_FORMAT_VERSION,
         dataset: config.name.clone(),
@@ -114,7 +117,7 @@ pub fn build(dataset_dir: &Path, options: &BuildOptions) -> Result<BuildReport> 
             name: env!("CARGO_PKG_NAME").to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
         },
-        created: source_date_epoch()?.map(manifest::rfc3339_utc),
+        created: manifest::source_date_epoch()?.map(manifest::rfc3339_utc),
         source_language: config.source_language.clone(),
         target_language: config.target_language.clone(),
         settings: config.stages.clone(),
@@ -122,6 +125,7 @@ pub fn build(dataset_dir: &Path, options: &BuildOptions) -> Result<BuildReport> 
         skipped: written.skipped.clone(),
         files: written.files,
         audit: written.audit.clone(),
+        import: None,
         fingerprint: String::new(),
         manifest_sha256: String::new(),
     };
@@ -133,6 +137,7 @@ pub fn build(dataset_dir: &Path, options: &BuildOptions) -> Result<BuildReport> 
         version: manifest.version,
         fingerprint: manifest.fingerprint,
         counts: written.counts,
+        carried: written.carried,
         skipped: written.skipped,
         audit: written.audit,
     })
@@ -143,6 +148,7 @@ struct Written {
     inputs: Vec<InputEntry>,
     skipped: Vec<SkippedInput>,
     counts: RowCounts,
+    carried: CarryCounts,
     audit: Audit,
 }
 
@@ -159,6 +165,8 @@ fn write_tables(
     dir: &Path,
     plan: &Plan,
     settings: &StageSettings,
+    memory: Memory,
+    number: u32,
     options: &BuildOptions,
 ) -> Result<Written> {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -173,7 +181,7 @@ fn write_tables(
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Processed>>(2);
     let planned = plan.len() as u64;
     std::thread::scope(|scope| {
-        let writer = scope.spawn(|| write_batches(dir, plan, receiver));
+        let writer = scope.spawn(move || write_batches(dir, plan, receiver, memory, number));
         let mut raws = plan.raw_documents();
         let (mut done, mut bytes) = (0u64, 0u64);
         loop {
@@ -235,15 +243,22 @@ fn spawn_table<'scope, T: Table + 'static>(
     Ok((sender, handle))
 }
 
-/// Audits the processed batches and hands their rows to one writer thread
-/// per table, so that the four tables are encoded, compressed and hashed
-/// at the same time.
-fn write_batches(dir: &Path, plan: &Plan, batches: Receiver<Vec<Processed>>) -> Result<Written> {
+/// Audits the processed batches, fills their slots from the translation
+/// memory, and hands their rows to one writer thread per table, so that the
+/// four tables are encoded, compressed and hashed at the same time. The
+/// translations that found no slot are written last, as orphans.
+fn write_batches(
+    dir: &Path,
+    plan: &Plan,
+    batches: Receiver<Vec<Processed>>,
+    mut memory: Memory,
+    number: u32,
+) -> Result<Written> {
     let mut counts = RowCounts::default();
     let mut auditor = Auditor::default();
     let mut inputs = plan.jsonl_inputs.clone();
     let mut skipped = plan.skipped.clone();
-    let files = std::thread::scope(|scope| -> Result<Vec<FileEntry>> {
+    let mut files = std::thread::scope(|scope| -> Result<Vec<FileEntry>> {
         let (documents, documents_done) = spawn_table::<Document>(scope, dir)?;
         let (sentences, sentences_done) = spawn_table::<Sentence>(scope, dir)?;
         let (entities, entities_done) = spawn_table::<Entity>(scope, dir)?;
@@ -254,7 +269,8 @@ fn write_batches(dir: &Path, plan: &Plan, batches: Receiver<Vec<Processed>>) -> 
                 inputs.extend(input);
                 match processed {
                     Err(skip) => skipped.push(skip),
-                    Ok(rows) => {
+                    Ok(mut rows) => {
+                        memory.fill(&rows.sentences, &mut rows.slots);
                         auditor.observe(&rows);
                         counts.documents += 1;
                         counts.sentences += rows.sentences.len() as u64;
@@ -286,6 +302,13 @@ fn write_batches(dir: &Path, plan: &Plan, batches: Receiver<Vec<Processed>>) -> 
         }
         Ok(files)
     })?;
+    let (orphans, carried) = memory.finish(&store::version_name(number));
+    counts.orphans = orphans.len() as u64;
+    if !orphans.is_empty() {
+        let mut writer = TableWriter::<Orphan>::create(dir)?;
+        orphans.into_iter().try_for_each(|o| writer.push(o))?;
+        files.extend(writer.finish()?);
+    }
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Written {
@@ -293,19 +316,7 @@ fn write_batches(dir: &Path, plan: &Plan, batches: Receiver<Vec<Processed>>) -> 
         inputs,
         skipped,
         counts,
+        carried,
         audit: auditor.finish(),
     })
-}
-
-/// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for a fixed time.
-fn source_date_epoch() -> Result<Option<i64>> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Err(_) => Ok(None),
-        Ok(value) if value.trim().is_empty() => Ok(None),
-        Ok(value) => value.trim().parse().map(Some).map_err(|_| {
-            Error::Usage(format!(
-                "SOURCE_DATE_EPOCH={value:?} is not a whole number of seconds; unset it or fix it"
-            ))
-        }),
-    }
 }

@@ -24,11 +24,13 @@ pub mod model;
 pub mod pipeline;
 pub mod segment;
 pub mod settings;
+pub mod slots;
 pub mod store;
 pub mod structure;
 pub mod table;
 pub mod text;
 pub mod translate;
 pub mod validate;
+pub mod version;
 
 pub use error::{Error, Result};

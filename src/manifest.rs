@@ -68,6 +68,31 @@ pub fn read(version_dir: &Path) -> Result<(Manifest, Vec<u8>)> {
     Ok((manifest, bytes))
 }
 
+/// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for a fixed time.
+pub fn source_date_epoch() -> Result<Option<i64>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Err(_) => Ok(None),
+        Ok(value) if value.trim().is_empty() => Ok(None),
+        Ok(value) => value.trim().parse().map(Some).map_err(|_| {
+            Error::Usage(format!(
+                "SOURCE_DATE_EPOCH={value:?} is not a whole number of seconds; unset it or fix it"
+            ))
+        }),
+    }
+}
+
+/// The time to record for work done now: `SOURCE_DATE_EPOCH` when set (so
+/// that tests and reproducible pipelines get the same bytes), else the clock.
+pub fn now_rfc3339() -> Result<String> {
+    let seconds = match source_date_epoch()? {
+        Some(seconds) => seconds,
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
+    };
+    Ok(rfc3339_utc(seconds))
+}
+
 /// RFC 3339 UTC time of a Unix timestamp (for `SOURCE_DATE_EPOCH`).
 pub fn rfc3339_utc(epoch_seconds: i64) -> String {
     let days = epoch_seconds.div_euclid(86_400);

@@ -24,9 +24,9 @@ pub struct DocumentRows {
     pub slots: Vec<TranslationSlot>,
 }
 
-/// Hex sha256 of a string's UTF-8 bytes.
-pub fn sha256_hex(text: &str) -> String {
-    hex::encode(Sha256::digest(text.as_bytes()))
+/// Hex sha256 of a string's UTF-8 bytes (or of any bytes).
+pub fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
+    hex::encode(Sha256::digest(bytes.as_ref()))
 }
 
 /// Hex sha256 of the matching form of a text (see [`normalise_into`]).

@@ -11,7 +11,7 @@ use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::model::{Changes, Document, Entity, Sentence, TranslationSlot};
+use crate::model::{Changes, Document, Entity, Orphan, Sentence, TranslationSlot};
 
 /// A table of the dataset: its name, columns and row conversions.
 pub trait Table: Sized + Serialize + DeserializeOwned + PartialEq + std::fmt::Debug + Send {
@@ -30,7 +30,8 @@ pub trait Table: Sized + Serialize + DeserializeOwned + PartialEq + std::fmt::De
     fn from_batch(batch: &RecordBatch) -> Result<Vec<Self>, String>;
 }
 
-/// Names of every table, in the order they are written and listed.
+/// Names of the tables every version has, in the order they are written and
+/// listed. A version with orphaned translations also has [`Orphan::NAME`].
 pub const TABLE_NAMES: [&str; 4] = [
     Document::NAME,
     Sentence::NAME,
@@ -418,6 +419,89 @@ impl Table for TranslationSlot {
             .map(|i| TranslationSlot {
                 sentence_id: sentence_id(i),
                 source_sha256: source_sha256(i),
+                text: text(i),
+                status: status(i),
+                origin: origin(i),
+                translator: translator(i),
+                updated_at: updated_at(i),
+            })
+            .collect())
+    }
+}
+
+impl Table for Orphan {
+    const NAME: &'static str = "orphans";
+    const ROW_GROUP_ROWS: usize = 16 * 1024;
+
+    fn schema() -> SchemaRef {
+        Arc::new(Schema::new(vec![
+            field("orphan_id", DataType::Utf8, false),
+            field("sentence_id", DataType::Utf8, false),
+            field("orphaned_in", DataType::Utf8, false),
+            field("reason", DataType::Utf8, false),
+            field("source_text", DataType::Utf8, false),
+            field("source_sha256", DataType::Utf8, false),
+            field("source_norm_sha256", DataType::Utf8, false),
+            field("text", DataType::Utf8, false),
+            field("status", DataType::Utf8, false),
+            field("origin", DataType::Utf8, true),
+            field("translator", DataType::Utf8, true),
+            field("updated_at", DataType::Utf8, true),
+        ]))
+    }
+
+    fn id(&self) -> &str {
+        &self.orphan_id
+    }
+
+    fn to_batch(rows: &[Self]) -> RecordBatch {
+        batch(
+            Self::schema(),
+            vec![
+                strings(rows.iter().map(|r| r.orphan_id.as_str())),
+                strings(rows.iter().map(|r| r.sentence_id.as_str())),
+                strings(rows.iter().map(|r| r.orphaned_in.as_str())),
+                strings(rows.iter().map(|r| r.reason.as_str())),
+                strings(rows.iter().map(|r| r.source_text.as_str())),
+                strings(rows.iter().map(|r| r.source_sha256.as_str())),
+                strings(rows.iter().map(|r| r.source_norm_sha256.as_str())),
+                strings(rows.iter().map(|r| r.text.as_str())),
+                strings(rows.iter().map(|r| r.status.as_str())),
+                optional_strings(rows.iter().map(|r| r.origin.as_deref())),
+                optional_strings(rows.iter().map(|r| r.translator.as_deref())),
+                optional_strings(rows.iter().map(|r| r.updated_at.as_deref())),
+            ],
+        )
+    }
+
+    fn from_batch(batch: &RecordBatch) -> Result<Vec<Self>, String> {
+        let c = Columns(batch);
+        let (orphan_id, sentence_id, orphaned_in, reason) = (
+            c.string("orphan_id")?,
+            c.string("sentence_id")?,
+            c.string("orphaned_in")?,
+            c.string("reason")?,
+        );
+        let (source_text, source_sha256, source_norm_sha256) = (
+            c.string("source_text")?,
+            c.string("source_sha256")?,
+            c.string("source_norm_sha256")?,
+        );
+        let (text, status) = (c.string("text")?, c.string("status")?);
+        let (origin, translator, updated_at) = (
+            c.optional_string("origin")?,
+            c.optional_string("translator")?,
+            c.optional_string("updated_at")?,
+        );
+        Ok((0..batch.num_rows())
+            .map(|i| Orphan {
+                orphan_id: orphan_id(i),
+                sentence_id: sentence_id(i),
+                orphaned_in: orphaned_in(i),
+                reason: reason(i),
+                source_text: source_text(i),
+                source_sha256: source_sha256(i),
+                source_norm_sha256: source_norm_sha256(i),
                 text: text(i),
                 status: status(i),
                 origin: origin(i),

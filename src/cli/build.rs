@@ -81,6 +81,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
         report.skipped.len()
     )
     .expect("infallible");
+    let carried = report.carried;
+    if carried.kept + carried.from_memory + c.orphans > 0 {
+        writeln!(
+            out,
+            "  translations carried over {}, filled from memory as drafts {}, orphaned (kept in orphans) {}",
+            carried.kept, carried.from_memory, c.orphans
+        )
+        .expect("infallible");
+    }
     out.push_str(&super::audit_lines(&report.audit));
     for (code, n) in report.skipped_by_code() {
         writeln!(out, "  skipped ({code}): {n}").expect("infallible");

@@ -6,6 +6,7 @@ mod build;
 mod init;
 mod log;
 mod segment;
+mod slots;
 mod validate;
 
 use std::io::Write;
@@ -30,6 +31,7 @@ enum Command {
     Validate(validate::Args),
     Log(log::Args),
     Segment(segment::Args),
+    Slots(slots::Args),
 }
 
 /// Runs the parsed command line.
@@ -40,6 +42,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Validate(args) => validate::run(args),
         Command::Log(args) => log::run(args),
         Command::Segment(args) => segment::run(args),
+        Command::Slots(args) => slots::run(args),
     }
 }
 

@@ -24,7 +24,7 @@ const ZSTD_LEVEL: i32 = 1;
 
 /// Columns of long free text: dictionaries and min/max statistics only cost
 /// time there (every value is distinct, and a page's minimum text is of no use).
-const FREE_TEXT_COLUMNS: &[&str] = &["text", "title"];
+const FREE_TEXT_COLUMNS: &[&str] = &["text", "title", "source_text"];
 
 /// The writer settings for a table whose row groups hold `row_group_rows` rows.
 pub fn writer_properties(row_group_rows: usize) -> WriterProperties {

@@ -31,6 +31,9 @@ pub struct Manifest {
     pub skipped: Vec<SkippedInput>,
     pub files: Vec<FileEntry>,
     pub audit: Audit,
+    /// Set on a version made by `tarjama slots import`: what was imported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<ImportRecord>,
     pub fingerprint: String,
     pub manifest_sha256: String,
 }
@@ -106,4 +109,24 @@ pub struct FileEntry {
     pub sha256: String,
     pub bytes: u64,
     pub rows: u64,
+}
+
+/// The import a version was made from: the file, who and how, and what came of its rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRecord {
+    /// The imported file's name (not its folder, which is the user's business).
+    pub file: String,
+    pub sha256: String,
+    pub format: String,
+    pub translator: Option<String>,
+    /// The status given to accepted rows.
+    pub status: String,
+    /// Rows in the file: accepted + skipped + rejected.
+    pub rows: u64,
+    pub accepted: u64,
+    pub skipped: u64,
+    pub rejected: u64,
+    /// Other empty slots with the same normalised source, filled as `tm` drafts.
+    pub from_memory: u64,
 }

@@ -6,14 +6,16 @@ mod document;
 mod entity;
 pub mod ids;
 mod manifest;
+mod orphan;
 mod sentence;
 mod translation;
 
 pub use document::{Changes, Document};
 pub use entity::{Entity, EntityOrigin, Label};
 pub use manifest::{
-    Audit, FileEntry, InputEntry, Manifest, ParentRef, SkippedInput, ToolRef,
+    Audit, FileEntry, ImportRecord, InputEntry, Manifest, ParentRef, SkippedInput, ToolRef,
     MANIFEST_FORMAT_VERSION,
 };
+pub use orphan::{orphan_reason, Orphan};
 pub use sentence::{Role, Sentence};
-pub use translation::{SlotStatus, TranslationSlot};
+pub use translation::{origin, SlotStatus, TranslationSlot};

@@ -1,7 +1,8 @@
 use serde::{Deserialize, Serialize};
 
-/// Where a translation slot stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a translation slot stands, in increasing order of trust (so
+/// `--min-status done` means done or reviewed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SlotStatus {
     Empty,
     Machine,
@@ -32,6 +33,19 @@ impl SlotStatus {
     pub fn parse(s: &str) -> Option<SlotStatus> {
         SlotStatus::ALL.into_iter().find(|st| st.as_str() == s)
     }
+
+    /// Whether a slot of this status must carry the name of who translated it.
+    pub fn needs_translator(self) -> bool {
+        matches!(self, SlotStatus::Done | SlotStatus::Reviewed)
+    }
+}
+
+/// Who produced a translation's text.
+pub mod origin {
+    /// Typed in by a translator (imported).
+    pub const HUMAN: &str = "human";
+    /// Copied from another sentence with the same normalised source text.
+    pub const TRANSLATION_MEMORY: &str = "tm";
 }
 
 /// The English translation slot of one sentence that is to be translated.
@@ -53,6 +67,16 @@ pub struct TranslationSlot {
 }
 
 impl TranslationSlot {
+    /// The slot's status; an unknown string (which `validate` reports) counts as empty.
+    pub fn slot_status(&self) -> SlotStatus {
+        SlotStatus::parse(&self.status).unwrap_or(SlotStatus::Empty)
+    }
+
+    /// Whether the slot holds a translation.
+    pub fn is_filled(&self) -> bool {
+        self.text.is_some()
+    }
+
     /// A new, unfilled slot for a sentence with hash `source_sha256`.
     pub fn empty(sentence_id: String, source_sha256: String) -> Self {
         TranslationSlot {

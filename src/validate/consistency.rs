@@ -12,7 +12,7 @@ use super::findings::Report;
 use super::rows::ChannelRows;
 use super::rules;
 use crate::model::{
-    Document, Entity, EntityOrigin, Label, Role, Sentence, SlotStatus, TranslationSlot,
+    Document, Entity, EntityOrigin, Label, Orphan, Role, Sentence, SlotStatus, TranslationSlot,
 };
 use crate::pipeline::sha256_hex;
 
@@ -283,38 +283,10 @@ fn check_slot(
     report: &mut Report,
 ) {
     let id = Some(slot.sentence_id.as_str());
-    match SlotStatus::parse(&slot.status) {
-        None => {
-            report.add(
-                rules::SLOT_STATUS,
-                path,
-                Some(row),
-                id,
-                format!(
-                    "status {:?} is not empty, machine, draft, done or reviewed",
-                    slot.status
-                ),
-            );
-        }
-        Some(SlotStatus::Empty) if slot.text.is_some() => {
-            report.add(
-                rules::SLOT_STATUS,
-                path,
-                Some(row),
-                id,
-                "status is empty but the slot has text".to_string(),
-            );
-        }
-        Some(status) if status != SlotStatus::Empty && slot.text.is_none() => {
-            report.add(
-                rules::SLOT_STATUS,
-                path,
-                Some(row),
-                id,
-                format!("status is {} but the slot has no text", slot.status),
-            );
-        }
-        Some(_) => {}
+    if let Some(message) =
+        status_problem(&slot.status, slot.text.is_some(), slot.translator.is_some())
+    {
+        report.add(rules::SLOT_STATUS, path, Some(row), id, message);
     }
     let Some(sentence) = sentences.get_mut(&slot.sentence_id) else {
         report.add(
@@ -351,6 +323,43 @@ fn check_slot(
             slot.source_sha256, sentence.text_sha256
         );
         report.add(rules::SLOT_STALE, path, Some(row), id, message);
+    }
+}
+
+/// What is wrong with a translation's status given its content, if anything:
+/// an empty slot has no text, any other has text, and done or reviewed work
+/// names its translator.
+fn status_problem(status: &str, has_text: bool, has_translator: bool) -> Option<String> {
+    match SlotStatus::parse(status) {
+        None => Some(format!(
+            "status {status:?} is not empty, machine, draft, done or reviewed"
+        )),
+        Some(SlotStatus::Empty) if has_text => {
+            Some("status is empty but the slot has text".to_string())
+        }
+        Some(SlotStatus::Empty) => None,
+        Some(_) if !has_text => Some(format!("status is {status} but the slot has no text")),
+        Some(s) if s.needs_translator() && !has_translator => Some(format!(
+            "status is {status} but no translator is named; import it with --translator NAME"
+        )),
+        Some(_) => None,
+    }
+}
+
+/// Lists every orphaned translation (a warning: the work is kept, but no
+/// sentence shows it), and checks its status like a slot's.
+pub fn check_orphans(orphans: ChannelRows<Orphan>, report: &mut Report) {
+    let path = orphans.path().to_path_buf();
+    for (row, orphan) in orphans {
+        let id = Some(orphan.orphan_id.as_str());
+        if let Some(message) = status_problem(&orphan.status, true, orphan.translator.is_some()) {
+            report.add(rules::SLOT_STATUS, &path, Some(row), id, message);
+        }
+        let message = format!(
+            "the translation of {} ({}) has had no sentence since {} ({}); translate the new sentence, or reuse it from the orphans table",
+            orphan.sentence_id, orphan.status, orphan.orphaned_in, orphan.reason
+        );
+        report.add(rules::SLOT_ORPHAN, &path, Some(row), id, message);
     }
 }
 

@@ -13,10 +13,11 @@ use super::rules;
 use crate::io::hash;
 use crate::manifest::{self, MANIFEST_FILE};
 use crate::model::{
-    Document, Entity, FileEntry, Manifest, Sentence, TranslationSlot, MANIFEST_FORMAT_VERSION,
+    Document, Entity, FileEntry, Manifest, Orphan, Sentence, TranslationSlot,
+    MANIFEST_FORMAT_VERSION,
 };
 use crate::store;
-use crate::table::TABLE_NAMES;
+use crate::table::{Table, TABLE_NAMES};
 
 /// Runs the checks on the version in `dir`: with `integrity_only`, the
 /// manifest, files, hashes, fingerprint and parent; otherwise also every
@@ -56,12 +57,26 @@ fn check_rows(dir: &Path, manifest: &Manifest, report: &mut Report) {
         let (sentences, s) = rows::spawn::<Sentence>(scope, dir, manifest);
         let (entities, e) = rows::spawn::<Entity>(scope, dir, manifest);
         let (slots, t) = rows::spawn::<TranslationSlot>(scope, dir, manifest);
+        let orphans = manifest
+            .files
+            .iter()
+            .any(|f| f.table == Orphan::NAME)
+            .then(|| rows::spawn::<Orphan>(scope, dir, manifest));
         if let (Some(d), Some(s), Some(e), Some(t)) = (documents, sentences, entities, slots) {
             consistency::check(d, s, e, t, &mut consistency);
         }
+        let mut reports = vec![d.join(), s.join(), e.join(), t.join()];
+        if let Some((rows, handle)) = orphans {
+            if let Some(rows) = rows {
+                consistency::check_orphans(rows, &mut consistency);
+            }
+            reports.push(handle.join());
+        }
         // Dropped receivers let the threads finish their row checks alone.
-        [d.join(), s.join(), e.join(), t.join()]
+        reports
+            .into_iter()
             .map(|r| r.unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect::<Vec<_>>()
     });
     for table in tables {
         report.absorb(table);

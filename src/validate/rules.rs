@@ -62,6 +62,7 @@ rules! {
     SLOT_UNTRANSLATABLE = "slot.not-translatable", Error, "a translation slot exists for a sentence marked not to translate";
     SLOT_STALE = "slot.stale", Error, "a filled slot's source_sha256 differs from its sentence's current hash";
     SLOT_STATUS = "slot.status", Error, "a slot's status is unknown or disagrees with its content";
+    SLOT_ORPHAN = "slot.orphan", Warning, "a translation lost its source sentence and is kept in the orphans table";
 }
 
 /// The rule with id `id`.

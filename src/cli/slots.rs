@@ -1,0 +1,192 @@
+//! `tarjama slots export|import`: translation work out to translators' tools and back.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::error::{Error, Result};
+use crate::model::SlotStatus;
+use crate::slots::{self, ExportOptions, Format, ImportOptions};
+use crate::version::Version;
+
+/// Hand translation slots to translators, and take their work back.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    Export(ExportArgs),
+    Import(ImportArgs),
+}
+
+/// Write slots as units (source, hash, context, entity hints, current target).
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    /// The dataset folder.
+    dir: PathBuf,
+    #[arg(long, value_enum)]
+    format: Format,
+    /// The file to write.
+    #[arg(long, short)]
+    output: PathBuf,
+    /// Only slots of these statuses (comma-separated: empty,machine,draft,done,reviewed).
+    #[arg(long, value_delimiter = ',', value_parser = parse_status)]
+    status: Vec<SlotStatus>,
+    /// Only slots of this document (repeat for several).
+    #[arg(long = "doc")]
+    docs: Vec<String>,
+    /// At most N units.
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Leave out empty slots whose source the translation memory covers
+    /// (translated elsewhere, or earlier in this export): an import fills them.
+    #[arg(long)]
+    skip_tm: bool,
+    /// The version to export [default: the latest].
+    #[arg(long, default_value = "latest")]
+    version: String,
+}
+
+/// Import translations (jsonl, tsv or xliff) as a new version.
+///
+/// Exit status: 0 every row accepted or skipped, 1 some rows rejected (they
+/// are in FILE.rejects.jsonl with their reasons; the accepted ones are
+/// published), 2 could not run (nothing imported).
+#[derive(Debug, clap::Args)]
+struct ImportArgs {
+    /// The dataset folder.
+    dir: PathBuf,
+    /// The translated file (format from its extension, or --format).
+    file: PathBuf,
+    /// Who translated (required for done and reviewed).
+    #[arg(long)]
+    translator: Option<String>,
+    /// The status accepted rows get.
+    #[arg(long, default_value = "done", value_parser = parse_status)]
+    status: SlotStatus,
+    /// Replace reviewed translations that have other text, instead of rejecting the rows.
+    #[arg(long)]
+    overwrite: bool,
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+}
+
+fn parse_status(value: &str) -> std::result::Result<SlotStatus, String> {
+    SlotStatus::parse(value).ok_or_else(|| {
+        format!("{value:?} is not a status; use empty, machine, draft, done or reviewed")
+    })
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    match args.command {
+        Command::Export(args) => export(args),
+        Command::Import(args) => import(args),
+    }
+}
+
+fn export(args: ExportArgs) -> Result<ExitCode> {
+    let version = Version::named(&args.dir, &args.version)?;
+    let options = ExportOptions {
+        format: args.format,
+        statuses: args.status,
+        docs: args.docs,
+        limit: args.limit,
+        skip_tm: args.skip_tm,
+    };
+    let summary = slots::export(&version, &args.output, &options)?;
+    let mut out = format!(
+        "exported {} units of {} {} to {}\n",
+        summary.units,
+        version.manifest.dataset,
+        version.name(),
+        args.output.display()
+    );
+    if options.skip_tm {
+        writeln!(
+            out,
+            "  left out {} empty slots the translation memory covers",
+            summary.covered_by_memory
+        )
+        .expect("infallible");
+    }
+    super::emit(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(args: ImportArgs) -> Result<ExitCode> {
+    if !args.file.is_file() {
+        return Err(Error::Usage(format!(
+            "{}: no such file to import",
+            args.file.display()
+        )));
+    }
+    let options = ImportOptions {
+        format: args.format,
+        translator: args.translator,
+        status: args.status,
+        overwrite: args.overwrite,
+    };
+    let summary = slots::import(&args.dir, &args.file, &options)?;
+    let mut out = String::new();
+    match &summary.published {
+        Some(version) => writeln!(
+            out,
+            "published {} ({})",
+            version.name(),
+            version.dir.display()
+        ),
+        None => writeln!(out, "nothing accepted; no new version"),
+    }
+    .expect("infallible");
+    let by_reason = |counts: &std::collections::BTreeMap<&str, u64>| {
+        counts
+            .iter()
+            .map(|(code, n)| format!("{code} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    writeln!(
+        out,
+        "  rows {}: accepted {}, skipped {}{}, rejected {}{}",
+        summary.rows,
+        summary.accepted,
+        summary.skipped_total(),
+        if summary.skipped.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", by_reason(&summary.skipped))
+        },
+        summary.rejected_total(),
+        if summary.rejected.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", by_reason(&summary.rejected))
+        },
+    )
+    .expect("infallible");
+    if summary.from_memory > 0 {
+        writeln!(
+            out,
+            "  translation memory: {} other empty slots with the same source filled as drafts",
+            summary.from_memory
+        )
+        .expect("infallible");
+    }
+    if let Some(rejects) = &summary.rejects_file {
+        writeln!(
+            out,
+            "  rejected rows, each with its reason: {} (fix them and import that file)",
+            rejects.display()
+        )
+        .expect("infallible");
+    }
+    super::emit(&out)?;
+    Ok(if summary.rejected_total() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

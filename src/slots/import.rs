@@ -1,0 +1,680 @@
+//! `slots import`: translators' work back in, through a gate. Every row of
+//! the file is accepted (it lands in the new version), skipped (nothing to
+//! take: no target, or the same text again) or rejected (written to a
+//! rejects file beside the input with its reason), so rows = accepted +
+//! skipped + rejected and nothing typed is lost.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Map, Value};
+
+use super::{tsv, xliff, Format};
+use crate::error::{Error, IoContext, Result};
+use crate::io::TableWriter;
+use crate::manifest;
+use crate::model::{origin, ImportRecord, Sentence, SlotStatus, TranslationSlot};
+use crate::pipeline::sha256_hex;
+use crate::table::Table;
+use crate::version::{self, Version};
+
+/// How an import treats the rows it accepts.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The file's format; by default, from its extension.
+    pub format: Option<Format>,
+    /// Who translated; required for status done or reviewed.
+    pub translator: Option<String>,
+    /// The status accepted rows get: draft, done or reviewed.
+    pub status: SlotStatus,
+    /// Replace reviewed translations with different text instead of rejecting.
+    pub overwrite: bool,
+}
+
+/// What an import did with the file's rows.
+#[derive(Debug, Clone, Default)]
+pub struct ImportSummary {
+    pub rows: u64,
+    pub accepted: u64,
+    /// Skipped rows by reason code.
+    pub skipped: BTreeMap<&'static str, u64>,
+    /// Rejected rows by reason code.
+    pub rejected: BTreeMap<&'static str, u64>,
+    /// Other empty slots filled from the translation memory.
+    pub from_memory: u64,
+    /// The new version, when something was accepted.
+    pub published: Option<Version>,
+    /// The rejects file, when something was rejected.
+    pub rejects_file: Option<PathBuf>,
+}
+
+impl ImportSummary {
+    pub fn skipped_total(&self) -> u64 {
+        self.skipped.values().sum()
+    }
+
+    pub fn rejected_total(&self) -> u64 {
+        self.rejected.values().sum()
+    }
+}
+
+/// Reason codes, stable for scripts.
+mod reason {
+    pub const EMPTY: &str = "empty";
+    pub const UNCHANGED: &str = "unchanged";
+    pub const DUPLICATE: &str = "duplicate";
+    pub const MALFORMED: &str = "malformed";
+    pub const MISSING_ID: &str = "missing-id";
+    pub const UNKNOWN_ID: &str = "unknown-id";
+    pub const NOT_TRANSLATABLE: &str = "not-translatable";
+    pub const NO_SOURCE_HASH: &str = "no-source-hash";
+    pub const STALE: &str = "stale";
+    pub const CONFLICT_DUPLICATE: &str = "conflict-duplicate";
+    pub const CONFLICT_REVIEWED: &str = "conflict-reviewed";
+}
+
+/// One row of the import file.
+#[derive(Debug)]
+struct Row {
+    /// 1-based line of the row (of its `trans-unit` in XLIFF).
+    line: u64,
+    /// The row as read, kept whole for the rejects file.
+    original: Value,
+    sentence_id: Option<String>,
+    source_sha256: Option<String>,
+    source: Option<String>,
+    target: Option<String>,
+    /// Why the row could not be read, if it could not.
+    malformed: Option<String>,
+}
+
+impl Row {
+    fn malformed(line: u64, original: Value, why: String) -> Row {
+        Row {
+            line,
+            original,
+            sentence_id: None,
+            source_sha256: None,
+            source: None,
+            target: None,
+            malformed: Some(why),
+        }
+    }
+}
+
+/// What became of a row.
+enum Outcome {
+    Pending,
+    Accepted,
+    Skipped(&'static str),
+    Rejected(&'static str, String),
+}
+
+/// Imports `file` into the dataset in `dataset_dir` as a new version.
+pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Result<ImportSummary> {
+    let status = options.status;
+    if !matches!(
+        status,
+        SlotStatus::Draft | SlotStatus::Done | SlotStatus::Reviewed
+    ) {
+        return Err(Error::Usage(format!(
+            "--status {} cannot be imported; use draft, done or reviewed",
+            status.as_str()
+        )));
+    }
+    if status.needs_translator() && options.translator.is_none() {
+        return Err(Error::Usage(format!(
+            "status {} needs the translator's name: add --translator NAME (or import with --status draft)",
+            status.as_str()
+        )));
+    }
+    let format = match options.format.or_else(|| Format::of_path(file)) {
+        Some(format) => format,
+        None => {
+            return Err(Error::Usage(format!(
+                "{}: cannot tell the format from the extension; add --format jsonl, tsv or xliff",
+                file.display()
+            )))
+        }
+    };
+    let base = Version::require_latest(dataset_dir)?;
+    base.check_integrity()?;
+    let (bytes, file_sha256) = read_file(file)?;
+    let rows = parse(file, &bytes, format)?;
+    drop(bytes);
+
+    let mut outcomes: Vec<Outcome> = rows.iter().map(|_| Outcome::Pending).collect();
+    pre_check(&rows, &mut outcomes);
+    let ids: HashSet<&str> = rows
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, o)| matches!(o, Outcome::Pending))
+        .filter_map(|(r, _)| r.sentence_id.as_deref())
+        .collect();
+    let current = current_state(&base, &ids)?;
+    let accepted = gate(&rows, &mut outcomes, &current, options);
+
+    let mut summary = ImportSummary {
+        rows: rows.len() as u64,
+        ..ImportSummary::default()
+    };
+    for outcome in &outcomes {
+        match outcome {
+            Outcome::Accepted => summary.accepted += 1,
+            Outcome::Skipped(code) => *summary.skipped.entry(code).or_default() += 1,
+            Outcome::Rejected(code, _) => *summary.rejected.entry(code).or_default() += 1,
+            Outcome::Pending => unreachable!("the gate decides every row"),
+        }
+    }
+    summary.rejects_file = write_rejects(file, &rows, &outcomes)?;
+    if accepted.is_empty() {
+        return Ok(summary);
+    }
+
+    // Accepted texts by sentence, and the memory: the first accepted text
+    // (by sentence id) of each normalised source.
+    let updated_at = manifest::now_rfc3339()?;
+    let mut memory: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
+    let mut accepted_ids: Vec<&&str> = accepted.keys().collect();
+    accepted_ids.sort();
+    for id in accepted_ids {
+        let norm = current[*id].norm_sha256.as_str();
+        memory.entry(norm).or_insert((id, accepted[*id]));
+    }
+    // Counted while the table is written, read when the manifest is.
+    let from_memory = std::cell::Cell::new(0u64);
+    let translator = options.translator.clone();
+    let record = |summary: &ImportSummary, from_memory| ImportRecord {
+        file: file
+            .file_name()
+            .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+        sha256: file_sha256.clone(),
+        format: format.as_str().to_string(),
+        translator: translator.clone(),
+        status: status.as_str().to_string(),
+        rows: summary.rows,
+        accepted: summary.accepted,
+        skipped: summary.skipped_total(),
+        rejected: summary.rejected_total(),
+        from_memory,
+    };
+    let published = version::publish_derived(
+        dataset_dir,
+        &base,
+        &[TranslationSlot::NAME],
+        |dir, _| {
+            let mut writer = TableWriter::<TranslationSlot>::create(dir)?;
+            let mut sentences = base.rows::<Sentence>()?;
+            for slot in base.rows::<TranslationSlot>()? {
+                let mut slot = slot?;
+                let norm = loop {
+                    match sentences.next().transpose()? {
+                        Some(s) if s.sentence_id == slot.sentence_id => break Some(s.norm_sha256),
+                        Some(_) => continue,
+                        None => break None,
+                    }
+                };
+                if let Some(text) = accepted.get(slot.sentence_id.as_str()) {
+                    slot.text = Some(text.to_string());
+                    slot.status = status.as_str().to_string();
+                    slot.origin = Some(origin::HUMAN.to_string());
+                    slot.translator = options.translator.clone();
+                    slot.updated_at = Some(updated_at.clone());
+                } else if let Some((_, text)) = norm
+                    .as_deref()
+                    .filter(|_| !slot.is_filled())
+                    .and_then(|n| memory.get(n))
+                {
+                    slot.text = Some(text.to_string());
+                    slot.status = SlotStatus::Draft.as_str().to_string();
+                    slot.origin = Some(origin::TRANSLATION_MEMORY.to_string());
+                    slot.translator = options.translator.clone();
+                    slot.updated_at = Some(updated_at.clone());
+                    from_memory.set(from_memory.get() + 1);
+                }
+                writer.push(slot)?;
+            }
+            Ok(writer.finish()?.to_vec())
+        },
+        |manifest| manifest.import = Some(record(&summary, from_memory.get())),
+    )?;
+    summary.from_memory = from_memory.get();
+    summary.published = Some(published);
+    Ok(summary)
+}
+
+fn read_file(file: &Path) -> Result<(Vec<u8>, String)> {
+    let bytes = std::fs::read(file).at(file)?;
+    let sha256 = sha256_hex(&bytes);
+    Ok((bytes, sha256))
+}
+
+/// The rows of the file. A JSONL or TSV line that cannot be read becomes a
+/// malformed row (rejected with its line, text kept); an XLIFF file that is
+/// not well-formed XML cannot be split into rows and is an error naming the line.
+fn parse(file: &Path, bytes: &[u8], format: Format) -> Result<Vec<Row>> {
+    match format {
+        Format::Xliff => {
+            let text = std::str::from_utf8(bytes).map_err(|e| Error::Input {
+                path: file.to_path_buf(),
+                message: format!(
+                    "not UTF-8 at byte {}; save the XLIFF file as UTF-8",
+                    e.valid_up_to()
+                ),
+            })?;
+            let units = xliff::read_units(text).map_err(|e| Error::Input {
+                path: file.to_path_buf(),
+                message: format!(
+                    "line {}: {}; nothing was imported: fix the file (or export it again) and rerun",
+                    e.line, e.message
+                ),
+            })?;
+            Ok(units
+                .into_iter()
+                .map(|u| Row {
+                    line: u.line,
+                    original: json!({
+                        "sentence_id": u.id,
+                        "source_sha256": u.source_sha256,
+                        "source": u.source,
+                        "target": u.target,
+                    }),
+                    sentence_id: u.id,
+                    source_sha256: u.source_sha256,
+                    source: u.source,
+                    target: u.target,
+                    malformed: None,
+                })
+                .collect())
+        }
+        Format::Jsonl => Ok(lines(bytes)
+            .map(|(line, text)| jsonl_row(line, text))
+            .collect()),
+        Format::Tsv => tsv_rows(file, bytes),
+    }
+}
+
+/// Non-blank lines with their 1-based numbers, decoded leniently (a line
+/// that is not UTF-8 is kept with replacement characters and rejected).
+fn lines(bytes: &[u8]) -> impl Iterator<Item = (u64, std::result::Result<&str, String>)> {
+    bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
+        .map(|(i, l)| {
+            let l = l.strip_suffix(b"\r").unwrap_or(l);
+            (
+                i as u64 + 1,
+                std::str::from_utf8(l).map_err(|_| String::from_utf8_lossy(l).into_owned()),
+            )
+        })
+}
+
+fn jsonl_row(line: u64, text: std::result::Result<&str, String>) -> Row {
+    let text = match text {
+        Ok(text) => text,
+        Err(lossy) => {
+            return Row::malformed(line, Value::String(lossy), "not UTF-8".to_string());
+        }
+    };
+    let value: Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(e) => {
+            return Row::malformed(
+                line,
+                Value::String(text.to_string()),
+                format!("not valid JSON ({e}); a truncated line?"),
+            )
+        }
+    };
+    let Value::Object(object) = &value else {
+        return Row::malformed(line, value, "not a JSON object".to_string());
+    };
+    let field = |key: &str| -> std::result::Result<Option<String>, String> {
+        match object.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(format!("{key:?} must be a string or null, not {other}")),
+        }
+    };
+    let fields = (|| {
+        Ok::<_, String>((
+            field("sentence_id")?,
+            field("source_sha256")?,
+            field("source")?,
+            field("target")?,
+        ))
+    })();
+    match fields {
+        Err(why) => Row::malformed(line, value, why),
+        Ok((sentence_id, source_sha256, source, target)) => Row {
+            line,
+            original: value,
+            sentence_id,
+            source_sha256,
+            source,
+            target,
+            malformed: None,
+        },
+    }
+}
+
+fn tsv_rows(file: &Path, bytes: &[u8]) -> Result<Vec<Row>> {
+    let mut lines = lines(bytes);
+    let header: Vec<String> = match lines.next() {
+        Some((_, Ok(header))) => header
+            .trim_start_matches('\u{feff}')
+            .split('\t')
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let column = |name: &str| header.iter().position(|h| h == name);
+    let (Some(id_column), Some(target_column)) = (column("sentence_id"), column("target")) else {
+        return Err(Error::Input {
+            path: file.to_path_buf(),
+            message: "line 1: the header must name the columns sentence_id and target (as `tarjama slots export --format tsv` writes them); nothing was imported".to_string(),
+        });
+    };
+    let (hash_column, source_column) = (column("source_sha256"), column("source"));
+    Ok(lines
+        .map(|(line, text)| {
+            let text = match text {
+                Ok(text) => text,
+                Err(lossy) => {
+                    return Row::malformed(line, Value::String(lossy), "not UTF-8".to_string())
+                }
+            };
+            let cells: Vec<&str> = text.split('\t').collect();
+            if cells.len() != header.len() {
+                return Row::malformed(
+                    line,
+                    Value::String(text.to_string()),
+                    format!(
+                        "{} cells, the header has {} (a tab or line break inside a cell must be written \\t or \\n)",
+                        cells.len(),
+                        header.len()
+                    ),
+                );
+            }
+            let original: Map<String, Value> = header
+                .iter()
+                .zip(&cells)
+                .map(|(h, c)| (h.clone(), Value::String(tsv::unescape(c))))
+                .collect();
+            let cell = |column: Option<usize>| {
+                column
+                    .map(|c| tsv::unescape(cells[c]))
+                    .filter(|c| !c.is_empty())
+            };
+            Row {
+                line,
+                sentence_id: cell(Some(id_column)),
+                source_sha256: cell(hash_column),
+                source: cell(source_column),
+                target: cell(Some(target_column)),
+                original: Value::Object(original),
+                malformed: None,
+            }
+        })
+        .collect())
+}
+
+/// Decisions that need only the file: malformed rows, empty targets,
+/// missing ids, and the same slot twice.
+fn pre_check(rows: &[Row], outcomes: &mut [Outcome]) {
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        outcomes[i] = if let Some(why) = &row.malformed {
+            Outcome::Rejected(reason::MALFORMED, format!("line {}: {why}", row.line))
+        } else if row.target.as_deref().is_none_or(|t| t.trim().is_empty()) {
+            Outcome::Skipped(reason::EMPTY)
+        } else if let Some(id) = row.sentence_id.as_deref() {
+            by_id.entry(id).or_default().push(i);
+            Outcome::Pending
+        } else {
+            Outcome::Rejected(
+                reason::MISSING_ID,
+                "the row has a target but no sentence_id; add the id it translates".to_string(),
+            )
+        };
+    }
+    for (id, indices) in by_id {
+        if indices.len() < 2 {
+            continue;
+        }
+        let texts: HashSet<&str> = indices
+            .iter()
+            .filter_map(|&i| rows[i].target.as_deref())
+            .collect();
+        if texts.len() > 1 {
+            let lines: Vec<String> = indices.iter().map(|&i| rows[i].line.to_string()).collect();
+            for &i in &indices {
+                outcomes[i] = Outcome::Rejected(
+                    reason::CONFLICT_DUPLICATE,
+                    format!(
+                        "{id} has different translations on lines {}; keep one and import again",
+                        lines.join(", ")
+                    ),
+                );
+            }
+        } else {
+            for &i in &indices[1..] {
+                outcomes[i] = Outcome::Skipped(reason::DUPLICATE);
+            }
+        }
+    }
+}
+
+/// What the gate needs of a sentence named by the file.
+struct Current {
+    text_sha256: String,
+    norm_sha256: String,
+    slot: Option<TranslationSlot>,
+}
+
+/// The named sentences and their slots in `base`, streamed.
+fn current_state(base: &Version, ids: &HashSet<&str>) -> Result<HashMap<String, Current>> {
+    let mut current = HashMap::new();
+    for sentence in base.rows::<Sentence>()? {
+        let sentence = sentence?;
+        if ids.contains(sentence.sentence_id.as_str()) {
+            current.insert(
+                sentence.sentence_id,
+                Current {
+                    text_sha256: sentence.text_sha256,
+                    norm_sha256: sentence.norm_sha256,
+                    slot: None,
+                },
+            );
+        }
+    }
+    for slot in base.rows::<TranslationSlot>()? {
+        let slot = slot?;
+        if let Some(c) = current.get_mut(&slot.sentence_id) {
+            c.slot = Some(slot);
+        }
+    }
+    Ok(current)
+}
+
+/// Decides the pending rows against the dataset; returns the accepted
+/// texts by sentence id.
+fn gate<'r>(
+    rows: &'r [Row],
+    outcomes: &mut [Outcome],
+    current: &HashMap<String, Current>,
+    options: &ImportOptions,
+) -> HashMap<&'r str, &'r str> {
+    let mut accepted = HashMap::new();
+    for (row, outcome) in rows.iter().zip(outcomes.iter_mut()) {
+        if !matches!(outcome, Outcome::Pending) {
+            continue;
+        }
+        let (Some(id), Some(target)) = (row.sentence_id.as_deref(), row.target.as_deref()) else {
+            unreachable!("pending rows have an id and a target");
+        };
+        *outcome = decide(row, id, target, current.get(id), options);
+        if matches!(outcome, Outcome::Accepted) {
+            accepted.insert(id, target);
+        }
+    }
+    accepted
+}
+
+fn decide(
+    row: &Row,
+    id: &str,
+    target: &str,
+    current: Option<&Current>,
+    options: &ImportOptions,
+) -> Outcome {
+    let Some(current) = current else {
+        return Outcome::Rejected(
+            reason::UNKNOWN_ID,
+            format!("no sentence {id} in the dataset; check the id against the export"),
+        );
+    };
+    let Some(slot) = &current.slot else {
+        return Outcome::Rejected(
+            reason::NOT_TRANSLATABLE,
+            format!("sentence {id} has no translation slot (it is boilerplate or not to be translated)"),
+        );
+    };
+    let claimed = match (&row.source_sha256, &row.source) {
+        (Some(hash), _) => hash.clone(),
+        (None, Some(source)) => sha256_hex(source),
+        (None, None) => {
+            return Outcome::Rejected(
+                reason::NO_SOURCE_HASH,
+                "the row has neither source_sha256 nor source, so it cannot be checked against the current sentence; export again".to_string(),
+            )
+        }
+    };
+    if claimed != current.text_sha256 {
+        return Outcome::Rejected(
+            reason::STALE,
+            format!(
+                "sentence {id} changed since the export (source {claimed}, now {}); export it again and retranslate",
+                current.text_sha256
+            ),
+        );
+    }
+    let same_text = slot.text.as_deref() == Some(target);
+    if same_text && options.status <= slot.slot_status() {
+        return Outcome::Skipped(reason::UNCHANGED);
+    }
+    if !same_text && slot.slot_status() == SlotStatus::Reviewed && !options.overwrite {
+        return Outcome::Rejected(
+            reason::CONFLICT_REVIEWED,
+            format!(
+                "sentence {id} has a reviewed translation with other text; pass --overwrite to replace it"
+            ),
+        );
+    }
+    Outcome::Accepted
+}
+
+/// A line of the rejects file. Its first keys are the ones an import
+/// reads, so a corrected rejects file can itself be imported.
+#[derive(serde::Serialize)]
+struct Reject<'a> {
+    sentence_id: Option<&'a str>,
+    source_sha256: Option<&'a str>,
+    target: Option<&'a str>,
+    /// The row's line in the imported file.
+    line: u64,
+    code: &'a str,
+    reason: &'a str,
+    /// The row as it was read.
+    row: &'a Value,
+}
+
+/// Rejects file name for an input: `FILE.rejects.jsonl` beside it.
+pub fn rejects_path(file: &Path) -> PathBuf {
+    let name = file
+        .file_name()
+        .map_or("import".into(), |n| n.to_string_lossy());
+    file.with_file_name(format!("{name}.rejects.jsonl"))
+}
+
+/// Writes the rejected rows, each with its line, code and reason, beside
+/// the input (written aside and renamed). A rejects file left by an earlier
+/// import of the same file is removed when nothing is rejected now.
+fn write_rejects(file: &Path, rows: &[Row], outcomes: &[Outcome]) -> Result<Option<PathBuf>> {
+    let path = rejects_path(file);
+    let rejected: Vec<(&Row, &str, &str)> = rows
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(row, o)| match o {
+            Outcome::Rejected(code, why) => Some((row, *code, why.as_str())),
+            _ => None,
+        })
+        .collect();
+    if rejected.is_empty() {
+        if path.exists() {
+            std::fs::remove_file(&path).at(&path)?;
+        }
+        return Ok(None);
+    }
+    let partial = path.with_extension("jsonl.partial");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(|source| {
+        Error::NotWritable {
+            path: partial.clone(),
+            source,
+        }
+    })?);
+    for (row, code, reason) in rejected {
+        let record = Reject {
+            sentence_id: row.sentence_id.as_deref(),
+            source_sha256: row.source_sha256.as_deref(),
+            target: row.target.as_deref(),
+            line: row.line,
+            code,
+            reason,
+            row: &row.original,
+        };
+        crate::io::jsonl::write_row(&mut out, &record).at(&partial)?;
+    }
+    let file = out
+        .into_inner()
+        .map_err(|e| Error::io(&partial, e.into_error()))?;
+    file.sync_all().at(&partial)?;
+    std::fs::rename(&partial, &path).at(&path)?;
+    Ok(Some(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_lines_become_rows_or_malformed_rows() {
+        let good = jsonl_row(3, Ok(r#"{"sentence_id":"a#000001","target":"Hi","x":1}"#));
+        assert_eq!(good.sentence_id.as_deref(), Some("a#000001"));
+        assert_eq!(good.target.as_deref(), Some("Hi"));
+        assert!(good.malformed.is_none());
+        let truncated = jsonl_row(4, Ok(r#"{"sentence_id":"a#0000"#));
+        assert!(truncated.malformed.unwrap().contains("truncated"));
+        let wrong_type = jsonl_row(5, Ok(r#"{"sentence_id":"a#000001","target":7}"#));
+        assert!(wrong_type.malformed.unwrap().contains("\"target\""));
+    }
+
+    #[test]
+    fn lines_are_numbered_from_one_and_blank_lines_are_not_rows() {
+        let bytes = b"a\n\n  \nb\r\nc";
+        let got: Vec<(u64, String)> = lines(bytes).map(|(n, t)| (n, t.unwrap().to_string())).collect();
+        assert_eq!(
+            got,
+            vec![(1, "a".to_string()), (4, "b".to_string()), (5, "c".to_string())]
+        );
+    }
+
+    #[test]
+    fn rejects_go_beside_the_input() {
+        assert_eq!(
+            rejects_path(Path::new("/x/batch.xlf")),
+            PathBuf::from("/x/batch.xlf.rejects.jsonl")
+        );
+    }
+}

@@ -1,0 +1,60 @@
+//! TSV cells: one row per line, cells separated by tabs, and the four
+//! characters that would break that (tab, newline, carriage return,
+//! backslash) written as `\t`, `\n`, `\r`, `\\`.
+
+/// A cell's text with tabs, line breaks and backslashes escaped.
+pub fn escape(cell: &str) -> String {
+    let mut out = String::with_capacity(cell.len());
+    for c in cell.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The text of an escaped cell. A backslash before any other character is
+/// kept as it is, since spreadsheets write lone backslashes.
+pub fn unescape(cell: &str) -> String {
+    let mut out = String::with_capacity(cell.len());
+    let mut chars = cell.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            Some('\\') => out.push('\\'),
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            _ => {
+                out.push('\\');
+                continue;
+            }
+        }
+        chars.next();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_round_trips_every_special_character() {
+        let cell = "a\tb\nc\rd\\e \\n";
+        assert_eq!(escape(cell), "a\\tb\\nc\\rd\\\\e \\\\n");
+        assert_eq!(unescape(&escape(cell)), cell);
+    }
+
+    #[test]
+    fn a_lone_backslash_is_kept() {
+        assert_eq!(unescape("C:\\x\\"), "C:\\x\\");
+    }
+}
