@@ -3,10 +3,13 @@
 //! 1 (validation findings), 2 (could not run).
 
 mod build;
+mod diff;
+mod export;
 mod init;
 mod log;
 mod segment;
 mod slots;
+mod status;
 mod validate;
 
 use std::io::Write;
@@ -32,6 +35,9 @@ enum Command {
     Log(log::Args),
     Segment(segment::Args),
     Slots(slots::Args),
+    Status(status::Args),
+    Export(export::Args),
+    Diff(diff::Args),
 }
 
 /// Runs the parsed command line.
@@ -43,6 +49,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Log(args) => log::run(args),
         Command::Segment(args) => segment::run(args),
         Command::Slots(args) => slots::run(args),
+        Command::Status(args) => status::run(args),
+        Command::Export(args) => export::run(args),
+        Command::Diff(args) => diff::run(args),
     }
 }
 

@@ -74,7 +74,7 @@ struct ImportArgs {
     format: Option<Format>,
 }
 
-fn parse_status(value: &str) -> std::result::Result<SlotStatus, String> {
+pub(super) fn parse_status(value: &str) -> std::result::Result<SlotStatus, String> {
     SlotStatus::parse(value).ok_or_else(|| {
         format!("{value:?} is not a status; use empty, machine, draft, done or reviewed")
     })

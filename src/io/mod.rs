@@ -1,8 +1,12 @@
-//! Reading and writing the dataset's files: hashing, Parquet, JSONL.
+//! Reading and writing files: hashing, Parquet, JSONL, XML, and outputs
+//! written aside and renamed into place.
 
+mod aside;
 pub mod hash;
 pub mod jsonl;
 pub mod parquet;
 mod table_writer;
+pub mod xml;
 
+pub use aside::write_aside;
 pub use table_writer::TableWriter;

@@ -51,6 +51,13 @@ pub fn sentence_id(doc_id: &str, index: u32) -> String {
     format!("{doc_id}{SEPARATOR}{index:06}")
 }
 
+/// The document id a sentence id starts with (document ids never hold the separator).
+pub fn doc_of_sentence(sentence_id: &str) -> &str {
+    sentence_id
+        .split_once(SEPARATOR)
+        .map_or(sentence_id, |(doc, _)| doc)
+}
+
 /// The id of entity number `index` (0-based, in offset order) of a sentence.
 pub fn entity_id(sentence_id: &str, index: u32) -> String {
     format!("{sentence_id}{SEPARATOR}{index:04}")

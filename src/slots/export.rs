@@ -1,12 +1,13 @@
 //! `slots export`: a version's slots as units, streamed document by document.
 
 use std::collections::HashSet;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::iter::Peekable;
 use std::path::Path;
 
 use super::{tsv, xliff, Format, Hint, Unit};
-use crate::error::{IoContext, Result};
+use crate::error::Result;
+use crate::io::write_aside;
 use crate::model::{Entity, Sentence, SlotStatus, TranslationSlot};
 use crate::version::{Rows, Version};
 
@@ -55,53 +56,47 @@ pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Resu
     } else {
         HashSet::new()
     };
-    let partial = output.with_file_name(format!(
-        ".{}.partial",
-        output.file_name().map_or("export".into(), |n| n.to_string_lossy())
-    ));
-    let file = std::fs::File::create(&partial).at(&partial)?;
-    let mut out = BufWriter::new(file);
-    let write_error = |e: std::io::Error| crate::Error::io(&partial, e);
-    match options.format {
-        Format::Xliff => xliff::write_header(
-            &mut out,
-            &format!("{}/{}", version.manifest.dataset, version.name()),
-        )
-        .map_err(write_error)?,
-        Format::Tsv => writeln!(out, "{}", TSV_COLUMNS.join("\t")).map_err(write_error)?,
-        Format::Jsonl => {}
-    }
     let mut summary = ExportSummary::default();
-    let mut documents = Documents::open(version)?;
-    'documents: while let Some(document) = documents.next_document()? {
-        if !options.docs.is_empty() && !options.docs.contains(&document.sentences[0].doc_id) {
-            continue;
+    write_aside(output, |out| {
+        let write_error = |e: std::io::Error| crate::Error::io(output, e);
+        match options.format {
+            Format::Xliff => xliff::write_header(
+                out,
+                &format!("{}/{}", version.manifest.dataset, version.name()),
+            )
+            .map_err(write_error)?,
+            Format::Tsv => writeln!(out, "{}", TSV_COLUMNS.join("\t")).map_err(write_error)?,
+            Format::Jsonl => {}
         }
-        for unit in document.units() {
-            if options.limit.is_some_and(|limit| summary.units as usize >= limit) {
-                break 'documents;
-            }
-            let status = SlotStatus::parse(&unit.status).unwrap_or(SlotStatus::Empty);
-            if !options.statuses.is_empty() && !options.statuses.contains(&status) {
+        let mut documents = Documents::open(version)?;
+        'documents: while let Some(document) = documents.next_document()? {
+            if !options.docs.is_empty() && !options.docs.contains(&document.sentences[0].doc_id) {
                 continue;
             }
-            if options.skip_tm && unit.target.is_none() {
-                let norm = &document.sentence(&unit.sentence_id).norm_sha256;
-                if !covered.insert(norm.clone()) {
-                    summary.covered_by_memory += 1;
+            for unit in document.units() {
+                if options.limit.is_some_and(|limit| summary.units as usize >= limit) {
+                    break 'documents;
+                }
+                let status = SlotStatus::parse(&unit.status).unwrap_or(SlotStatus::Empty);
+                if !options.statuses.is_empty() && !options.statuses.contains(&status) {
                     continue;
                 }
+                if options.skip_tm && unit.target.is_none() {
+                    let norm = &document.sentence(&unit.sentence_id).norm_sha256;
+                    if !covered.insert(norm.clone()) {
+                        summary.covered_by_memory += 1;
+                        continue;
+                    }
+                }
+                write_unit(out, options.format, &unit).map_err(write_error)?;
+                summary.units += 1;
             }
-            write_unit(&mut out, options.format, &unit).map_err(write_error)?;
-            summary.units += 1;
         }
-    }
-    if options.format == Format::Xliff {
-        xliff::write_footer(&mut out).map_err(write_error)?;
-    }
-    let file = out.into_inner().map_err(|e| write_error(e.into_error()))?;
-    file.sync_all().map_err(write_error)?;
-    std::fs::rename(&partial, output).at(output)?;
+        if options.format == Format::Xliff {
+            xliff::write_footer(out).map_err(write_error)?;
+        }
+        Ok(())
+    })?;
     Ok(summary)
 }
 

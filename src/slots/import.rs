@@ -617,30 +617,21 @@ fn write_rejects(file: &Path, rows: &[Row], outcomes: &[Outcome]) -> Result<Opti
         }
         return Ok(None);
     }
-    let partial = path.with_extension("jsonl.partial");
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&partial).map_err(|source| {
-        Error::NotWritable {
-            path: partial.clone(),
-            source,
+    crate::io::write_aside(&path, |out| {
+        for (row, code, reason) in rejected {
+            let record = Reject {
+                sentence_id: row.sentence_id.as_deref(),
+                source_sha256: row.source_sha256.as_deref(),
+                target: row.target.as_deref(),
+                line: row.line,
+                code,
+                reason,
+                row: &row.original,
+            };
+            crate::io::jsonl::write_row(out, &record).at(&path)?;
         }
-    })?);
-    for (row, code, reason) in rejected {
-        let record = Reject {
-            sentence_id: row.sentence_id.as_deref(),
-            source_sha256: row.source_sha256.as_deref(),
-            target: row.target.as_deref(),
-            line: row.line,
-            code,
-            reason,
-            row: &row.original,
-        };
-        crate::io::jsonl::write_row(&mut out, &record).at(&partial)?;
-    }
-    let file = out
-        .into_inner()
-        .map_err(|e| Error::io(&partial, e.into_error()))?;
-    file.sync_all().at(&partial)?;
-    std::fs::rename(&partial, &path).at(&path)?;
+        Ok(())
+    })?;
     Ok(Some(path))
 }
 

@@ -9,6 +9,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use super::Unit;
+use crate::io::xml::escape;
 use crate::model::SlotStatus;
 
 /// tarjama's XML namespace for extension attributes.
@@ -24,26 +25,6 @@ fn state(status: SlotStatus) -> Option<(&'static str, Option<&'static str>)> {
         SlotStatus::Done => Some(("translated", None)),
         SlotStatus::Reviewed => Some(("signed-off", None)),
     }
-}
-
-/// Text escaped for XML content and attribute values. Control characters
-/// that XML 1.0 cannot carry at all become U+FFFD (source text is checked
-/// by its hash, never by its characters, so this loses nothing on import).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' | '\n' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Writes the XLIFF header for a file of `original` (dataset/version).

@@ -1,0 +1,35 @@
+//! Output files that appear whole or not at all.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+
+use crate::error::{Error, IoContext, Result};
+
+/// Writes a file through `write` into a hidden file beside `path`, syncs
+/// it, and renames it into place only when all went well.
+pub fn write_aside(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> Result<()>,
+) -> Result<()> {
+    let name = path
+        .file_name()
+        .map_or("export".into(), |n| n.to_string_lossy());
+    let partial = path.with_file_name(format!(".{name}.partial"));
+    let file = File::create(&partial).map_err(|source| Error::NotWritable {
+        path: partial.clone(),
+        source,
+    })?;
+    let mut out = BufWriter::new(file);
+    let written = write(&mut out).and_then(|()| {
+        let file = out
+            .into_inner()
+            .map_err(|e| Error::io(&partial, e.into_error()))?;
+        file.sync_all().at(&partial)
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(e);
+    }
+    std::fs::rename(&partial, path).at(path)
+}

@@ -1,0 +1,81 @@
+//! `status`: how far translation has come, overall and per document.
+
+use std::collections::BTreeMap;
+
+use crate::error::Result;
+use crate::model::{ids, SlotStatus, TranslationSlot};
+use crate::version::Version;
+
+/// Slots counted by status.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct StatusCounts {
+    pub slots: u64,
+    /// By status, in the order empty, machine, draft, done, reviewed.
+    pub by_status: BTreeMap<&'static str, u64>,
+    /// Done or reviewed.
+    pub finished: u64,
+}
+
+impl StatusCounts {
+    fn add(&mut self, status: SlotStatus) {
+        self.slots += 1;
+        *self.by_status.entry(status.as_str()).or_default() += 1;
+        if status >= SlotStatus::Done {
+            self.finished += 1;
+        }
+    }
+
+    /// The share of slots done or reviewed, 0 to 1.
+    pub fn share_finished(&self) -> f64 {
+        if self.slots == 0 {
+            0.0
+        } else {
+            self.finished as f64 / self.slots as f64
+        }
+    }
+
+    /// The count of one status.
+    pub fn count(&self, status: SlotStatus) -> u64 {
+        self.by_status.get(status.as_str()).copied().unwrap_or(0)
+    }
+}
+
+/// The translation status of a version.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Status {
+    pub version: String,
+    pub overall: StatusCounts,
+    /// Per document, in id order.
+    pub documents: BTreeMap<String, StatusCounts>,
+    /// Translations kept in the orphans table.
+    pub orphans: u64,
+}
+
+/// Counts the slots of `version` (one pass over the translations table).
+pub fn status(version: &Version) -> Result<Status> {
+    let mut status = Status {
+        version: version.name().to_string(),
+        ..Status::default()
+    };
+    for slot in version.rows::<TranslationSlot>()? {
+        let slot = slot?;
+        let s = slot.slot_status();
+        status.overall.add(s);
+        let doc = ids::doc_of_sentence(&slot.sentence_id);
+        match status.documents.get_mut(doc) {
+            Some(counts) => counts.add(s),
+            None => {
+                let mut counts = StatusCounts::default();
+                counts.add(s);
+                status.documents.insert(doc.to_string(), counts);
+            }
+        }
+    }
+    status.orphans = version
+        .manifest
+        .files
+        .iter()
+        .find(|f| f.table == <crate::model::Orphan as crate::table::Table>::NAME)
+        .map_or(0, |f| f.rows);
+    Ok(status)
+}
