@@ -2,17 +2,19 @@
 //! translation memory that carries translators' work from one version to
 //! the next.
 //!
-//! Carry-over on rebuild ([`Memory`]): a slot whose sentence keeps its id
-//! and its normalised text keeps its translation as it was. Any other slot
-//! whose normalised source text was translated before (in a live slot or an
-//! orphan) gets that translation as a `tm` draft for a human to confirm.
+//! Carry-over on rebuild ([`Memory`]): a translation moves, as it was, to
+//! the sentence of the same document with the same normalised text (the
+//! sentence with its old id first: ids shift when the splitter changes).
+//! Any other slot whose normalised source text was translated before (in
+//! another document, or in an orphan) gets that translation as a `tm` draft
+//! for a human to confirm.
 //! Every earlier translation that lands nowhere becomes an [`Orphan`], with
 //! its source text, so nothing a translator typed is ever dropped.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::error::Result;
-use crate::model::{origin, orphan_reason, Orphan, Sentence, SlotStatus, TranslationSlot};
+use crate::model::{ids, origin, orphan_reason, Orphan, Sentence, SlotStatus, TranslationSlot};
 use crate::version::Version;
 
 /// The slots for a document's sentences, in sentence order: an empty slot
@@ -53,7 +55,7 @@ impl Earlier {
 /// What carry-over did, for the build summary.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct CarryCounts {
-    /// Translations kept in the slot of the same sentence.
+    /// Translations kept as they were, by the same sentence of the same document.
     pub kept: u64,
     /// Empty slots filled from another sentence with the same normalised source.
     pub from_memory: u64,
@@ -64,6 +66,8 @@ pub struct CarryCounts {
 pub struct Memory {
     earlier: Vec<Earlier>,
     by_sentence: HashMap<String, usize>,
+    /// Live translations by (document, normalised source), not yet moved.
+    by_place: HashMap<(String, String), Vec<usize>>,
     by_norm: HashMap<String, usize>,
     /// (normalised source, text) of every translation that found a slot.
     landed: HashSet<(String, String)>,
@@ -120,10 +124,16 @@ impl Memory {
 
     fn from_earlier(earlier: Vec<Earlier>) -> Memory {
         let mut by_sentence = HashMap::new();
+        let mut by_place: HashMap<(String, String), Vec<usize>> = HashMap::new();
         let mut by_norm: HashMap<String, usize> = HashMap::new();
         for (i, e) in earlier.iter().enumerate() {
             if e.orphan.is_none() {
                 by_sentence.insert(e.slot.sentence_id.clone(), i);
+                let doc = ids::doc_of_sentence(&e.slot.sentence_id).to_string();
+                by_place
+                    .entry((doc, e.source_norm_sha256.clone()))
+                    .or_default()
+                    .push(i);
             }
             by_norm
                 .entry(e.source_norm_sha256.clone())
@@ -134,9 +144,14 @@ impl Memory {
                 })
                 .or_insert(i);
         }
+        // Moved in sentence order: the first new sentence takes the first old one.
+        for places in by_place.values_mut() {
+            places.reverse();
+        }
         Memory {
             earlier,
             by_sentence,
+            by_place,
             by_norm,
             ..Memory::default()
         }
@@ -161,13 +176,18 @@ impl Memory {
             if self.by_norm.contains_key(&sentence.norm_sha256) {
                 self.seen.insert(sentence.norm_sha256.clone());
             }
+            let place = (sentence.doc_id.clone(), sentence.norm_sha256.clone());
             let own = self
                 .by_sentence
                 .get(&sentence.sentence_id)
-                .map(|&i| &self.earlier[i])
-                .filter(|e| e.source_norm_sha256 == sentence.norm_sha256);
-            let (earlier, kept) = match own {
-                Some(own) => (own, true),
+                .copied()
+                .filter(|&i| self.earlier[i].source_norm_sha256 == sentence.norm_sha256);
+            let moved = own.or_else(|| self.by_place.get_mut(&place).and_then(Vec::pop));
+            if let (Some(i), Some(places)) = (own, self.by_place.get_mut(&place)) {
+                places.retain(|&p| p != i);
+            }
+            let (earlier, kept) = match moved {
+                Some(i) => (&self.earlier[i], true),
                 None => match self.by_norm.get(&sentence.norm_sha256) {
                     Some(&i) => (&self.earlier[i], false),
                     None => continue,

@@ -72,6 +72,9 @@ struct ImportArgs {
     overwrite: bool,
     #[arg(long, value_enum)]
     format: Option<Format>,
+    /// Print the summary as JSON: {"rows", "accepted", "skipped", "rejected", "from_memory", "version", "rejects_file"}.
+    #[arg(long)]
+    json: bool,
 }
 
 pub(super) fn parse_status(value: &str) -> std::result::Result<SlotStatus, String> {
@@ -130,6 +133,24 @@ fn import(args: ImportArgs) -> Result<ExitCode> {
         overwrite: args.overwrite,
     };
     let summary = slots::import(&args.dir, &args.file, &options)?;
+    let code = if summary.rejected_total() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
+    if args.json {
+        let json = serde_json::json!({
+            "rows": summary.rows,
+            "accepted": summary.accepted,
+            "skipped": summary.skipped,
+            "rejected": summary.rejected,
+            "from_memory": summary.from_memory,
+            "version": summary.published.as_ref().map(|v| v.name()),
+            "rejects_file": summary.rejects_file.as_ref().map(|p| p.display().to_string()),
+        });
+        super::emit(&format!("{json}\n"))?;
+        return Ok(code);
+    }
     let mut out = String::new();
     match &summary.published {
         Some(version) => writeln!(
@@ -184,9 +205,5 @@ fn import(args: ImportArgs) -> Result<ExitCode> {
         .expect("infallible");
     }
     super::emit(&out)?;
-    Ok(if summary.rejected_total() > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(code)
 }

@@ -46,7 +46,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
         status.orphans
     )
     .expect("infallible");
-    writeln!(out, "{:<32}{:>7}{header}{:>8}", "document", "slots", "done%").expect("infallible");
+    writeln!(
+        out,
+        "{:<32}{:>7}{header}{:>8}",
+        "document", "slots", "done%"
+    )
+    .expect("infallible");
     let row = |out: &mut String, name: &str, counts: &StatusCounts| {
         let cells = SlotStatus::ALL
             .iter()

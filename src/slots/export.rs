@@ -74,7 +74,10 @@ pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Resu
                 continue;
             }
             for unit in document.units() {
-                if options.limit.is_some_and(|limit| summary.units as usize >= limit) {
+                if options
+                    .limit
+                    .is_some_and(|limit| summary.units as usize >= limit)
+                {
                     break 'documents;
                 }
                 let status = SlotStatus::parse(&unit.status).unwrap_or(SlotStatus::Empty);
@@ -190,9 +193,7 @@ impl DocumentRows {
                 source_sha256: sentence.text_sha256.clone(),
                 target: slot.text.clone(),
                 status: slot.status.clone(),
-                context_before: i
-                    .checked_sub(1)
-                    .map(|j| self.sentences[j].text.clone()),
+                context_before: i.checked_sub(1).map(|j| self.sentences[j].text.clone()),
                 context_after: self.sentences.get(i + 1).map(|s| s.text.clone()),
                 hints,
                 doc_id: sentence.doc_id.clone(),
@@ -232,12 +233,18 @@ impl Documents {
         {
             sentences.push(next?);
         }
-        let last = sentences.last().map(|s| s.sentence_id.clone()).unwrap_or_default();
+        let last = sentences
+            .last()
+            .map(|s| s.sentence_id.clone())
+            .unwrap_or_default();
         let slots = take_through(&mut self.slots, &last, |s| &s.sentence_id)?;
         let entities = take_through(&mut self.entities, &last, |e| &e.sentence_id)?;
         let first = &sentences[0].sentence_id;
         Ok(Some(DocumentRows {
-            slots: slots.into_iter().filter(|s| &s.sentence_id >= first).collect(),
+            slots: slots
+                .into_iter()
+                .filter(|s| &s.sentence_id >= first)
+                .collect(),
             entities: entities
                 .into_iter()
                 .filter(|e| &e.sentence_id >= first)
@@ -254,9 +261,10 @@ fn take_through<T>(
     sentence_id: impl Fn(&T) -> &String,
 ) -> Result<Vec<T>> {
     let mut taken = Vec::new();
-    while let Some(row) =
-        rows.next_if(|r| r.as_ref().map_or(true, |row| sentence_id(row).as_str() <= last))
-    {
+    while let Some(row) = rows.next_if(|r| {
+        r.as_ref()
+            .map_or(true, |row| sentence_id(row).as_str() <= last)
+    }) {
         taken.push(row?);
     }
     Ok(taken)

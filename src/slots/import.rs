@@ -538,7 +538,9 @@ fn decide(
     let Some(slot) = &current.slot else {
         return Outcome::Rejected(
             reason::NOT_TRANSLATABLE,
-            format!("sentence {id} has no translation slot (it is boilerplate or not to be translated)"),
+            format!(
+                "sentence {id} has no translation slot (it is boilerplate or not to be translated)"
+            ),
         );
     };
     let claimed = match (&row.source_sha256, &row.source) {
@@ -654,10 +656,16 @@ mod tests {
     #[test]
     fn lines_are_numbered_from_one_and_blank_lines_are_not_rows() {
         let bytes = b"a\n\n  \nb\r\nc";
-        let got: Vec<(u64, String)> = lines(bytes).map(|(n, t)| (n, t.unwrap().to_string())).collect();
+        let got: Vec<(u64, String)> = lines(bytes)
+            .map(|(n, t)| (n, t.unwrap().to_string()))
+            .collect();
         assert_eq!(
             got,
-            vec![(1, "a".to_string()), (4, "b".to_string()), (5, "c".to_string())]
+            vec![
+                (1, "a".to_string()),
+                (4, "b".to_string()),
+                (5, "c".to_string())
+            ]
         );
     }
 

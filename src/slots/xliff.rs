@@ -49,7 +49,11 @@ pub fn write_unit(out: &mut impl Write, unit: &Unit) -> std::io::Result<()> {
         unit.source_sha256,
         escape(&unit.doc_id)
     )?;
-    writeln!(out, "<source xml:lang=\"ar\">{}</source>", escape(&unit.source))?;
+    writeln!(
+        out,
+        "<source xml:lang=\"ar\">{}</source>",
+        escape(&unit.source)
+    )?;
     let status = SlotStatus::parse(&unit.status).unwrap_or(SlotStatus::Empty);
     if let (Some(target), Some((state, qualifier))) = (&unit.target, state(status)) {
         let qualifier = qualifier
@@ -107,10 +111,12 @@ pub struct XmlError {
 /// Every `trans-unit` of an XLIFF document. Inline markup inside `source`
 /// or `target` (`g`, `mrk`, ...) is dropped and its text kept.
 pub fn read_units(xml: &str) -> Result<Vec<ReadUnit>, XmlError> {
-    let line_of = |offset: u64| 1 + xml.as_bytes()[..(offset as usize).min(xml.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count() as u64;
+    let line_of = |offset: u64| {
+        1 + xml.as_bytes()[..(offset as usize).min(xml.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64
+    };
     let mut reader = Reader::from_str(xml);
     reader.config_mut().check_end_names = true;
     let mut units = Vec::new();
@@ -130,9 +136,7 @@ pub fn read_units(xml: &str) -> Result<Vec<ReadUnit>, XmlError> {
         };
         match event {
             Event::Eof => break,
-            Event::Start(start) | Event::Empty(start)
-                if start.local_name().as_ref() == "xliff" =>
-            {
+            Event::Start(start) | Event::Empty(start) if start.local_name().as_ref() == "xliff" => {
                 saw_xliff = true;
             }
             Event::Start(start) if start.local_name().as_ref() == "trans-unit" => {
@@ -283,7 +287,10 @@ mod tests {
         assert_eq!(read[0].id.as_deref(), Some("a#000001"));
         assert_eq!(read[0].source_sha256, Some("ab".repeat(32)));
         assert_eq!(read[0].source.as_deref(), Some("قال \"بوتين\" <نعم> & لا"));
-        assert_eq!(read[0].target.as_deref(), Some("He said \"yes\" & <no>\r\n"));
+        assert_eq!(
+            read[0].target.as_deref(),
+            Some("He said \"yes\" & <no>\r\n")
+        );
         assert_eq!(read[0].line, 6);
     }
 
@@ -307,7 +314,7 @@ mod tests {
     fn malformed_xml_names_its_line() {
         let xml = document(&[unit(Some("x"), "done")]).replace("</target>", "</targ>");
         let error = read_units(&xml).unwrap_err();
-        assert_eq!(error.line, 7, "{}", error.message);
+        assert_eq!(error.line, 8, "{}", error.message);
         let truncated = &document(&[unit(Some("x"), "done")])[..300];
         assert!(read_units(truncated).is_err());
     }

@@ -10,4 +10,5 @@ mod determinism;
 mod ingest;
 mod schemas;
 mod segment;
+mod slots;
 mod validate;

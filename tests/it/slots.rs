@@ -1,0 +1,724 @@
+//! Translation slots: export, import through the gate, translation memory,
+//! carry-over on rebuild, parallel export, status and diff, run through the
+//! real binary on the seed dataset.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::util::*;
+
+fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/fixtures/import").join(name)
+}
+
+fn read_jsonl(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn latest_version(dataset: &Path) -> String {
+    let mut names: Vec<String> = std::fs::read_dir(dataset.join("versions"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('v'))
+        .collect();
+    names.sort();
+    names.pop().unwrap()
+}
+
+/// The import summary (`--json`) and exit code.
+struct Imported {
+    code: Option<i32>,
+    summary: Value,
+}
+
+impl Imported {
+    fn count(&self, key: &str) -> u64 {
+        match &self.summary[key] {
+            Value::Object(by_reason) => by_reason.values().map(|v| v.as_u64().unwrap()).sum(),
+            v => v.as_u64().unwrap(),
+        }
+    }
+
+    fn reason(&self, key: &str, code: &str) -> u64 {
+        self.summary[key][code].as_u64().unwrap_or(0)
+    }
+
+    /// Every row is accepted, skipped or rejected, and every rejected row is
+    /// in the rejects file.
+    fn assert_nothing_lost(&self, input_rows: u64, file: &Path) {
+        assert_eq!(self.count("rows"), input_rows, "{}", self.summary);
+        assert_eq!(
+            self.count("accepted") + self.count("skipped") + self.count("rejected"),
+            input_rows,
+            "{}",
+            self.summary
+        );
+        let rejects = PathBuf::from(format!("{}.rejects.jsonl", file.display()));
+        if self.count("rejected") > 0 {
+            assert_eq!(read_jsonl(&rejects).len() as u64, self.count("rejected"));
+        } else {
+            assert!(!rejects.exists());
+        }
+    }
+}
+
+fn import(dataset: &Path, file: &Path, extra: &[&str]) -> Imported {
+    let mut args = vec!["slots", "import", arg(dataset), arg(file), "--json"];
+    args.extend(extra);
+    let run = tarjama(&args);
+    let summary = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("no JSON summary ({e}): {}{}", run.stdout, run.stderr));
+    Imported {
+        code: run.code,
+        summary,
+    }
+}
+
+/// A copy of a fixture inside the test folder (the rejects file goes beside it).
+fn fixture_copy(dir: &TestDir, name: &str) -> PathBuf {
+    let copy = dir.path().join(name);
+    std::fs::copy(fixture(name), &copy).unwrap();
+    copy
+}
+
+fn assert_valid(dataset: &Path) {
+    let (code, report) = validate_json(dataset);
+    let errors: Vec<_> = findings(&report)
+        .into_iter()
+        .zip(report["findings"].as_array().unwrap())
+        .filter(|(_, f)| f["severity"] == "error")
+        .collect();
+    assert_eq!(code, Some(0), "{errors:?}");
+}
+
+fn export(dataset: &Path, format: &str, output: &Path, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "slots",
+        "export",
+        arg(dataset),
+        "--format",
+        format,
+        "-o",
+        arg(output),
+    ];
+    args.extend(extra);
+    let run = tarjama(&args);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    run
+}
+
+/// The (sentence id, English) pairs of a parallel JSONL export.
+fn parallel_pairs(dataset: &Path, dir: &TestDir) -> BTreeSet<(String, String)> {
+    let output = dir.path().join("pairs.jsonl");
+    let run = tarjama(&[
+        "export",
+        "parallel",
+        arg(dataset),
+        "--format",
+        "jsonl",
+        "-o",
+        arg(&output),
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    read_jsonl(&output)
+        .into_iter()
+        .map(|p| {
+            (
+                p["sentence_id"].as_str().unwrap().to_string(),
+                p["en"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn export_fill_import_validate_and_export_parallel_round_trip() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let exported = dir.path().join("batch.jsonl");
+    export(&dataset, "jsonl", &exported, &["--status", "empty"]);
+    let units = read_jsonl(&exported);
+    assert_eq!(units.len(), 63);
+    let keys: Vec<&str> = units[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for key in [
+        "sentence_id",
+        "source",
+        "source_sha256",
+        "target",
+        "status",
+        "context_before",
+        "context_after",
+        "hints",
+    ] {
+        assert!(keys.contains(&key), "unit lacks {key}: {keys:?}");
+    }
+    assert_eq!(units[0]["context_before"], Value::Null);
+    assert_eq!(units[1]["context_before"], units[0]["source"]);
+
+    // A script fills every third unit.
+    let mut filled = BTreeSet::new();
+    let mut lines = String::new();
+    for (i, mut unit) in units.into_iter().enumerate() {
+        if i % 3 == 0 {
+            let text = format!("Translation number {i}, with \"quotes\" & a tab\there.");
+            filled.insert((
+                unit["sentence_id"].as_str().unwrap().to_string(),
+                text.clone(),
+            ));
+            unit["target"] = Value::String(text);
+        }
+        lines.push_str(&format!("{unit}\n"));
+    }
+    std::fs::write(&exported, lines).unwrap();
+
+    let imported = import(&dataset, &exported, &["--translator", "amal"]);
+    assert_eq!(imported.code, Some(0), "{}", imported.summary);
+    assert_eq!(imported.count("accepted"), 21);
+    assert_eq!(imported.reason("skipped", "empty"), 42);
+    imported.assert_nothing_lost(63, &exported);
+    assert_eq!(imported.summary["version"], "v0002");
+    assert_valid(&dataset);
+    assert_eq!(parallel_pairs(&dataset, &dir), filled);
+
+    // Importing the same file again changes nothing and publishes nothing.
+    let again = import(&dataset, &exported, &["--translator", "amal"]);
+    assert_eq!(again.reason("skipped", "unchanged"), 21);
+    assert_eq!(again.summary["version"], Value::Null);
+    assert_eq!(latest_version(&dataset), "v0002");
+}
+
+#[test]
+fn tsv_and_xliff_exports_import_back() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+
+    let tsv = dir.path().join("batch.tsv");
+    export(&dataset, "tsv", &tsv, &["--limit", "5"]);
+    let text = std::fs::read_to_string(&tsv).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let target = header.iter().position(|h| *h == "target").unwrap();
+    let mut filled = String::from(header.join("\t") + "\n");
+    for (i, line) in lines.enumerate() {
+        let mut cells: Vec<String> = line.split('\t').map(str::to_string).collect();
+        cells[target] = format!("TSV line {i}\\twith an escaped tab");
+        filled.push_str(&(cells.join("\t") + "\n"));
+    }
+    std::fs::write(&tsv, filled).unwrap();
+    let imported = import(&dataset, &tsv, &["--translator", "amal"]);
+    assert_eq!(imported.count("accepted"), 5, "{}", imported.summary);
+    imported.assert_nothing_lost(5, &tsv);
+    let pairs = parallel_pairs(&dataset, &dir);
+    assert!(pairs
+        .iter()
+        .any(|(_, en)| en == "TSV line 0\twith an escaped tab"));
+
+    let xliff = dir.path().join("batch.xlf");
+    export(
+        &dataset,
+        "xliff",
+        &xliff,
+        &["--status", "empty", "--limit", "3"],
+    );
+    let text = std::fs::read_to_string(&xliff).unwrap();
+    assert!(text.contains("source-language=\"ar\" target-language=\"en\""));
+    assert_eq!(text.matches("<trans-unit ").count(), 3);
+    let filled = text.replace(
+        "</source>\n",
+        "</source>\n<target xml:lang=\"en\" state=\"translated\">From a CAT tool &amp; back</target>\n",
+    );
+    std::fs::write(&xliff, filled).unwrap();
+    let imported = import(&dataset, &xliff, &["--translator", "omegat"]);
+    assert_eq!(imported.count("accepted"), 3, "{}", imported.summary);
+    assert_eq!(imported.count("from_memory"), 0);
+    assert_valid(&dataset);
+    let pairs = parallel_pairs(&dataset, &dir);
+    assert_eq!(
+        pairs
+            .iter()
+            .filter(|(_, en)| en == "From a CAT tool & back")
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn truncated_jsonl_keeps_the_good_rows_and_rejects_the_cut_line() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let file = fixture_copy(&dir, "truncated.jsonl");
+    let imported = import(&dataset, &file, &["--translator", "amal"]);
+    assert_eq!(imported.code, Some(1));
+    assert_eq!(imported.count("accepted"), 3);
+    assert_eq!(imported.reason("rejected", "malformed"), 1);
+    imported.assert_nothing_lost(4, &file);
+    let rejects = read_jsonl(&PathBuf::from(format!("{}.rejects.jsonl", file.display())));
+    assert_eq!(rejects[0]["line"], 4);
+    assert!(rejects[0]["reason"].as_str().unwrap().contains("line 4"));
+    assert!(rejects[0]["row"]
+        .as_str()
+        .unwrap()
+        .contains("Cut off in the mid"));
+    assert_valid(&dataset);
+}
+
+#[test]
+fn unknown_ids_are_rejected_with_their_reason() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let file = fixture_copy(&dir, "unknown_ids.jsonl");
+    let imported = import(&dataset, &file, &["--translator", "amal"]);
+    assert_eq!(imported.code, Some(1));
+    assert_eq!(imported.count("accepted"), 1);
+    assert_eq!(imported.reason("rejected", "unknown-id"), 2);
+    imported.assert_nothing_lost(3, &file);
+}
+
+#[test]
+fn stale_hashes_are_rejected() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let file = fixture_copy(&dir, "stale_hashes.jsonl");
+    let imported = import(&dataset, &file, &["--translator", "amal"]);
+    assert_eq!(imported.reason("rejected", "stale"), 2);
+    assert_eq!(imported.count("accepted"), 1);
+    imported.assert_nothing_lost(3, &file);
+    let rejects = read_jsonl(&PathBuf::from(format!("{}.rejects.jsonl", file.display())));
+    assert!(rejects[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("changed since the export"));
+}
+
+#[test]
+fn conflicting_duplicates_are_rejected_and_agreeing_ones_kept_once() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let file = fixture_copy(&dir, "conflicting_duplicates.jsonl");
+    let imported = import(&dataset, &file, &["--translator", "amal"]);
+    assert_eq!(imported.reason("rejected", "conflict-duplicate"), 2);
+    assert_eq!(imported.count("accepted"), 1);
+    assert_eq!(imported.reason("skipped", "duplicate"), 1);
+    assert_eq!(imported.reason("skipped", "empty"), 2);
+    imported.assert_nothing_lost(6, &file);
+    let rejects = read_jsonl(&PathBuf::from(format!("{}.rejects.jsonl", file.display())));
+    assert!(rejects[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("lines 1, 3"));
+}
+
+#[test]
+fn a_reviewed_translation_is_only_overwritten_when_asked() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let reviewed = fixture_copy(&dir, "reviewed.jsonl");
+    let first = import(
+        &dataset,
+        &reviewed,
+        &["--translator", "rev", "--status", "reviewed"],
+    );
+    assert_eq!(first.count("accepted"), 2);
+
+    let file = fixture_copy(&dir, "overwrite_reviewed.jsonl");
+    let refused = import(&dataset, &file, &["--translator", "amal"]);
+    assert_eq!(refused.code, Some(1));
+    assert_eq!(refused.reason("rejected", "conflict-reviewed"), 1);
+    assert_eq!(refused.reason("skipped", "unchanged"), 1);
+    refused.assert_nothing_lost(2, &file);
+    assert_eq!(refused.summary["version"], Value::Null);
+
+    let forced = import(&dataset, &file, &["--translator", "amal", "--overwrite"]);
+    assert_eq!(forced.code, Some(0));
+    assert_eq!(forced.count("accepted"), 1);
+    forced.assert_nothing_lost(2, &file);
+    assert!(parallel_pairs(&dataset, &dir).contains(&(
+        "000_97094da2f4076d17#000000".to_string(),
+        "A different text.".to_string()
+    )));
+    assert_valid(&dataset);
+}
+
+#[test]
+fn malformed_xliff_is_refused_naming_the_line() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let file = fixture_copy(&dir, "malformed.xlf");
+    let run = tarjama(&[
+        "slots",
+        "import",
+        arg(&dataset),
+        arg(&file),
+        "--translator",
+        "a",
+    ]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("malformed.xlf"), "{}", run.stderr);
+    assert!(run.stderr.contains("line 8"), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"));
+    assert_eq!(latest_version(&dataset), "v0001");
+}
+
+#[test]
+fn a_tsv_row_with_the_wrong_number_of_cells_is_rejected() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let file = fixture_copy(&dir, "malformed_cells.tsv");
+    let imported = import(&dataset, &file, &["--translator", "amal"]);
+    assert_eq!(imported.count("accepted"), 1);
+    assert_eq!(imported.reason("rejected", "malformed"), 1);
+    imported.assert_nothing_lost(2, &file);
+    assert!(parallel_pairs(&dataset, &dir).contains(&(
+        "000_97094da2f4076d17#000000".to_string(),
+        "Line one\nline two".to_string()
+    )));
+}
+
+#[test]
+fn done_without_a_translator_is_a_usage_error() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let file = fixture_copy(&dir, "reviewed.jsonl");
+    let run = tarjama(&["slots", "import", arg(&dataset), arg(&file)]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("--translator"), "{}", run.stderr);
+}
+
+/// Writes `articles` raw files of `sentences` distinct sentences each.
+fn synthetic_dataset(dir: &TestDir, articles: usize, sentences: usize) -> PathBuf {
+    let dataset = dir.path().join("synthetic");
+    std::fs::create_dir_all(dataset.join("raw")).unwrap();
+    std::fs::copy(
+        seed_dataset().join("dataset.toml"),
+        dataset.join("dataset.toml"),
+    )
+    .unwrap();
+    for a in 0..articles {
+        let mut text = String::new();
+        for s in 0..sentences {
+            text.push_str(&format!(
+                "وقال المتحدث في المقال {a} إن الاجتماع {s} بحث ملفات كثيرة مع الوفد الزائر. "
+            ));
+            if s % 10 == 9 {
+                text.push_str("\n\n");
+            }
+        }
+        std::fs::write(dataset.join(format!("raw/article_{a:05}.txt")), text).unwrap();
+    }
+    let run = tarjama(&["build", "--quiet", arg(&dataset)]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    dataset
+}
+
+#[test]
+fn a_file_of_100000_rows_is_accounted_for_row_by_row() {
+    let dir = TestDir::new();
+    let dataset = synthetic_dataset(&dir, 1000, 100);
+    let exported = dir.path().join("all.jsonl");
+    export(&dataset, "jsonl", &exported, &[]);
+    let mut units = read_jsonl(&exported);
+    assert_eq!(units.len(), 100_000);
+    for (i, unit) in units.iter_mut().enumerate() {
+        unit["target"] = match i % 10 {
+            0 => Value::Null,
+            1 => {
+                unit["source_sha256"] = Value::String("f".repeat(64));
+                Value::String(format!("stale {i}"))
+            }
+            _ => Value::String(format!("Sentence {i}.")),
+        };
+    }
+    let text: String = units.iter().map(|u| format!("{u}\n")).collect();
+    std::fs::write(&exported, text).unwrap();
+    let imported = import(&dataset, &exported, &["--translator", "bulk"]);
+    assert_eq!(imported.count("accepted"), 80_000);
+    assert_eq!(imported.reason("skipped", "empty"), 10_000);
+    assert_eq!(imported.reason("rejected", "stale"), 10_000);
+    imported.assert_nothing_lost(100_000, &exported);
+    assert_valid(&dataset);
+}
+
+#[test]
+fn translation_memory_fills_identical_sources_and_export_can_skip_them() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_copy("seed");
+    // Syndicated copy: the same article under another name.
+    std::fs::copy(
+        dataset.join("raw/000_97094da2f4076d17.txt"),
+        dataset.join("raw/900_syndicated_copy.txt"),
+    )
+    .unwrap();
+    assert_eq!(tarjama(&["build", "--quiet", arg(&dataset)]).code, Some(0));
+    let all = dir.path().join("all.jsonl");
+    export(&dataset, "jsonl", &all, &[]);
+    let skipping = dir.path().join("skip.jsonl");
+    let run = export(&dataset, "jsonl", &skipping, &["--skip-tm"]);
+    let copies = read_jsonl(&all).len() - read_jsonl(&skipping).len();
+    assert_eq!(copies, 13, "{}", run.stdout);
+    assert!(run.stdout.contains("left out 13"), "{}", run.stdout);
+
+    // Translating the original fills the copy's slots as memory drafts.
+    let original: String = read_jsonl(&skipping)
+        .into_iter()
+        .filter(|u| u["doc_id"] == "000_97094da2f4076d17")
+        .map(|mut u| {
+            u["target"] = Value::String(format!("EN {}", u["sentence_id"].as_str().unwrap()));
+            format!("{u}\n")
+        })
+        .collect();
+    let batch = dir.path().join("original.jsonl");
+    std::fs::write(&batch, original).unwrap();
+    let imported = import(&dataset, &batch, &["--translator", "amal"]);
+    assert_eq!(imported.count("accepted"), 13);
+    assert_eq!(imported.count("from_memory"), 13);
+    assert_valid(&dataset);
+    let copy_slots: Vec<Value> = read_jsonl(
+        &dataset
+            .join("versions")
+            .join(latest_version(&dataset))
+            .join("translations.jsonl"),
+    )
+    .into_iter()
+    .filter(|s| s["sentence_id"].as_str().unwrap().starts_with("900_"))
+    .collect();
+    assert_eq!(copy_slots.len(), 13);
+    assert!(copy_slots
+        .iter()
+        .all(|s| s["origin"] == "tm" && s["status"] == "draft"));
+    // Drafts are below the default --min-status done.
+    assert_eq!(parallel_pairs(&dataset, &dir).len(), 13);
+}
+
+#[test]
+fn a_rebuild_carries_translations_over_and_keeps_the_changed_one_as_an_orphan() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let batch = dir.path().join("all.jsonl");
+    export(&dataset, "jsonl", &batch, &[]);
+    let filled: String = read_jsonl(&batch)
+        .into_iter()
+        .map(|mut u| {
+            u["target"] = Value::String(format!("EN {}", u["sentence_id"].as_str().unwrap()));
+            format!("{u}\n")
+        })
+        .collect();
+    std::fs::write(&batch, filled).unwrap();
+    assert_eq!(
+        import(&dataset, &batch, &["--translator", "amal"]).count("accepted"),
+        63
+    );
+
+    // One raw file changes one headline; the splitter setting changes too.
+    let article = dataset.join("raw/000_97094da2f4076d17.txt");
+    let text = std::fs::read_to_string(&article).unwrap();
+    let headline = "بوتين وباشينيان يؤكدان ضرورة الالتزام بوقف إطلاق النار في قره باغ";
+    assert!(text.contains(headline));
+    std::fs::write(&article, text.replace("يؤكدان ضرورة", "يؤكدان مجددا ضرورة")).unwrap();
+    let settings = dataset.join("dataset.toml");
+    let toml = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(
+        &settings,
+        toml.replace(
+            "line_break_ends_sentence = true",
+            "line_break_ends_sentence = false",
+        ),
+    )
+    .unwrap();
+    let run = tarjama(&["build", arg(&dataset)]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("published v0003"), "{}", run.stdout);
+
+    let v3 = dataset.join("versions/v0003");
+    let orphans = read_jsonl(&v3.join("orphans.jsonl"));
+    let orphaned: Vec<&str> = orphans
+        .iter()
+        .map(|o| o["source_text"].as_str().unwrap())
+        .collect();
+    assert!(orphaned.contains(&headline), "{orphaned:?}");
+    assert!(orphans.iter().all(|o| o["reason"] == "source-gone"
+        && o["orphaned_in"] == "v0003"
+        && o["text"].as_str().unwrap().starts_with("EN ")));
+
+    // Nothing is lost: every translation is in a slot or an orphan.
+    let slots = read_jsonl(&v3.join("translations.jsonl"));
+    let mut kept: BTreeSet<String> = slots
+        .iter()
+        .filter_map(|s| s["text"].as_str().map(str::to_string))
+        .collect();
+    let carried = kept.len();
+    kept.extend(
+        orphans
+            .iter()
+            .map(|o| o["text"].as_str().unwrap().to_string()),
+    );
+    assert_eq!(kept.len(), 63);
+    assert!(carried >= 55, "only {carried} translations carried over");
+    // Each carried translation sits on a sentence with the text it translated, as it was.
+    let v2_text = sentence_texts(&dataset.join("versions/v0002"));
+    let v3_text = sentence_texts(&v3);
+    for slot in slots.iter().filter(|s| !s["text"].is_null()) {
+        let translated = slot["text"].as_str().unwrap().strip_prefix("EN ").unwrap();
+        let id = slot["sentence_id"].as_str().unwrap();
+        assert_eq!(v3_text[id], v2_text[translated], "{id}");
+        assert_eq!(
+            (slot["status"].as_str(), slot["origin"].as_str()),
+            (Some("done"), Some("human"))
+        );
+    }
+
+    let (code, report) = validate_json(&dataset);
+    assert_eq!(code, Some(0));
+    let warnings: Vec<_> = findings(&report)
+        .into_iter()
+        .filter(|(rule, _)| rule == "slot.orphan")
+        .collect();
+    assert_eq!(warnings.len(), orphans.len());
+
+    // Changing both back takes the orphans back as memory drafts.
+    std::fs::write(&article, text).unwrap();
+    std::fs::write(&settings, toml).unwrap();
+    let run = tarjama(&["build", arg(&dataset)]);
+    assert!(run.stdout.contains("published v0004"), "{}", run.stdout);
+    assert!(!dataset.join("versions/v0004/orphans.jsonl").exists());
+    assert_eq!(parallel_pairs(&dataset, &dir).len(), 63 - orphans.len());
+    assert_valid(&dataset);
+}
+
+/// Sentence texts of a version by sentence id.
+fn sentence_texts(version: &Path) -> std::collections::BTreeMap<String, String> {
+    read_jsonl(&version.join("sentences.jsonl"))
+        .into_iter()
+        .map(|s| {
+            (
+                s["sentence_id"].as_str().unwrap().to_string(),
+                s["text"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_killed_import_leaves_the_previous_version_latest_and_intact() {
+    for fault in ["after-document", "before-rename"] {
+        let dir = TestDir::new();
+        let dataset = dir.seed_with_v0001("seed");
+        let file = fixture_copy(&dir, "reviewed.jsonl");
+        let killed = tarjama_env(
+            &[
+                "slots",
+                "import",
+                arg(&dataset),
+                arg(&file),
+                "--translator",
+                "a",
+            ],
+            &[("TARJAMA_FAULT", fault)],
+        );
+        assert_ne!(
+            killed.code,
+            Some(0),
+            "the fault at {fault} did not stop the import"
+        );
+        assert_eq!(latest_version(&dataset), "v0001");
+        assert_valid(&dataset);
+        let imported = import(&dataset, &file, &["--translator", "a"]);
+        assert_eq!(imported.summary["version"], "v0002");
+        assert_valid(&dataset);
+    }
+}
+
+#[test]
+fn status_counts_slots_and_diff_lists_the_changed_translations() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let file = fixture_copy(&dir, "reviewed.jsonl");
+    import(
+        &dataset,
+        &file,
+        &["--translator", "rev", "--status", "reviewed"],
+    );
+    let run = tarjama(&["status", arg(&dataset), "--json"]);
+    let status: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(status["overall"]["slots"], 63);
+    assert_eq!(status["overall"]["finished"], 2);
+    assert_eq!(status["overall"]["by_status"]["empty"], 61);
+    assert_eq!(status["documents"]["000_97094da2f4076d17"]["finished"], 2);
+    let text = tarjama(&["status", arg(&dataset)]).stdout;
+    assert!(text.contains("63 slots, 3.2% done or reviewed"), "{text}");
+
+    let run = tarjama(&["diff", arg(&dataset), "v0001", "v0002", "--json"]);
+    let diff: Value = serde_json::from_str(&run.stdout).unwrap();
+    let translations = &diff["tables"][3];
+    assert_eq!(translations["table"], "translations");
+    assert_eq!(translations["changed"], 2);
+    assert_eq!(translations["unchanged"], 61);
+    assert_eq!(diff["tables"][1]["changed"], 0);
+    let changes = diff["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 2);
+    assert!(changes[0]["fields"]
+        .as_array()
+        .unwrap()
+        .contains(&Value::String("text".into())));
+    let run = tarjama(&["diff", arg(&dataset), "v0001", "v0009"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("v0001, v0002"), "{}", run.stderr);
+}
+
+#[test]
+fn parallel_exports_in_every_format_hold_the_same_pairs() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let file = fixture_copy(&dir, "reviewed.jsonl");
+    import(
+        &dataset,
+        &file,
+        &["--translator", "rev", "--status", "reviewed"],
+    );
+    let out = |name: &str| dir.path().join(name);
+    for (format, name) in [("tmx", "p.tmx"), ("moses", "p"), ("parquet", "p.parquet")] {
+        let run = tarjama(&[
+            "export",
+            "parallel",
+            arg(&dataset),
+            "--format",
+            format,
+            "-o",
+            arg(&out(name)),
+        ]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert!(run.stdout.contains("exported 2 pairs"), "{}", run.stdout);
+    }
+    let tmx = std::fs::read_to_string(out("p.tmx")).unwrap();
+    assert!(tmx.contains("<tmx version=\"1.4\">") && tmx.contains("srclang=\"ar\""));
+    assert_eq!(tmx.matches("<tu ").count(), 2);
+    assert!(tmx.contains("<seg>Reviewed text.</seg>"));
+    let en = std::fs::read_to_string(out("p.en")).unwrap();
+    let ar = std::fs::read_to_string(out("p.ar")).unwrap();
+    assert_eq!(en, "Reviewed text.\nAlso reviewed.\n");
+    assert_eq!(ar.lines().count(), 2);
+    assert!(ar.starts_with("الكرملين"));
+    // Only reviewed work at --min-status reviewed; none at all for an empty dataset.
+    let empty = dir.seed_with_v0001("empty");
+    let run = tarjama(&[
+        "export",
+        "parallel",
+        arg(&empty),
+        "--format",
+        "jsonl",
+        "-o",
+        arg(&out("none.jsonl")),
+    ]);
+    assert!(run.stdout.contains("exported 0 pairs"));
+    assert_eq!(std::fs::read_to_string(out("none.jsonl")).unwrap(), "");
+}
