@@ -256,3 +256,153 @@ impl Memory {
         (orphans, counts)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentence(id: &str, norm: &str) -> Sentence {
+        Sentence {
+            sentence_id: id.to_string(),
+            doc_id: ids::doc_of_sentence(id).to_string(),
+            index: 0,
+            start: 0,
+            end: 1,
+            text: format!("text of {norm}"),
+            text_sha256: format!("sha of {norm}"),
+            norm_sha256: norm.to_string(),
+            role: "body".to_string(),
+            translate: true,
+        }
+    }
+
+    fn translated(id: &str, norm: &str, text: &str, status: SlotStatus) -> Earlier {
+        Earlier {
+            slot: TranslationSlot {
+                text: Some(text.to_string()),
+                status: status.as_str().to_string(),
+                origin: Some(origin::HUMAN.to_string()),
+                translator: Some("amal".to_string()),
+                updated_at: Some("2026-01-01T00:00:00Z".to_string()),
+                ..TranslationSlot::empty(id.to_string(), format!("sha of {norm}"))
+            },
+            source_text: format!("text of {norm}"),
+            source_norm_sha256: norm.to_string(),
+            orphan: None,
+        }
+    }
+
+    /// Fills one document's new sentences; returns (id, text, status, origin) of each slot.
+    fn fill(memory: &mut Memory, sentences: &[Sentence]) -> Vec<(String, Option<String>, String)> {
+        let mut slots = slots_for(sentences);
+        memory.fill(sentences, &mut slots);
+        slots
+            .into_iter()
+            .map(|s| {
+                (
+                    s.sentence_id,
+                    s.text,
+                    format!("{}/{}", s.status, s.origin.unwrap_or_default()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_translation_stays_with_its_sentence_and_follows_it_when_ids_shift() {
+        let mut memory = Memory::from_earlier(vec![
+            translated("d#000000", "n0", "zero", SlotStatus::Done),
+            translated("d#000001", "n1", "one", SlotStatus::Reviewed),
+        ]);
+        // A new sentence was split off at the start, so `n0` and `n1` moved down one.
+        let got = fill(
+            &mut memory,
+            &[
+                sentence("d#000000", "new"),
+                sentence("d#000001", "n0"),
+                sentence("d#000002", "n1"),
+            ],
+        );
+        assert_eq!(
+            got,
+            vec![
+                ("d#000000".into(), None, "empty/".into()),
+                ("d#000001".into(), Some("zero".into()), "done/human".into()),
+                (
+                    "d#000002".into(),
+                    Some("one".into()),
+                    "reviewed/human".into()
+                ),
+            ]
+        );
+        let (orphans, counts) = memory.finish("v0002");
+        assert!(orphans.is_empty());
+        assert_eq!(
+            counts,
+            CarryCounts {
+                kept: 2,
+                from_memory: 0
+            }
+        );
+    }
+
+    #[test]
+    fn another_document_with_the_same_source_gets_a_memory_draft() {
+        let mut memory =
+            Memory::from_earlier(vec![translated("a#000000", "n", "text", SlotStatus::Done)]);
+        fill(&mut memory, &[sentence("a#000000", "n")]);
+        let got = fill(&mut memory, &[sentence("b#000000", "n")]);
+        assert_eq!(
+            got,
+            vec![("b#000000".into(), Some("text".into()), "draft/tm".into())]
+        );
+    }
+
+    #[test]
+    fn lost_translations_become_orphans_with_their_reason() {
+        let mut memory = Memory::from_earlier(vec![
+            translated("a#000000", "gone", "lost", SlotStatus::Done),
+            translated("a#000001", "shared", "first", SlotStatus::Reviewed),
+            translated("b#000000", "shared", "second", SlotStatus::Draft),
+        ]);
+        // `gone` no longer exists; `b` was removed, and `shared` keeps the reviewed text.
+        let got = fill(&mut memory, &[sentence("a#000000", "shared")]);
+        assert_eq!(got[0].1.as_deref(), Some("first"));
+        let (orphans, _) = memory.finish("v0002");
+        let summary: Vec<(&str, &str, &str)> = orphans
+            .iter()
+            .map(|o| (o.orphan_id.as_str(), o.reason.as_str(), o.text.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                ("a#000000@v0002", orphan_reason::SOURCE_GONE, "lost"),
+                ("b#000000@v0002", orphan_reason::DISPLACED, "second"),
+            ]
+        );
+        assert_eq!(orphans[0].source_text, "text of gone");
+    }
+
+    #[test]
+    fn an_orphan_returns_as_a_draft_when_its_source_reappears() {
+        let mut orphaned = translated("a#000003", "back", "returning", SlotStatus::Done);
+        orphaned.orphan = Some(Orphan {
+            orphan_id: "a#000003@v0002".into(),
+            sentence_id: "a#000003".into(),
+            orphaned_in: "v0002".into(),
+            reason: orphan_reason::SOURCE_GONE.into(),
+            source_text: "text of back".into(),
+            source_sha256: "sha of back".into(),
+            source_norm_sha256: "back".into(),
+            text: "returning".into(),
+            status: "done".into(),
+            origin: Some(origin::HUMAN.into()),
+            translator: Some("amal".into()),
+            updated_at: None,
+        });
+        let mut memory = Memory::from_earlier(vec![orphaned]);
+        let got = fill(&mut memory, &[sentence("a#000003", "back")]);
+        assert_eq!(got[0].2, "draft/tm");
+        assert!(memory.finish("v0003").0.is_empty());
+    }
+}

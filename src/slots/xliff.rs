@@ -192,12 +192,10 @@ pub fn read_units(xml: &str) -> Result<Vec<ReadUnit>, XmlError> {
                     }
                 }
             }
-            Event::Empty(empty) => {
-                // `<target/>` is an empty target.
-                if capture.is_none() && empty.local_name().as_ref() == "target" {
-                    if let Some(unit) = current.as_mut() {
-                        unit.target = Some(String::new());
-                    }
+            // `<target/>` is an empty target.
+            Event::Empty(empty) if capture.is_none() && empty.local_name().as_ref() == "target" => {
+                if let Some(unit) = current.as_mut() {
+                    unit.target = Some(String::new());
                 }
             }
             Event::Text(text) => {

@@ -2,7 +2,7 @@
 //! every validator rule must be documented.
 
 use arrow_schema::DataType;
-use tarjama::model::{Document, Entity, Sentence, TranslationSlot};
+use tarjama::model::{Document, Entity, Orphan, Sentence, TranslationSlot};
 use tarjama::table::Table;
 use tarjama::validate::rules;
 
@@ -76,6 +76,7 @@ fn arrow_schemas_equal_the_documented_schemas() {
         code_columns::<TranslationSlot>(),
         documented_columns("translations")
     );
+    assert_eq!(code_columns::<Orphan>(), documented_columns("orphans"));
 }
 
 #[test]

@@ -209,7 +209,7 @@ fn tsv_and_xliff_exports_import_back() {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
     let target = header.iter().position(|h| *h == "target").unwrap();
-    let mut filled = String::from(header.join("\t") + "\n");
+    let mut filled = header.join("\t") + "\n";
     for (i, line) in lines.enumerate() {
         let mut cells: Vec<String> = line.split('\t').map(str::to_string).collect();
         cells[target] = format!("TSV line {i}\\twith an escaped tab");

@@ -1,0 +1,103 @@
+"""Slots exports read by other tools. translate-toolkit, the library behind Pootle, Weblate's converters and
+many CAT pipelines, reads tarjama's XLIFF export, a translator's targets are
+set through it and saved, and tarjama imports the file it wrote back."""
+
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+
+from translate.storage import factory, xliff
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SEED = ROOT / "datasets" / "seed-news"
+BIN = os.environ.get("TARJAMA_BIN", str(ROOT / "target" / "release" / "tarjama"))
+
+
+def tarjama(*args):
+    return subprocess.run([BIN, *map(str, args)], capture_output=True, text=True)
+
+
+def seed_copy(tmp_path):
+    dataset = tmp_path / "seed"
+    shutil.copytree(SEED / "raw", dataset / "raw")
+    shutil.copy(SEED / "dataset.toml", dataset / "dataset.toml")
+    shutil.copytree(SEED / "versions" / "v0001", dataset / "versions" / "v0001")
+    return dataset
+
+
+def test_translate_toolkit_round_trips_the_xliff_export(tmp_path):
+    dataset = seed_copy(tmp_path)
+    exported = tmp_path / "batch.xlf"
+    run = tarjama("slots", "export", dataset, "--format", "xliff", "-o", exported, "--status", "empty")
+    assert run.returncode == 0, run.stderr
+
+    store = factory.getobject(str(exported))
+    assert isinstance(store, xliff.xlifffile)
+    assert store.getsourcelanguage() == "ar"
+    assert store.gettargetlanguage() == "en"
+    units = [u for u in store.units if not u.isheader()]
+    assert len(units) == 63
+    # translate-toolkit prefixes ids with the file's `original`; the attribute is ours.
+    assert units[0].xmlelement.get("id") == "000_97094da2f4076d17#000000"
+    assert units[0].source.startswith("الكرملين")
+    notes = units[1].getnotes()
+    assert "الكرملين" in notes  # the previous sentence, as context
+
+    translated = {}
+    for i, unit in enumerate(units[:10]):
+        text = f"Translated in translate-toolkit {i} & <kept>"
+        unit.target = text
+        unit.markfuzzy(False)
+        translated[unit.xmlelement.get("id")] = text
+    filled = tmp_path / "filled.xlf"
+    store.savefile(str(filled))
+
+    run = tarjama("slots", "import", dataset, filled, "--translator", "ttk", "--json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    summary = json.loads(run.stdout)
+    assert summary["rows"] == 63
+    assert summary["accepted"] == 10
+    assert summary["skipped"] == {"empty": 53}
+    assert summary["version"] == "v0002"
+
+    assert tarjama("validate", dataset).returncode == 0
+    pairs = tmp_path / "pairs.jsonl"
+    run = tarjama("export", "parallel", dataset, "--format", "jsonl", "-o", pairs)
+    assert run.returncode == 0, run.stderr
+    got = {p["sentence_id"]: p["en"] for p in map(json.loads, pairs.read_text(encoding="utf-8").splitlines())}
+    assert got == translated
+
+
+def test_the_tmx_export_is_read_by_translate_toolkit(tmp_path):
+    dataset = seed_copy(tmp_path)
+    batch = tmp_path / "batch.jsonl"
+    tarjama("slots", "export", dataset, "--format", "jsonl", "-o", batch, "--limit", "4")
+    rows = [json.loads(line) for line in batch.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        row["target"] = "EN " + row["sentence_id"]
+    batch.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    assert tarjama("slots", "import", dataset, batch, "--translator", "a").returncode == 0
+    tmx = tmp_path / "memory.tmx"
+    assert tarjama("export", "parallel", dataset, "--format", "tmx", "-o", tmx).returncode == 0
+    store = factory.getobject(str(tmx))
+    units = [u for u in store.units if not u.isheader()]
+    assert [(u.source, u.target) for u in units] == [
+        (r["source"], "EN " + r["sentence_id"]) for r in rows
+    ]
+
+
+def test_jsonl_units_follow_their_schema(tmp_path):
+    import jsonschema
+
+    schema = json.loads((ROOT / "schemas" / "slots-unit.schema.json").read_text(encoding="utf-8"))
+    exported = tmp_path / "units.jsonl"
+    run = tarjama("slots", "export", SEED, "--format", "jsonl", "-o", exported)
+    assert run.returncode == 0, run.stderr
+    units = [json.loads(line) for line in exported.read_text(encoding="utf-8").splitlines()]
+    assert len(units) == 63
+    for unit in units:
+        jsonschema.validate(unit, schema)
+    assert list(units[0])[:8] == schema["required"][:8]
+    assert any(unit["hints"] for unit in units)
