@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::error::Result;
-use crate::validate::{self, Finding, Report};
+use crate::io::xml;
+use crate::validate::{self, rules, Finding, Report};
 
 /// Check a version folder, or every version of a dataset folder.
 ///
@@ -14,7 +15,8 @@ use crate::validate::{self, Finding, Report};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A version folder (with manifest.json) or a dataset folder (all its versions).
-    path: PathBuf,
+    #[arg(required_unless_present = "list_rules")]
+    path: Option<PathBuf>,
     /// Check only the manifest, file sizes and hashes, the fingerprint and
     /// the parent link, not the rows: the fast gate for large datasets.
     #[arg(long)]
@@ -22,18 +24,32 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Print every rule (id, severity, description) and exit.
+    #[arg(long)]
+    list_rules: bool,
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
     /// Findings grouped by file, and a summary line.
     Text,
     /// One JSON object: {"valid", "stats", "findings"} (schemas/validate-report.schema.json).
     Json,
+    /// GitHub Actions workflow commands (::error / ::warning), shown on the files in a pull request.
+    Github,
+    /// JUnit XML: one test case per finding (or one passing case), for CI systems' test reports.
+    Junit,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
-    let report = validate::validate_path(&args.path, args.integrity_only)?;
+    if args.list_rules {
+        super::emit(&render_rules(args.format))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let path = args
+        .path
+        .expect("clap requires a path without --list-rules");
+    let report = validate::validate_path(&path, args.integrity_only)?;
     let text = match args.format {
         Format::Text => render_text(&report),
         Format::Json => {
@@ -42,6 +58,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
             json.push('\n');
             json
         }
+        Format::Github => render_github(&report),
+        Format::Junit => render_junit(&report, &path),
     };
     super::emit(&text)?;
     Ok(if report.valid {
@@ -80,10 +98,14 @@ fn render_text(report: &Report) -> String {
             .expect("infallible");
         }
     }
+    out.push_str(&summary_line(report));
+    out
+}
+
+fn summary_line(report: &Report) -> String {
     let s = &report.stats;
-    writeln!(
-        out,
-        "{}: {} versions, {} files ({} bytes), {} rows checked; {} errors, {} warnings",
+    format!(
+        "{}: {} versions, {} files ({} bytes), {} rows checked; {} errors, {} warnings\n",
         if report.valid { "valid" } else { "INVALID" },
         s.versions,
         s.files,
@@ -92,7 +114,117 @@ fn render_text(report: &Report) -> String {
         s.errors,
         s.warnings
     )
-    .expect("infallible");
+}
+
+fn render_rules(format: Format) -> String {
+    if format == Format::Json {
+        let rules: Vec<_> = rules::ALL
+            .iter()
+            .map(|r| serde_json::json!({"id": r.id, "severity": r.severity, "description": r.description}))
+            .collect();
+        return format!(
+            "{}\n",
+            serde_json::to_string_pretty(&rules).expect("rules serialise")
+        );
+    }
+    let width = rules::ALL.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    rules::ALL
+        .iter()
+        .map(|r| {
+            let severity = match r.severity {
+                validate::Severity::Error => "error",
+                validate::Severity::Warning => "warning",
+            };
+            format!("{:<width$}  {severity:<7}  {}\n", r.id, r.description)
+        })
+        .collect()
+}
+
+/// GitHub's workflow-command escaping: `%`, CR and LF in messages, and also
+/// `:` and `,` in properties.
+fn github_escape(text: &str, property: bool) -> String {
+    let mut out = text
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    if property {
+        out = out.replace(':', "%3A").replace(',', "%2C");
+    }
+    out
+}
+
+fn render_github(report: &Report) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        // A line number means something only in a text file.
+        let line = f
+            .row
+            .filter(|_| f.file.ends_with(".jsonl") || f.file.ends_with(".json"))
+            .map(|r| format!(",line={r}"))
+            .unwrap_or_default();
+        let id =
+            f.id.as_deref()
+                .map(|id| format!(" [{id}]"))
+                .unwrap_or_default();
+        writeln!(
+            out,
+            "::{} file={}{line},title={}::{}{}",
+            severity_word(f),
+            github_escape(&f.file, true),
+            github_escape(f.rule, true),
+            github_escape(&id, false).trim_start(),
+            github_escape(
+                &format!("{}{}", if id.is_empty() { "" } else { ": " }, f.message),
+                false
+            )
+        )
+        .expect("infallible");
+    }
+    out.push_str(&summary_line(report));
+    out
+}
+
+fn render_junit(report: &Report, path: &std::path::Path) -> String {
+    let s = &report.stats;
+    let cases = report.findings.len().max(1);
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"tarjama validate\" tests=\"{cases}\" failures=\"{}\">\n<testsuite name=\"{}\" tests=\"{cases}\" failures=\"{}\">\n",
+        s.errors,
+        xml::escape(&path.display().to_string()),
+        s.errors
+    );
+    if report.findings.is_empty() {
+        writeln!(
+            out,
+            "<testcase classname=\"tarjama.validate\" name=\"{} versions, {} files, {} rows: valid\"/>",
+            s.versions, s.files, s.rows
+        )
+        .expect("infallible");
+    }
+    for f in &report.findings {
+        let place = match (f.row, &f.id) {
+            (Some(row), Some(id)) => format!(" row {row} [{id}]"),
+            (Some(row), None) => format!(" row {row}"),
+            (None, Some(id)) => format!(" [{id}]"),
+            (None, None) => String::new(),
+        };
+        let name = xml::escape(&format!("{}{place}", f.rule));
+        let message = xml::escape(&f.message);
+        let body = match f.severity {
+            validate::Severity::Error => format!(
+                "<failure type=\"{}\" message=\"{message}\">{message}</failure>",
+                f.rule
+            ),
+            validate::Severity::Warning => format!("<system-out>warning: {message}</system-out>"),
+        };
+        writeln!(
+            out,
+            "<testcase classname=\"{}\" name=\"{name}\">{body}</testcase>",
+            xml::escape(&f.file)
+        )
+        .expect("infallible");
+    }
+    out.push_str("</testsuite>\n</testsuites>\n");
     out
 }
 

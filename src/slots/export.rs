@@ -69,8 +69,10 @@ pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Resu
             Format::Jsonl => {}
         }
         let mut documents = Documents::open(version)?;
+        let mut unseen: HashSet<&str> = options.docs.iter().map(String::as_str).collect();
         'documents: while let Some(document) = documents.next_document()? {
-            if !options.docs.is_empty() && !options.docs.contains(&document.sentences[0].doc_id) {
+            let doc_id = document.sentences[0].doc_id.as_str();
+            if !options.docs.is_empty() && !unseen.remove(doc_id) {
                 continue;
             }
             for unit in document.units() {
@@ -97,6 +99,17 @@ pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Resu
         }
         if options.format == Format::Xliff {
             xliff::write_footer(out).map_err(write_error)?;
+        }
+        let limit_reached = options.limit.is_some_and(|l| summary.units as usize >= l);
+        if !unseen.is_empty() && !limit_reached {
+            let mut missing: Vec<&str> = unseen.into_iter().collect();
+            missing.sort();
+            return Err(crate::Error::Usage(format!(
+                "{}: no document {} in {}; `tarjama status` lists the documents",
+                version.dir.display(),
+                missing.join(", "),
+                version.name()
+            )));
         }
         Ok(())
     })?;

@@ -722,3 +722,38 @@ fn parallel_exports_in_every_format_hold_the_same_pairs() {
     assert!(run.stdout.contains("exported 0 pairs"));
     assert_eq!(std::fs::read_to_string(out("none.jsonl")).unwrap(), "");
 }
+
+#[test]
+fn export_filters_by_document_status_and_limit() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let out = dir.path().join("doc.jsonl");
+    export(&dataset, "jsonl", &out, &["--doc", "001_e7d6e6f1aabd009e"]);
+    let units = read_jsonl(&out);
+    assert_eq!(units.len(), 11);
+    assert!(units.iter().all(|u| u["doc_id"] == "001_e7d6e6f1aabd009e"));
+    export(&dataset, "jsonl", &out, &["--status", "done,reviewed"]);
+    assert!(read_jsonl(&out).is_empty());
+    export(&dataset, "jsonl", &out, &["--limit", "7"]);
+    assert_eq!(read_jsonl(&out).len(), 7);
+
+    let run = tarjama(&[
+        "slots",
+        "export",
+        arg(&dataset),
+        "--format",
+        "jsonl",
+        "-o",
+        arg(&dir.path().join("none.jsonl")),
+        "--doc",
+        "no_such_document",
+    ]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("no document no_such_document"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("none.jsonl").exists());
+    assert!(!dir.path().join(".none.jsonl.partial").exists());
+}

@@ -243,3 +243,57 @@ fn integrity_only_checks_hashes_but_not_rows() {
     assert_eq!(quick.code, Some(1));
     assert!(quick.stdout.contains("file.sha256"), "{}", quick.stdout);
 }
+
+#[test]
+fn list_rules_prints_every_rule_with_its_severity() {
+    let run = tarjama(&["validate", "--list-rules"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(
+        run.stdout.lines().count(),
+        tarjama::validate::rules::ALL.len()
+    );
+    for rule in tarjama::validate::rules::ALL {
+        let line = run
+            .stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(rule.id))
+            .unwrap_or_else(|| panic!("{} is not listed", rule.id));
+        assert!(line.contains(rule.description), "{line}");
+    }
+    let json = tarjama(&["validate", "--list-rules", "--format", "json"]);
+    let rules: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(rules[0]["id"], "dataset.stray-entry");
+    assert_eq!(rules[0]["severity"], "warning");
+    assert_eq!(tarjama(&["validate"]).code, Some(2));
+}
+
+#[test]
+fn github_and_junit_formats_show_findings_in_place() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let version = dataset.join("versions/v0001");
+    let jsonl = version.join("sentences.jsonl");
+    let text = std::fs::read_to_string(&jsonl).unwrap();
+    std::fs::write(&jsonl, text.replacen("\"index\":0", "\"index\":9", 1)).unwrap();
+
+    let run = tarjama(&["validate", "--format", "github", arg(&dataset)]);
+    assert_eq!(run.code, Some(1));
+    let annotations: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert!(annotations.iter().any(|l| l.starts_with("::error file=")
+        && l.contains("sentences.jsonl,line=1,title=table.jsonl-mismatch::")));
+    assert!(run.stdout.lines().last().unwrap().starts_with("INVALID"));
+
+    let run = tarjama(&["validate", "--format", "junit", arg(&dataset)]);
+    assert_eq!(run.code, Some(1));
+    assert!(run.stdout.starts_with("<?xml"));
+    assert!(run
+        .stdout
+        .contains("<failure type=\"table.jsonl-mismatch\""));
+    let failures = run.stdout.matches("<failure ").count();
+    assert!(failures >= 2, "{}", run.stdout);
+    assert!(run.stdout.contains(&format!("failures=\"{failures}\"")));
+
+    let clean = tarjama(&["validate", "--format", "junit", arg(&seed_dataset())]);
+    assert_eq!(clean.code, Some(0));
+    assert!(clean.stdout.contains("tests=\"1\" failures=\"0\""));
+}
