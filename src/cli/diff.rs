@@ -30,9 +30,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let to = Version::named(&args.dir, &args.to)?;
     let diff = diff::diff(&from, &to, args.summary)?;
     if args.json {
-        let mut json = serde_json::to_string_pretty(&diff).expect("a diff serialises");
-        json.push('\n');
-        super::emit(&json)?;
+        super::emit_json(&diff)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = String::new();

@@ -80,6 +80,13 @@ fn audit_lines(audit: &crate::model::Audit) -> String {
     )
 }
 
+/// Writes a value as pretty JSON to standard output.
+fn emit_json(value: &impl serde::Serialize) -> Result<()> {
+    let mut json = serde_json::to_string_pretty(value).expect("reports always serialise");
+    json.push('\n');
+    emit(&json)
+}
+
 /// Writes to standard output, turning a write failure into an [`Error`].
 fn emit(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();

@@ -26,9 +26,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let version = Version::named(&args.dir, &args.version)?;
     let status = status::status(&version)?;
     if args.json {
-        let mut json = serde_json::to_string_pretty(&status).expect("status serialises");
-        json.push('\n');
-        super::emit(&json)?;
+        super::emit_json(&status)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = String::new();

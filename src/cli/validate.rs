@@ -51,22 +51,24 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .expect("clap requires a path without --list-rules");
     let report = validate::validate_path(&path, args.integrity_only)?;
     let text = match args.format {
-        Format::Text => render_text(&report),
         Format::Json => {
-            let mut json =
-                serde_json::to_string_pretty(&report).expect("a report always serialises");
-            json.push('\n');
-            json
+            super::emit_json(&report)?;
+            return Ok(exit_code(&report));
         }
+        Format::Text => render_text(&report),
         Format::Github => render_github(&report),
         Format::Junit => render_junit(&report, &path),
     };
     super::emit(&text)?;
-    Ok(if report.valid {
+    Ok(exit_code(&report))
+}
+
+fn exit_code(report: &Report) -> ExitCode {
+    if report.valid {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    })
+    }
 }
 
 fn render_text(report: &Report) -> String {

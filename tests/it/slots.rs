@@ -35,6 +35,7 @@ fn latest_version(dataset: &Path) -> String {
 struct Imported {
     code: Option<i32>,
     summary: Value,
+    file: PathBuf,
 }
 
 impl Imported {
@@ -51,7 +52,16 @@ impl Imported {
 
     /// Every row is accepted, skipped or rejected, and every rejected row is
     /// in the rejects file.
-    fn assert_nothing_lost(&self, input_rows: u64, file: &Path) {
+    /// The rejects file's records.
+    fn rejects(&self) -> Vec<Value> {
+        read_jsonl(&self.rejects_path())
+    }
+
+    fn rejects_path(&self) -> PathBuf {
+        PathBuf::from(format!("{}.rejects.jsonl", self.file.display()))
+    }
+
+    fn assert_nothing_lost(&self, input_rows: u64) {
         assert_eq!(self.count("rows"), input_rows, "{}", self.summary);
         assert_eq!(
             self.count("accepted") + self.count("skipped") + self.count("rejected"),
@@ -59,11 +69,10 @@ impl Imported {
             "{}",
             self.summary
         );
-        let rejects = PathBuf::from(format!("{}.rejects.jsonl", file.display()));
         if self.count("rejected") > 0 {
-            assert_eq!(read_jsonl(&rejects).len() as u64, self.count("rejected"));
+            assert_eq!(self.rejects().len() as u64, self.count("rejected"));
         } else {
-            assert!(!rejects.exists());
+            assert!(!self.rejects_path().exists());
         }
     }
 }
@@ -77,7 +86,17 @@ fn import(dataset: &Path, file: &Path, extra: &[&str]) -> Imported {
     Imported {
         code: run.code,
         summary,
+        file: file.to_path_buf(),
     }
+}
+
+/// Imports a copy of fixture `name` into a fresh copy of the seed dataset.
+fn import_fixture(name: &str, extra: &[&str]) -> (TestDir, PathBuf, Imported) {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let file = fixture_copy(&dir, name);
+    let imported = import(&dataset, &file, extra);
+    (dir, dataset, imported)
 }
 
 /// A copy of a fixture inside the test folder (the rejects file goes beside it).
@@ -186,7 +205,7 @@ fn export_fill_import_validate_and_export_parallel_round_trip() {
     assert_eq!(imported.code, Some(0), "{}", imported.summary);
     assert_eq!(imported.count("accepted"), 21);
     assert_eq!(imported.reason("skipped", "empty"), 42);
-    imported.assert_nothing_lost(63, &exported);
+    imported.assert_nothing_lost(63);
     assert_eq!(imported.summary["version"], "v0002");
     assert_valid(&dataset);
     assert_eq!(parallel_pairs(&dataset, &dir), filled);
@@ -218,7 +237,7 @@ fn tsv_and_xliff_exports_import_back() {
     std::fs::write(&tsv, filled).unwrap();
     let imported = import(&dataset, &tsv, &["--translator", "amal"]);
     assert_eq!(imported.count("accepted"), 5, "{}", imported.summary);
-    imported.assert_nothing_lost(5, &tsv);
+    imported.assert_nothing_lost(5);
     let pairs = parallel_pairs(&dataset, &dir);
     assert!(pairs
         .iter()
@@ -255,15 +274,12 @@ fn tsv_and_xliff_exports_import_back() {
 
 #[test]
 fn truncated_jsonl_keeps_the_good_rows_and_rejects_the_cut_line() {
-    let dir = TestDir::new();
-    let dataset = dir.seed_with_v0001("seed");
-    let file = fixture_copy(&dir, "truncated.jsonl");
-    let imported = import(&dataset, &file, &["--translator", "amal"]);
+    let (_dir, dataset, imported) = import_fixture("truncated.jsonl", &["--translator", "amal"]);
     assert_eq!(imported.code, Some(1));
     assert_eq!(imported.count("accepted"), 3);
     assert_eq!(imported.reason("rejected", "malformed"), 1);
-    imported.assert_nothing_lost(4, &file);
-    let rejects = read_jsonl(&PathBuf::from(format!("{}.rejects.jsonl", file.display())));
+    imported.assert_nothing_lost(4);
+    let rejects = imported.rejects();
     assert_eq!(rejects[0]["line"], 4);
     assert!(rejects[0]["reason"].as_str().unwrap().contains("line 4"));
     assert!(rejects[0]["row"]
@@ -275,26 +291,22 @@ fn truncated_jsonl_keeps_the_good_rows_and_rejects_the_cut_line() {
 
 #[test]
 fn unknown_ids_are_rejected_with_their_reason() {
-    let dir = TestDir::new();
-    let dataset = dir.seed_with_v0001("seed");
-    let file = fixture_copy(&dir, "unknown_ids.jsonl");
-    let imported = import(&dataset, &file, &["--translator", "amal"]);
+    let (_dir, dataset, imported) = import_fixture("unknown_ids.jsonl", &["--translator", "amal"]);
     assert_eq!(imported.code, Some(1));
     assert_eq!(imported.count("accepted"), 1);
     assert_eq!(imported.reason("rejected", "unknown-id"), 2);
-    imported.assert_nothing_lost(3, &file);
+    imported.assert_nothing_lost(3);
+    assert_valid(&dataset);
 }
 
 #[test]
 fn stale_hashes_are_rejected() {
-    let dir = TestDir::new();
-    let dataset = dir.seed_with_v0001("seed");
-    let file = fixture_copy(&dir, "stale_hashes.jsonl");
-    let imported = import(&dataset, &file, &["--translator", "amal"]);
+    let (_dir, dataset, imported) = import_fixture("stale_hashes.jsonl", &["--translator", "amal"]);
     assert_eq!(imported.reason("rejected", "stale"), 2);
     assert_eq!(imported.count("accepted"), 1);
-    imported.assert_nothing_lost(3, &file);
-    let rejects = read_jsonl(&PathBuf::from(format!("{}.rejects.jsonl", file.display())));
+    imported.assert_nothing_lost(3);
+    assert_valid(&dataset);
+    let rejects = imported.rejects();
     assert!(rejects[0]["reason"]
         .as_str()
         .unwrap()
@@ -303,16 +315,15 @@ fn stale_hashes_are_rejected() {
 
 #[test]
 fn conflicting_duplicates_are_rejected_and_agreeing_ones_kept_once() {
-    let dir = TestDir::new();
-    let dataset = dir.seed_with_v0001("seed");
-    let file = fixture_copy(&dir, "conflicting_duplicates.jsonl");
-    let imported = import(&dataset, &file, &["--translator", "amal"]);
+    let (_dir, dataset, imported) =
+        import_fixture("conflicting_duplicates.jsonl", &["--translator", "amal"]);
     assert_eq!(imported.reason("rejected", "conflict-duplicate"), 2);
     assert_eq!(imported.count("accepted"), 1);
     assert_eq!(imported.reason("skipped", "duplicate"), 1);
     assert_eq!(imported.reason("skipped", "empty"), 2);
-    imported.assert_nothing_lost(6, &file);
-    let rejects = read_jsonl(&PathBuf::from(format!("{}.rejects.jsonl", file.display())));
+    imported.assert_nothing_lost(6);
+    assert_valid(&dataset);
+    let rejects = imported.rejects();
     assert!(rejects[0]["reason"]
         .as_str()
         .unwrap()
@@ -336,13 +347,13 @@ fn a_reviewed_translation_is_only_overwritten_when_asked() {
     assert_eq!(refused.code, Some(1));
     assert_eq!(refused.reason("rejected", "conflict-reviewed"), 1);
     assert_eq!(refused.reason("skipped", "unchanged"), 1);
-    refused.assert_nothing_lost(2, &file);
+    refused.assert_nothing_lost(2);
     assert_eq!(refused.summary["version"], Value::Null);
 
     let forced = import(&dataset, &file, &["--translator", "amal", "--overwrite"]);
     assert_eq!(forced.code, Some(0));
     assert_eq!(forced.count("accepted"), 1);
-    forced.assert_nothing_lost(2, &file);
+    forced.assert_nothing_lost(2);
     assert!(parallel_pairs(&dataset, &dir).contains(&(
         "000_97094da2f4076d17#000000".to_string(),
         "A different text.".to_string()
@@ -372,13 +383,10 @@ fn malformed_xliff_is_refused_naming_the_line() {
 
 #[test]
 fn a_tsv_row_with_the_wrong_number_of_cells_is_rejected() {
-    let dir = TestDir::new();
-    let dataset = dir.seed_with_v0001("seed");
-    let file = fixture_copy(&dir, "malformed_cells.tsv");
-    let imported = import(&dataset, &file, &["--translator", "amal"]);
+    let (dir, dataset, imported) = import_fixture("malformed_cells.tsv", &["--translator", "amal"]);
     assert_eq!(imported.count("accepted"), 1);
     assert_eq!(imported.reason("rejected", "malformed"), 1);
-    imported.assert_nothing_lost(2, &file);
+    imported.assert_nothing_lost(2);
     assert!(parallel_pairs(&dataset, &dir).contains(&(
         "000_97094da2f4076d17#000000".to_string(),
         "Line one\nline two".to_string()
@@ -445,7 +453,7 @@ fn a_file_of_100000_rows_is_accounted_for_row_by_row() {
     assert_eq!(imported.count("accepted"), 80_000);
     assert_eq!(imported.reason("skipped", "empty"), 10_000);
     assert_eq!(imported.reason("rejected", "stale"), 10_000);
-    imported.assert_nothing_lost(100_000, &exported);
+    imported.assert_nothing_lost(100_000);
     assert_valid(&dataset);
 }
 
