@@ -167,13 +167,13 @@ fn translated_sources(version: &Version) -> Result<HashSet<String>> {
 }
 
 /// One document's sentences with their slots and entities.
-pub struct DocumentRows {
-    pub sentences: Vec<Sentence>,
-    pub slots: Vec<TranslationSlot>,
-    pub entities: Vec<Entity>,
+struct DocumentSlots {
+    sentences: Vec<Sentence>,
+    slots: Vec<TranslationSlot>,
+    entities: Vec<Entity>,
 }
 
-impl DocumentRows {
+impl DocumentSlots {
     fn sentence(&self, id: &str) -> &Sentence {
         let i = self
             .sentences
@@ -183,7 +183,7 @@ impl DocumentRows {
     }
 
     /// A unit for every slot, in sentence order.
-    pub fn units(&self) -> Vec<Unit> {
+    fn units(&self) -> Vec<Unit> {
         let mut slots = self.slots.iter().peekable();
         let mut units = Vec::with_capacity(self.slots.len());
         for (i, sentence) in self.sentences.iter().enumerate() {
@@ -219,14 +219,14 @@ impl DocumentRows {
 /// The sentences, slots and entities of a version, merged document by
 /// document (all three tables are sorted by ids that start with the
 /// document id), so one document is in memory at a time.
-pub struct Documents {
+struct Documents {
     sentences: Peekable<Rows<Sentence>>,
     slots: Peekable<Rows<TranslationSlot>>,
     entities: Peekable<Rows<Entity>>,
 }
 
 impl Documents {
-    pub fn open(version: &Version) -> Result<Documents> {
+    fn open(version: &Version) -> Result<Documents> {
         Ok(Documents {
             sentences: version.rows::<Sentence>()?.peekable(),
             slots: version.rows::<TranslationSlot>()?.peekable(),
@@ -234,7 +234,7 @@ impl Documents {
         })
     }
 
-    pub fn next_document(&mut self) -> Result<Option<DocumentRows>> {
+    fn next_document(&mut self) -> Result<Option<DocumentSlots>> {
         let Some(first) = self.sentences.next().transpose()? else {
             return Ok(None);
         };
@@ -253,7 +253,7 @@ impl Documents {
         let slots = take_through(&mut self.slots, &last, |s| &s.sentence_id)?;
         let entities = take_through(&mut self.entities, &last, |e| &e.sentence_id)?;
         let first = &sentences[0].sentence_id;
-        Ok(Some(DocumentRows {
+        Ok(Some(DocumentSlots {
             slots: slots
                 .into_iter()
                 .filter(|s| &s.sentence_id >= first)
