@@ -15,6 +15,7 @@ use crate::model::{
     Document, Entity, EntityOrigin, Label, Orphan, Role, Sentence, SlotStatus, TranslationSlot,
 };
 use crate::pipeline::sha256_hex;
+use unicode_normalization::char::is_combining_mark;
 
 type Rows<T> = Peekable<ChannelRows<T>>;
 
@@ -96,9 +97,13 @@ pub fn check(
             );
         }
 
+        let mut spans: Vec<(String, i32, i32, String, u64)> = Vec::new();
         while let Some((row, e)) = entities.next_if(|(_, e)| e.doc_id <= document.doc_id) {
-            check_entity(&e, row, &document.doc_id, &infos, &text, &ent_path, report);
+            if check_entity(&e, row, &document.doc_id, &infos, &text, &ent_path, report) {
+                spans.push((e.origin, e.start, e.end, e.entity_id, row));
+            }
         }
+        check_crossings(spans, &ent_path, report);
 
         let last_sentence = order.last().cloned();
         while let Some((row, slot)) = slots.next_if(|(_, slot)| {
@@ -225,7 +230,7 @@ fn check_entity(
     text: &CharIndexed,
     path: &Path,
     report: &mut Report,
-) {
+) -> bool {
     let id = Some(e.entity_id.as_str());
     if Label::parse(&e.label).is_none() {
         let known: Vec<&str> = Label::ALL.iter().map(|l| l.as_str()).collect();
@@ -256,7 +261,7 @@ fn check_entity(
             e.sentence_id, e.doc_id
         );
         report.add(rules::ENTITY_SENTENCE, path, Some(row), id, message);
-        return;
+        return false;
     };
     if e.start >= e.end || e.start < sentence.start || e.end > sentence.end {
         let message = format!(
@@ -264,7 +269,11 @@ fn check_entity(
             e.start, e.end, sentence.start, sentence.end
         );
         report.add(rules::ENTITY_BOUNDS, path, Some(row), id, message);
-        return;
+        return false;
+    }
+    if let Some(problem) = edge_problem(text, e.start, e.end) {
+        let message = format!("span {}..{} {problem}", e.start, e.end);
+        report.add(rules::ENTITY_EDGE, path, Some(row), id, message);
     }
     if let Some(slice) = text.slice(e.start, e.end).filter(|slice| *slice != e.text) {
         let message = format!(
@@ -272,6 +281,56 @@ fn check_entity(
             e.text, e.start, e.end
         );
         report.add(rules::ENTITY_TEXT, path, Some(row), id, message);
+    }
+    true
+}
+
+/// Why a span inside the text has a bad edge, if it has one: whitespace at
+/// either end, or an edge between a letter and its combining marks
+/// (harakat, shadda), which would split one written letter in two.
+fn edge_problem(text: &CharIndexed, start: i32, end: i32) -> Option<&'static str> {
+    let at = |i: i32| text.char_at(i);
+    if at(start).is_some_and(char::is_whitespace) || at(end - 1).is_some_and(char::is_whitespace) {
+        return Some("starts or ends with whitespace; trim the span");
+    }
+    if at(start).is_some_and(is_combining_mark) {
+        return Some("starts on a combining mark, cut from the letter before it");
+    }
+    // After a digit a mark is a symbol (news text writes the degree sign as a sukun: `74ْ`).
+    if at(end).is_some_and(is_combining_mark) && at(end - 1).is_some_and(char::is_alphabetic) {
+        return Some("ends before a combining mark of its last letter; include the mark");
+    }
+    None
+}
+
+/// Entities of the same origin (one annotation layer) may nest but not
+/// cross: `a` starts inside `b` and ends outside it.
+fn check_crossings(
+    mut spans: Vec<(String, i32, i32, String, u64)>,
+    path: &Path,
+    report: &mut Report,
+) {
+    spans.sort_by(|a, b| {
+        (&a.0, a.1, std::cmp::Reverse(a.2)).cmp(&(&b.0, b.1, std::cmp::Reverse(b.2)))
+    });
+    // Per origin, the spans still open at the current start, outermost first.
+    let mut open: Vec<&(String, i32, i32, String, u64)> = Vec::new();
+    for span in &spans {
+        open.retain(|o| o.0 == span.0 && o.2 > span.1);
+        if let Some(crossed) = open.iter().find(|o| o.2 < span.2) {
+            let message = format!(
+                "{} ({}..{}) crosses {} ({}..{}) of the same origin {:?}; one must contain the other or they must not overlap",
+                span.3, span.1, span.2, crossed.3, crossed.1, crossed.2, span.0
+            );
+            report.add(
+                rules::ENTITY_CROSSING,
+                path,
+                Some(span.4),
+                Some(&span.3),
+                message,
+            );
+        }
+        open.push(span);
     }
 }
 
@@ -384,9 +443,31 @@ impl<'a> CharIndexed<'a> {
         self.bounds.len() - 1
     }
 
+    /// The code point at offset `i`, if the text has one there.
+    fn char_at(&self, i: i32) -> Option<char> {
+        let i = usize::try_from(i).ok().filter(|&i| i < self.len())?;
+        self.text[self.bounds[i]..].chars().next()
+    }
+
     /// `text[start:end]` in code points, if that is a non-empty span of the text.
     fn slice(&self, start: i32, end: i32) -> Option<&'a str> {
         let (start, end) = (usize::try_from(start).ok()?, usize::try_from(end).ok()?);
         (start < end && end <= self.len()).then(|| &self.text[self.bounds[start]..self.bounds[end]])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_span_edge_may_not_split_a_letter_from_its_marks_but_a_digit_may_keep_its_sign() {
+        // بِسمِ: ب + kasra, س, م + kasra; then a space and 74 + sukun as a degree sign.
+        let text = CharIndexed::new("بِسمِ 74ْ");
+        assert_eq!(edge_problem(&text, 0, 5), None);
+        assert!(edge_problem(&text, 0, 4).unwrap().contains("combining mark"));
+        assert!(edge_problem(&text, 1, 5).unwrap().contains("starts on a combining mark"));
+        assert!(edge_problem(&text, 0, 6).unwrap().contains("whitespace"));
+        assert_eq!(edge_problem(&text, 6, 8), None);
     }
 }

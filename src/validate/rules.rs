@@ -57,6 +57,8 @@ rules! {
     ENTITY_TEXT = "entity.text", Error, "an entity's text differs from the document text at its offsets";
     ENTITY_LABEL = "entity.label", Error, "an entity's label is not a known label";
     ENTITY_ORIGIN = "entity.origin", Error, "an entity's origin is not rule, gazetteer, model or human";
+    ENTITY_EDGE = "entity.edge", Error, "an entity span starts or ends with whitespace, or cuts a letter from its combining marks";
+    ENTITY_CROSSING = "entity.crossing", Error, "two entities of the same origin overlap without one containing the other";
     SLOT_MISSING = "slot.missing", Error, "a sentence to translate has no translation slot";
     SLOT_UNKNOWN = "slot.unknown-sentence", Error, "a translation slot refers to a sentence that does not exist";
     SLOT_UNTRANSLATABLE = "slot.not-translatable", Error, "a translation slot exists for a sentence marked not to translate";

@@ -107,7 +107,10 @@ fn an_edited_jsonl_row_differs_from_parquet() {
 /// Rewrites every table of a version with `edit` applied to its rows and
 /// reseals the manifest: the result is self-consistent in its hashes, as a
 /// buggy producer would leave it, so only the row checks can catch it.
-fn rewrite_version(version: &Path, edit: impl Fn(&mut Vec<Sentence>, &mut Vec<TranslationSlot>)) {
+fn rewrite_version(
+    version: &Path,
+    edit: impl Fn(&mut Vec<Sentence>, &mut Vec<Entity>, &mut Vec<TranslationSlot>),
+) {
     fn load<T: Table>(dir: &Path) -> Vec<T> {
         read_rows::<T>(&dir.join(format!("{}.parquet", T::NAME)))
             .unwrap()
@@ -121,9 +124,9 @@ fn rewrite_version(version: &Path, edit: impl Fn(&mut Vec<Sentence>, &mut Vec<Tr
     }
     let documents: Vec<Document> = load(version);
     let mut sentences: Vec<Sentence> = load(version);
-    let entities: Vec<Entity> = load(version);
+    let mut entities: Vec<Entity> = load(version);
     let mut slots: Vec<TranslationSlot> = load(version);
-    edit(&mut sentences, &mut slots);
+    edit(&mut sentences, &mut entities, &mut slots);
     let mut files = store(version, documents);
     files.extend(store(version, sentences));
     files.extend(store(version, entities));
@@ -138,7 +141,7 @@ fn a_shifted_offset_is_caught_even_when_every_hash_agrees() {
     let dir = TestDir::new();
     let dataset = dir.seed_with_v0001("seed");
     let version = dataset.join("versions/v0001");
-    rewrite_version(&version, |sentences, _| {
+    rewrite_version(&version, |sentences, _, _| {
         sentences[10].start += 1;
         sentences[10].end += 1;
     });
@@ -159,7 +162,7 @@ fn a_shifted_offset_is_caught_even_when_every_hash_agrees() {
 fn an_offset_out_of_range_is_caught() {
     let dir = TestDir::new();
     let dataset = dir.seed_with_v0001("seed");
-    rewrite_version(&dataset.join("versions/v0001"), |sentences, _| {
+    rewrite_version(&dataset.join("versions/v0001"), |sentences, _, _| {
         sentences[0].end = 1_000_000;
     });
     let (code, report) = validate_json(&dataset);
@@ -174,7 +177,7 @@ fn an_offset_out_of_range_is_caught() {
 fn a_translation_of_a_changed_sentence_is_stale() {
     let dir = TestDir::new();
     let dataset = dir.seed_with_v0001("seed");
-    rewrite_version(&dataset.join("versions/v0001"), |_, slots| {
+    rewrite_version(&dataset.join("versions/v0001"), |_, _, slots| {
         slots[3].text = Some("The Kremlin said so.".into());
         slots[3].status = "done".into();
         slots[3].source_sha256 = "0".repeat(64);
@@ -195,7 +198,7 @@ fn a_translation_of_a_changed_sentence_is_stale() {
 fn a_missing_slot_and_a_slot_for_boilerplate_are_caught() {
     let dir = TestDir::new();
     let dataset = dir.seed_with_v0001("seed");
-    rewrite_version(&dataset.join("versions/v0001"), |sentences, slots| {
+    rewrite_version(&dataset.join("versions/v0001"), |sentences, _, slots| {
         slots.remove(0);
         let boilerplate = sentences.iter_mut().find(|s| !s.translate).unwrap();
         boilerplate.translate = true;
@@ -228,7 +231,7 @@ fn integrity_only_checks_hashes_but_not_rows() {
     let dir = TestDir::new();
     let dataset = dir.seed_with_v0001("seed");
     // A self-consistent edit passes the integrity gate: only the rows show it.
-    rewrite_version(&dataset.join("versions/v0001"), |sentences, _| {
+    rewrite_version(&dataset.join("versions/v0001"), |sentences, _, _| {
         sentences[10].start += 1;
         sentences[10].end += 1;
     });
@@ -296,4 +299,89 @@ fn github_and_junit_formats_show_findings_in_place() {
     let clean = tarjama(&["validate", "--format", "junit", arg(&seed_dataset())]);
     assert_eq!(clean.code, Some(0));
     assert!(clean.stdout.contains("tests=\"1\" failures=\"0\""));
+}
+
+/// The rules a version triggers after `edit`, with their counts.
+fn rules_after(
+    edit: impl Fn(&mut Vec<Sentence>, &mut Vec<Entity>, &mut Vec<TranslationSlot>),
+) -> Vec<String> {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    rewrite_version(&dataset.join("versions/v0001"), edit);
+    let (_, report) = validate_json(&dataset);
+    let mut rules: Vec<String> = findings(&report)
+        .into_iter()
+        .map(|(rule, _)| rule)
+        .collect();
+    rules.dedup();
+    rules
+}
+
+/// Moves entity `e` to `start..end` of its document, text included.
+fn respan(e: &mut Entity, sentence: &Sentence, start: i32, end: i32) {
+    let chars: Vec<char> = sentence.text.chars().collect();
+    let (from, to) = (
+        (start - sentence.start) as usize,
+        (end - sentence.start) as usize,
+    );
+    e.start = start;
+    e.end = end;
+    e.text = chars[from..to].iter().collect();
+}
+
+#[test]
+fn an_entity_edge_on_whitespace_is_caught() {
+    let rules = rules_after(|sentences, entities, _| {
+        let e = &mut entities[0];
+        let s = sentences
+            .iter()
+            .find(|s| s.sentence_id == e.sentence_id)
+            .unwrap()
+            .clone();
+        let (start, end) = (e.start, e.end);
+        // One more character on the left: the space before the span.
+        assert_eq!(
+            s.text.chars().nth((start - 1 - s.start) as usize),
+            Some(' ')
+        );
+        respan(e, &s, start - 1, end);
+    });
+    assert_eq!(rules, ["entity.edge"]);
+}
+
+#[test]
+fn crossing_entities_of_one_origin_are_caught_and_nested_ones_are_not() {
+    let crossing = rules_after(|sentences, entities, _| {
+        let e = entities[0].clone();
+        let s = sentences
+            .iter()
+            .find(|s| s.sentence_id == e.sentence_id)
+            .unwrap()
+            .clone();
+        // A second rule span from inside the first to one past its end.
+        let mut other = e.clone();
+        other.entity_id = format!("{}#9999", e.sentence_id);
+        respan(&mut other, &s, e.start + 1, e.end + 1);
+        if other.text.ends_with(' ') {
+            respan(&mut other, &s, e.start + 1, e.end + 2);
+        }
+        entities.insert(1, other);
+        entities.sort_by(|a, b| a.entity_id.cmp(&b.entity_id));
+    });
+    assert_eq!(crossing, ["entity.crossing"]);
+
+    let nested = rules_after(|sentences, entities, _| {
+        let e = entities[0].clone();
+        let s = sentences
+            .iter()
+            .find(|s| s.sentence_id == e.sentence_id)
+            .unwrap()
+            .clone();
+        let mut inner = e.clone();
+        inner.entity_id = format!("{}#9999", e.sentence_id);
+        respan(&mut inner, &s, e.start, e.start + 1);
+        entities.insert(1, inner);
+        entities.sort_by(|a, b| a.entity_id.cmp(&b.entity_id));
+    });
+    assert!(nested.is_empty(), "{nested:?}");
 }
