@@ -465,8 +465,12 @@ mod tests {
         // بِسمِ: ب + kasra, س, م + kasra; then a space and 74 + sukun as a degree sign.
         let text = CharIndexed::new("بِسمِ 74ْ");
         assert_eq!(edge_problem(&text, 0, 5), None);
-        assert!(edge_problem(&text, 0, 4).unwrap().contains("combining mark"));
-        assert!(edge_problem(&text, 1, 5).unwrap().contains("starts on a combining mark"));
+        assert!(edge_problem(&text, 0, 4)
+            .unwrap()
+            .contains("combining mark"));
+        assert!(edge_problem(&text, 1, 5)
+            .unwrap()
+            .contains("starts on a combining mark"));
         assert!(edge_problem(&text, 0, 6).unwrap().contains("whitespace"));
         assert_eq!(edge_problem(&text, 6, 8), None);
     }

@@ -349,39 +349,30 @@ fn an_entity_edge_on_whitespace_is_caught() {
     assert_eq!(rules, ["entity.edge"]);
 }
 
-#[test]
-fn crossing_entities_of_one_origin_are_caught_and_nested_ones_are_not() {
-    let crossing = rules_after(|sentences, entities, _| {
+/// The rules triggered by a second rule entity beside the first one, at
+/// offsets `place` gives from the first's (start, end).
+fn rules_with_a_second_entity(place: fn(i32, i32) -> (i32, i32)) -> Vec<String> {
+    rules_after(move |sentences, entities, _| {
         let e = entities[0].clone();
         let s = sentences
             .iter()
             .find(|s| s.sentence_id == e.sentence_id)
             .unwrap()
             .clone();
-        // A second rule span from inside the first to one past its end.
         let mut other = e.clone();
         other.entity_id = format!("{}#9999", e.sentence_id);
-        respan(&mut other, &s, e.start + 1, e.end + 1);
-        if other.text.ends_with(' ') {
-            respan(&mut other, &s, e.start + 1, e.end + 2);
-        }
-        entities.insert(1, other);
+        let (start, end) = place(e.start, e.end);
+        respan(&mut other, &s, start, end);
+        entities.push(other);
         entities.sort_by(|a, b| a.entity_id.cmp(&b.entity_id));
-    });
-    assert_eq!(crossing, ["entity.crossing"]);
+    })
+}
 
-    let nested = rules_after(|sentences, entities, _| {
-        let e = entities[0].clone();
-        let s = sentences
-            .iter()
-            .find(|s| s.sentence_id == e.sentence_id)
-            .unwrap()
-            .clone();
-        let mut inner = e.clone();
-        inner.entity_id = format!("{}#9999", e.sentence_id);
-        respan(&mut inner, &s, e.start, e.start + 1);
-        entities.insert(1, inner);
-        entities.sort_by(|a, b| a.entity_id.cmp(&b.entity_id));
-    });
+#[test]
+fn crossing_entities_of_one_origin_are_caught_and_nested_ones_are_not() {
+    // From inside the first span (`12 مايو`) to one past its end (the comma after it).
+    let crossing = rules_with_a_second_entity(|start, end| (start + 1, end + 1));
+    assert_eq!(crossing, ["entity.crossing"]);
+    let nested = rules_with_a_second_entity(|start, _| (start, start + 1));
     assert!(nested.is_empty(), "{nested:?}");
 }
