@@ -146,14 +146,15 @@ fn parallel_pairs(dataset: &Path, dir: &TestDir) -> BTreeSet<(String, String)> {
     ]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     read_jsonl(&output)
-        .into_iter()
-        .map(|p| {
-            (
-                p["sentence_id"].as_str().unwrap().to_string(),
-                p["en"].as_str().unwrap().to_string(),
-            )
-        })
+        .iter()
+        .map(|p| string_pair(p, "sentence_id", "en"))
         .collect()
+}
+
+/// Two string fields of a JSON row.
+fn string_pair(row: &Value, first: &str, second: &str) -> (String, String) {
+    let field = |key: &str| row[key].as_str().unwrap().to_string();
+    (field(first), field(second))
 }
 
 #[test]
@@ -606,13 +607,8 @@ fn a_rebuild_carries_translations_over_and_keeps_the_changed_one_as_an_orphan() 
 /// Sentence texts of a version by sentence id.
 fn sentence_texts(version: &Path) -> std::collections::BTreeMap<String, String> {
     read_jsonl(&version.join("sentences.jsonl"))
-        .into_iter()
-        .map(|s| {
-            (
-                s["sentence_id"].as_str().unwrap().to_string(),
-                s["text"].as_str().unwrap().to_string(),
-            )
-        })
+        .iter()
+        .map(|s| string_pair(s, "sentence_id", "text"))
         .collect()
 }
 
