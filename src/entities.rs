@@ -13,7 +13,8 @@
 use std::ops::Range;
 
 use crate::model::Label;
-use crate::text::arabic::{digit_value, is_diacritic, is_digit, is_letter, normalise, TATWEEL};
+use crate::text::arabic::{is_diacritic, is_digit, is_letter, normalise, TATWEEL};
+use crate::text::numbers::number_at;
 
 /// Gregorian month names, in their matching form (see [`normalise`]).
 const GREGORIAN_MONTHS: &[&str] = &[
@@ -74,7 +75,8 @@ const DAY_MONTH_LINK: &str = "من";
 
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
-    Number(u64),
+    /// Its value, when it has no decimal part.
+    Number(Option<u64>),
     Word(String),
     Punct(char),
 }
@@ -122,7 +124,7 @@ pub fn find(sentence: &str) -> Vec<(Range<usize>, Label)> {
 fn date_at(tokens: &[Token], i: usize) -> Option<usize> {
     let mut j = i;
     let day = match tokens[j].kind {
-        Kind::Number(v) if (1..=31).contains(&v) => {
+        Kind::Number(Some(v)) if (1..=31).contains(&v) => {
             j += 1;
             if word_is(tokens.get(j), DAY_MONTH_LINK) {
                 j += 1;
@@ -134,7 +136,7 @@ fn date_at(tokens: &[Token], i: usize) -> Option<usize> {
     let after_month = month_at(tokens, j)?;
     let mut end = after_month;
     let year = match tokens.get(end).map(|t| &t.kind) {
-        Some(Kind::Number(v)) if (100..=2999).contains(v) => {
+        Some(Kind::Number(Some(v))) if (100..=2999).contains(v) => {
             end += 1;
             true
         }
@@ -197,33 +199,13 @@ fn tokenize(text: &str) -> Vec<Token> {
         if c.is_whitespace() {
             continue;
         }
-        if let Some(first) = digit_value(c) {
-            let mut value = first as u64;
-            let mut end = start + c.len_utf8();
-            let mut integral = true;
-            loop {
-                let rest = &text[end..];
-                let mut it = rest.chars();
-                match (it.next(), it.next()) {
-                    (Some(d), _) if is_digit(d) => {
-                        if integral {
-                            value = value.saturating_mul(10) + digit_value(d).unwrap_or(0) as u64;
-                        }
-                        end += d.len_utf8();
-                    }
-                    (Some(sep @ ('.' | ',' | '٫' | '٬')), Some(d)) if is_digit(d) => {
-                        integral = integral && matches!(sep, ',' | '٬');
-                        end += sep.len_utf8();
-                    }
-                    _ => break,
-                }
-            }
-            while chars.peek().is_some_and(|&(j, _)| j < end) {
+        if let Some(number) = number_at(text, start) {
+            while chars.peek().is_some_and(|&(j, _)| j < number.end) {
                 chars.next();
             }
             tokens.push(Token {
-                range: start..end,
-                kind: Kind::Number(value),
+                range: start..number.end,
+                kind: Kind::Number(number.integer),
             });
         } else if is_word_char(c) {
             let mut end = start + c.len_utf8();

@@ -124,7 +124,11 @@ impl Version {
     /// Refuses to build on a version whose files do not match its manifest,
     /// so that damage is never carried into a new version.
     pub fn check_integrity(&self) -> Result<()> {
-        let report = validate::validate_path(&self.dir, true)?;
+        let options = validate::Options {
+            integrity_only: true,
+            ..validate::Options::default()
+        };
+        let report = validate::validate_path(&self.dir, options)?;
         match report.findings.iter().find(|f| f.severity == validate::Severity::Error) {
             None => Ok(()),
             Some(finding) => Err(Error::Manifest {

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use crate::error::Result;
 use crate::io::xml;
-use crate::validate::{self, rules, Finding, Report};
+use crate::validate::{self, rules, Finding, LengthBand, Report};
 
 /// Check a version folder, or every version of a dataset folder.
 ///
@@ -21,6 +21,13 @@ pub struct Args {
     /// the parent link, not the rows: the fast gate for large datasets.
     #[arg(long)]
     integrity_only: bool,
+    /// Count warnings (the translation QA rules, orphans) as errors: exit 1 on any finding.
+    #[arg(long)]
+    strict: bool,
+    /// The band of translation length / source length (in code points)
+    /// that qa.length-ratio accepts, as MIN..MAX.
+    #[arg(long, value_name = "MIN..MAX", default_value_t = LengthBand::default())]
+    length_ratio: LengthBand,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -49,7 +56,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let path = args
         .path
         .expect("clap requires a path without --list-rules");
-    let report = validate::validate_path(&path, args.integrity_only)?;
+    let options = validate::Options {
+        integrity_only: args.integrity_only,
+        strict: args.strict,
+        length_band: args.length_ratio,
+    };
+    let report = validate::validate_path(&path, options)?;
     let text = match args.format {
         Format::Json => {
             super::emit_json(&report)?;

@@ -1,12 +1,19 @@
 //! Parquet: the writer settings, built in one place and pinned so that the
-//! same rows always give the same bytes, and a streaming row reader.
+//! same rows always give the same bytes, and a streaming row reader that
+//! reports a damaged file as an error.
 
+use std::cell::Cell;
 use std::fs::File;
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
+use std::sync::Once;
+
+use arrow_array::RecordBatch;
 
 use arrow_schema::SchemaRef;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::ParquetMetaData;
 use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
 use parquet::schema::types::ColumnPath;
 
@@ -51,41 +58,131 @@ pub fn writer_properties(row_group_rows: usize) -> WriterProperties {
 
 /// The Arrow schema stored in a Parquet file.
 pub fn file_schema(path: &Path) -> Result<SchemaRef> {
+    Ok(open(path)?.schema().clone())
+}
+
+/// A reader of the file's footer, which must describe column chunks inside
+/// the file.
+fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>> {
     let file = File::open(path).at(path)?;
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| Error::Parquet {
+    let unreadable = |e: &dyn std::fmt::Display| Error::Parquet {
         path: path.to_path_buf(),
         message: format!("not a readable Parquet file: {e}"),
-    })?;
-    Ok(builder.schema().clone())
+    };
+    let file_len = file.metadata().at(path)?.len();
+    let builder = contain_decoder_panic(|| ParquetRecordBatchReaderBuilder::try_new(file))
+        .map_err(|e| unreadable(&e))?
+        .map_err(|e| unreadable(&e))?;
+    check_chunk_ranges(builder.metadata(), file_len).map_err(|e| unreadable(&e))?;
+    Ok(builder)
+}
+
+thread_local! {
+    /// Set while this thread runs the Parquet decoder under [`contain_decoder_panic`].
+    static DECODING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `decode`, turning a panic of the parquet crate into an error.
+///
+/// The crate asserts on some damaged inputs (page headers, encoded values)
+/// instead of returning an error; `validate` must report a damaged file, not
+/// crash on it. The panic hook stays quiet for these panics only: any other
+/// panic prints as it always does.
+fn contain_decoder_panic<R>(decode: impl FnOnce() -> R) -> std::result::Result<R, String> {
+    static QUIET_HOOK: Once = Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !DECODING.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    DECODING.with(|d| d.set(true));
+    let result = std::panic::catch_unwind(AssertUnwindSafe(decode));
+    DECODING.with(|d| d.set(false));
+    result.map_err(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        format!("the Parquet decoder failed on damaged data ({message})")
+    })
+}
+
+/// Checks that every column chunk the footer describes lies inside the
+/// file. The parquet crate asserts this while reading pages (a panic), so a
+/// damaged footer must be caught before: it becomes an error naming the chunk.
+fn check_chunk_ranges(
+    metadata: &ParquetMetaData,
+    file_len: u64,
+) -> std::result::Result<(), String> {
+    for (g, group) in metadata.row_groups().iter().enumerate() {
+        for column in group.columns() {
+            let start = column
+                .dictionary_page_offset()
+                .unwrap_or(column.data_page_offset());
+            let len = column.compressed_size();
+            let inside = u64::try_from(start)
+                .ok()
+                .zip(u64::try_from(len).ok())
+                .and_then(|(start, len)| start.checked_add(len))
+                .is_some_and(|end| end <= file_len);
+            if !inside {
+                return Err(format!(
+                    "the footer places column {} of row group {g} at bytes {start}..+{len}, outside the file's {file_len} bytes",
+                    column.column_path()
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Streams the rows of a table's Parquet file, batch by batch.
 pub fn read_rows<T: Table>(path: &Path) -> Result<impl Iterator<Item = Result<T>>> {
-    let file = File::open(path).at(path)?;
-    let parquet_error = |e: &dyn std::fmt::Display| Error::Parquet {
+    let unreadable = |e: &dyn std::fmt::Display| Error::Parquet {
         path: path.to_path_buf(),
         message: format!("not a readable Parquet file: {e}"),
     };
-    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(|e| parquet_error(&e))?
+    let reader = open(path)?
         .with_batch_size(T::ROW_GROUP_ROWS)
         .build()
-        .map_err(|e| parquet_error(&e))?;
+        .map_err(|e| unreadable(&e))?;
     let path = path.to_path_buf();
-    Ok(reader.flat_map(move |batch| {
-        let rows: Vec<Result<T>> = match batch {
-            Ok(batch) => match T::from_batch(&batch) {
-                Ok(rows) => rows.into_iter().map(Ok).collect(),
-                Err(message) => vec![Err(Error::Parquet {
-                    path: path.clone(),
-                    message,
-                })],
-            },
-            Err(e) => vec![Err(Error::Parquet {
+    let batches = ContainedBatches {
+        reader: Some(reader),
+    };
+    Ok(batches.flat_map(move |batch| {
+        let rows: Vec<Result<T>> = match batch.and_then(|batch| T::from_batch(&batch)) {
+            Ok(rows) => rows.into_iter().map(Ok).collect(),
+            Err(message) => vec![Err(Error::Parquet {
                 path: path.clone(),
-                message: format!("cannot decode a row group: {e}"),
+                message,
             })],
         };
         rows
     }))
+}
+
+/// Record batches, decoded with the decoder's panics contained; after a
+/// panic the reader is dropped, since its state is unknown.
+struct ContainedBatches {
+    reader: Option<ParquetRecordBatchReader>,
+}
+
+impl Iterator for ContainedBatches {
+    type Item = std::result::Result<RecordBatch, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let reader = self.reader.as_mut()?;
+        match contain_decoder_panic(|| reader.next()) {
+            Ok(batch) => batch.map(|b| b.map_err(|e| format!("cannot decode a row group: {e}"))),
+            Err(message) => {
+                self.reader = None;
+                Some(Err(message))
+            }
+        }
+    }
 }

@@ -3,6 +3,7 @@
 pub mod aligned;
 pub mod arabic;
 pub mod clean;
+pub mod numbers;
 pub mod offsets;
 
 pub use aligned::{AlignedText, CharEdit};

@@ -11,11 +11,14 @@ use std::path::Path;
 use super::findings::Report;
 use super::rows::ChannelRows;
 use super::rules;
+use super::translation_qa::{self, LengthBand};
 use crate::model::{
     Document, Entity, EntityOrigin, Label, Orphan, Role, Sentence, SlotStatus, TranslationSlot,
 };
 use crate::pipeline::sha256_hex;
+use crate::text::arabic;
 use unicode_normalization::char::is_combining_mark;
+use unicode_segmentation::GraphemeCursor;
 
 type Rows<T> = Peekable<ChannelRows<T>>;
 
@@ -23,8 +26,10 @@ type Rows<T> = Peekable<ChannelRows<T>>;
 struct SentenceInfo {
     start: i32,
     end: i32,
+    text: String,
     text_sha256: String,
     translate: bool,
+    boilerplate: bool,
     has_slot: bool,
     row: u64,
 }
@@ -35,8 +40,10 @@ pub fn check(
     sentences: ChannelRows<Sentence>,
     entities: ChannelRows<Entity>,
     slots: ChannelRows<TranslationSlot>,
+    length_band: LengthBand,
     report: &mut Report,
 ) {
+    let mut translations = translation_qa::Consistency::default();
     let (doc_path, sent_path) = (
         documents.path().to_path_buf(),
         sentences.path().to_path_buf(),
@@ -73,8 +80,13 @@ pub fn check(
         let mut order: Vec<String> = Vec::new();
         let mut previous_end = 0;
         let mut expected_index = 0;
+        // Text between sentences, checked for stray characters once every
+        // sentence of the document is known to be in range.
+        let mut gaps: Vec<(i32, i32)> = Vec::new();
+        let mut all_in_range = true;
         while let Some((row, s)) = sentences.next_if(|(_, s)| s.doc_id == document.doc_id) {
-            check_sentence(
+            let gap_start = previous_end;
+            let in_range = check_sentence(
                 &s,
                 row,
                 &text,
@@ -83,18 +95,29 @@ pub fn check(
                 &sent_path,
                 report,
             );
+            all_in_range &= in_range;
+            if in_range && s.start > gap_start {
+                gaps.push((gap_start, s.start));
+            }
             order.push(s.sentence_id.clone());
             infos.insert(
                 s.sentence_id,
                 SentenceInfo {
                     start: s.start,
                     end: s.end,
+                    text: s.text,
                     text_sha256: s.text_sha256,
                     translate: s.translate,
+                    boilerplate: s.role == Role::Boilerplate.as_str(),
                     has_slot: false,
                     row,
                 },
             );
+        }
+
+        if all_in_range {
+            gaps.push((previous_end, text.len() as i32));
+            check_coverage(&document, doc_row, &text, &gaps, &doc_path, report);
         }
 
         let mut spans: Vec<(String, i32, i32, String, u64)> = Vec::new();
@@ -111,7 +134,15 @@ pub fn check(
                 .as_ref()
                 .is_some_and(|last| &slot.sentence_id <= last)
         }) {
-            check_slot(&slot, row, &mut infos, &slot_path, report);
+            let sentence = check_slot(&slot, row, &mut infos, &slot_path, report);
+            if let (Some(sentence), Some(target)) = (sentence, &slot.text) {
+                let id = &slot.sentence_id;
+                let mut problems = translation_qa::check_pair(&sentence.text, target, length_band);
+                problems.extend(translations.check(id, &sentence.text, target));
+                for (rule, message) in problems {
+                    report.add(rule, &slot_path, Some(row), Some(id), message);
+                }
+            }
         }
         for id in &order {
             let info = &infos[id];
@@ -167,7 +198,7 @@ fn check_sentence(
     expected_index: &mut i32,
     path: &Path,
     report: &mut Report,
-) {
+) -> bool {
     let id = Some(s.sentence_id.as_str());
     if s.index != *expected_index {
         let message = format!("index is {}, expected {expected_index} (sentences of a document are numbered from 0 without gaps)", s.index);
@@ -201,7 +232,7 @@ fn check_sentence(
                 text.len()
             );
             report.add(rules::SENTENCE_OFFSETS, path, Some(row), id, message);
-            return;
+            return false;
         }
         Some(slice) if slice != s.text => {
             let message = format!(
@@ -219,7 +250,43 @@ fn check_sentence(
         );
         report.add(rules::SENTENCE_OVERLAP, path, Some(row), id, message);
     }
+    if let Some(problem) = grapheme_edge_problem(text, s.start, s.end) {
+        let message = format!("span {}..{} {problem}", s.start, s.end);
+        report.add(rules::SENTENCE_EDGE, path, Some(row), id, message);
+    }
     *previous_end = s.end;
+    true
+}
+
+/// Every non-whitespace character of a document lies in a sentence: text
+/// left between sentences would be lost to every consumer of the splits.
+fn check_coverage(
+    document: &Document,
+    row: u64,
+    text: &CharIndexed,
+    gaps: &[(i32, i32)],
+    path: &Path,
+    report: &mut Report,
+) {
+    for &(start, end) in gaps {
+        let Some(gap) = text.slice(start, end) else {
+            continue;
+        };
+        if let Some(offset) = gap.chars().position(|c| !c.is_whitespace()) {
+            let at = start + offset as i32;
+            let message = format!(
+                "{:?} at {at} (in {start}..{end}) lies in no sentence; extend a sentence over it or split it into one of its own",
+                gap.trim()
+            );
+            report.add(
+                rules::SENTENCE_COVERAGE,
+                path,
+                Some(row),
+                Some(&document.doc_id),
+                message,
+            );
+        }
+    }
 }
 
 fn check_entity(
@@ -285,22 +352,45 @@ fn check_entity(
     true
 }
 
-/// Why a span inside the text has a bad edge, if it has one: whitespace at
-/// either end, or an edge between a letter and its combining marks
-/// (harakat, shadda), which would split one written letter in two.
+/// Why an entity's span has a bad edge, if it has one: whitespace or
+/// punctuation at either end, or an edge inside a written character.
 fn edge_problem(text: &CharIndexed, start: i32, end: i32) -> Option<&'static str> {
-    let at = |i: i32| text.char_at(i);
-    if at(start).is_some_and(char::is_whitespace) || at(end - 1).is_some_and(char::is_whitespace) {
+    let (first, last) = (text.char_at(start), text.char_at(end - 1));
+    if first.is_some_and(char::is_whitespace) || last.is_some_and(char::is_whitespace) {
         return Some("starts or ends with whitespace; trim the span");
     }
-    if at(start).is_some_and(is_combining_mark) {
-        return Some("starts on a combining mark, cut from the letter before it");
+    if first.is_some_and(is_edge_punctuation) || last.is_some_and(is_edge_punctuation) {
+        return Some("starts or ends with punctuation; trim the span to the name or number");
+    }
+    grapheme_edge_problem(text, start, end)
+}
+
+/// Why a span cuts a written character (a grapheme cluster) in two, if it
+/// does: a letter from its harakat or shadda, a joiner from its letters.
+fn grapheme_edge_problem(text: &CharIndexed, start: i32, end: i32) -> Option<&'static str> {
+    let mark_at = |i: i32| text.char_at(i).is_some_and(is_combining_mark);
+    // A mark typed after a space has no letter to be cut from (a "defective
+    // combining sequence", as in `.. ًيستهدفون` in the SaudiNewsNet corpus).
+    let stray_mark = mark_at(start) && text.char_at(start - 1).is_some_and(char::is_whitespace);
+    if !text.is_grapheme_boundary(start) && !stray_mark {
+        return Some("starts inside a written character (on a combining mark or joiner cut from the letter before it)");
     }
     // After a digit a mark is a symbol (news text writes the degree sign as a sukun: `74ْ`).
-    if at(end).is_some_and(is_combining_mark) && at(end - 1).is_some_and(char::is_alphabetic) {
-        return Some("ends before a combining mark of its last letter; include the mark");
+    let sign_after_digit = mark_at(end) && text.char_at(end - 1).is_some_and(arabic::is_digit);
+    if !text.is_grapheme_boundary(end) && !sign_after_digit {
+        return Some("ends inside a written character (before a combining mark of its last letter); include the mark");
     }
     None
+}
+
+/// Punctuation that may not start or end an entity. Percent and per-mille
+/// signs may: they belong to the number they follow (`٣٫٥٪`).
+fn is_edge_punctuation(c: char) -> bool {
+    matches!(c,
+        '!' | '"' | '#' | '&' | '\'' | '(' | ')' | '*' | ',' | '-' | '.' | '/' | ':' | ';' | '?'
+        | '@' | '[' | '\\' | ']' | '_' | '{' | '}' | '¡' | '«' | '»' | '¿'
+        | '،' | '؛' | '؟' | '۔' | '٭'
+        | '\u{2010}'..='\u{2027}' | '\u{2032}'..='\u{205E}')
 }
 
 /// Entities of the same origin (one annotation layer) may nest but not
@@ -334,13 +424,15 @@ fn check_crossings(
     }
 }
 
-fn check_slot(
+/// Checks a slot against its sentence, and returns the sentence when the
+/// slot translates its current text.
+fn check_slot<'a>(
     slot: &TranslationSlot,
     row: u64,
-    sentences: &mut HashMap<String, SentenceInfo>,
+    sentences: &'a mut HashMap<String, SentenceInfo>,
     path: &Path,
     report: &mut Report,
-) {
+) -> Option<&'a SentenceInfo> {
     let id = Some(slot.sentence_id.as_str());
     if let Some(message) =
         status_problem(&slot.status, slot.text.is_some(), slot.translator.is_some())
@@ -355,7 +447,7 @@ fn check_slot(
             id,
             format!("sentence {:?} does not exist", slot.sentence_id),
         );
-        return;
+        return None;
     };
     if sentence.has_slot {
         report.add(
@@ -367,14 +459,14 @@ fn check_slot(
         );
     }
     sentence.has_slot = true;
-    if !sentence.translate {
-        report.add(
-            rules::SLOT_UNTRANSLATABLE,
-            path,
-            Some(row),
-            id,
-            "the sentence is marked translate = false".to_string(),
-        );
+    if sentence.boilerplate || !sentence.translate {
+        let why = if sentence.boilerplate {
+            "the sentence is boilerplate (a byline, tag list or crawl artefact)"
+        } else {
+            "the sentence is marked translate = false"
+        };
+        let message = format!("{why}; such sentences get no slot");
+        report.add(rules::SLOT_UNTRANSLATABLE, path, Some(row), id, message);
     }
     if slot.source_sha256 != sentence.text_sha256 {
         let message = format!(
@@ -382,7 +474,9 @@ fn check_slot(
             slot.source_sha256, sentence.text_sha256
         );
         report.add(rules::SLOT_STALE, path, Some(row), id, message);
+        return None;
     }
+    Some(sentence)
 }
 
 /// What is wrong with a translation's status given its content, if anything:
@@ -449,6 +543,17 @@ impl<'a> CharIndexed<'a> {
         self.text[self.bounds[i]..].chars().next()
     }
 
+    /// Whether code point offset `i` falls between two grapheme clusters
+    /// (the text's ends count as boundaries; offsets outside it do not).
+    fn is_grapheme_boundary(&self, i: i32) -> bool {
+        let Some(&byte) = usize::try_from(i).ok().and_then(|i| self.bounds.get(i)) else {
+            return false;
+        };
+        GraphemeCursor::new(byte, self.text.len(), true)
+            .is_boundary(self.text, 0)
+            .unwrap_or(true)
+    }
+
     /// `text[start:end]` in code points, if that is a non-empty span of the text.
     fn slice(&self, start: i32, end: i32) -> Option<&'a str> {
         let (start, end) = (usize::try_from(start).ok()?, usize::try_from(end).ok()?);
@@ -470,8 +575,25 @@ mod tests {
             .contains("combining mark"));
         assert!(edge_problem(&text, 1, 5)
             .unwrap()
-            .contains("starts on a combining mark"));
+            .contains("starts inside a written character"));
         assert!(edge_problem(&text, 0, 6).unwrap().contains("whitespace"));
         assert_eq!(edge_problem(&text, 6, 8), None);
+    }
+
+    #[test]
+    fn punctuation_may_not_edge_an_entity_but_a_percent_sign_may() {
+        let text = CharIndexed::new("«بوتين» ٣٫٥٪");
+        assert!(edge_problem(&text, 0, 6).unwrap().contains("punctuation"));
+        assert!(edge_problem(&text, 1, 7).unwrap().contains("punctuation"));
+        assert_eq!(edge_problem(&text, 1, 6), None);
+        assert_eq!(edge_problem(&text, 8, 12), None);
+    }
+
+    #[test]
+    fn a_joiner_belongs_to_its_cluster_but_a_stray_mark_after_a_space_starts_one() {
+        let joined = CharIndexed::new("a\u{200D}b");
+        assert!(grapheme_edge_problem(&joined, 1, 3).is_some());
+        let stray = CharIndexed::new("الألم .. ًيستهدفون");
+        assert_eq!(grapheme_edge_problem(&stray, 9, 18), None);
     }
 }

@@ -140,6 +140,15 @@ impl Report {
         }
     }
 
+    /// Makes every warning an error (`--strict`).
+    pub fn promote_warnings(&mut self) {
+        for finding in &mut self.findings {
+            finding.severity = Severity::Error;
+        }
+        self.stats.errors += std::mem::take(&mut self.stats.warnings);
+        self.valid = self.stats.errors == 0;
+    }
+
     /// Rules that produced findings (for tests and summaries).
     pub fn rules(&self) -> Vec<&'static str> {
         let mut rules: Vec<&'static str> = self.findings.iter().map(|f| f.rule).collect();

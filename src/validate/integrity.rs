@@ -10,6 +10,7 @@ use super::consistency;
 use super::findings::Report;
 use super::rows;
 use super::rules;
+use super::{LengthBand, Options};
 use crate::io::hash;
 use crate::manifest::{self, MANIFEST_FILE};
 use crate::model::{
@@ -19,16 +20,16 @@ use crate::model::{
 use crate::store;
 use crate::table::{Table, TABLE_NAMES};
 
-/// Runs the checks on the version in `dir`: with `integrity_only`, the
+/// Runs the checks on the version in `dir`: with `integrity_only`, only the
 /// manifest, files, hashes, fingerprint and parent; otherwise also every
 /// row, read once, while the files are hashed on another thread.
-pub fn check_version(dir: &Path, report: &mut Report, integrity_only: bool) {
+pub fn check_version(dir: &Path, report: &mut Report, options: Options) {
     report.stats.versions += 1;
     let Some(manifest) = read_manifest(dir, report) else {
         return;
     };
     check_parent(dir, &manifest, report);
-    if integrity_only {
+    if options.integrity_only {
         check_files(dir, &manifest, report);
         return;
     }
@@ -40,7 +41,7 @@ pub fn check_version(dir: &Path, report: &mut Report, integrity_only: bool) {
         },
         || {
             let mut rows = Report::new();
-            check_rows(dir, &manifest, &mut rows);
+            check_rows(dir, &manifest, options.length_band, &mut rows);
             rows
         },
     );
@@ -50,7 +51,7 @@ pub fn check_version(dir: &Path, report: &mut Report, integrity_only: bool) {
 
 /// Streams the four tables once, each read and row-checked on its own
 /// thread, and joins them for the consistency checks when all four can be read.
-fn check_rows(dir: &Path, manifest: &Manifest, report: &mut Report) {
+fn check_rows(dir: &Path, manifest: &Manifest, length_band: LengthBand, report: &mut Report) {
     let mut consistency = Report::new();
     let tables = std::thread::scope(|scope| {
         let (documents, d) = rows::spawn::<Document>(scope, dir, manifest);
@@ -63,7 +64,7 @@ fn check_rows(dir: &Path, manifest: &Manifest, report: &mut Report) {
             .any(|f| f.table == Orphan::NAME)
             .then(|| rows::spawn::<Orphan>(scope, dir, manifest));
         if let (Some(d), Some(s), Some(e), Some(t)) = (documents, sentences, entities, slots) {
-            consistency::check(d, s, e, t, &mut consistency);
+            consistency::check(d, s, e, t, length_band, &mut consistency);
         }
         let mut reports = vec![d.join(), s.join(), e.join(), t.join()];
         if let Some((rows, handle)) = orphans {

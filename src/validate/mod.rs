@@ -12,23 +12,37 @@ pub mod findings;
 mod integrity;
 mod rows;
 pub mod rules;
+pub mod translation_qa;
 
 use std::path::Path;
 
 pub use findings::{Finding, Report, Stats};
 pub use rules::{Rule, Severity};
+pub use translation_qa::LengthBand;
 
 use crate::error::{Error, IoContext, Result};
 use crate::manifest::MANIFEST_FILE;
 use crate::store::{self, VERSIONS_DIR};
 
+/// What to check and how strictly.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Only the manifest, file sizes and hashes, the fingerprint and the
+    /// parent link, not the rows.
+    pub integrity_only: bool,
+    /// Warnings count as errors.
+    pub strict: bool,
+    /// The band of translation/source length ratios `qa.length-ratio` accepts.
+    pub length_band: LengthBand,
+}
+
 /// Validates `path`: a version folder (holding `manifest.json`) or a dataset
 /// folder (holding `versions/`), meaning all its versions. An `Err` means the
 /// validation could not run at all; problems with the data are findings.
-pub fn validate_path(path: &Path, integrity_only: bool) -> Result<Report> {
+pub fn validate_path(path: &Path, options: Options) -> Result<Report> {
     let mut report = Report::new();
     if path.join(MANIFEST_FILE).exists() {
-        integrity::check_version(path, &mut report, integrity_only);
+        integrity::check_version(path, &mut report, options);
     } else if path.join(VERSIONS_DIR).is_dir() {
         let versions_dir = path.join(VERSIONS_DIR);
         let versions = store::versions(path)?;
@@ -56,7 +70,7 @@ pub fn validate_path(path: &Path, integrity_only: bool) -> Result<Report> {
             }
         }
         for (_, dir) in versions {
-            integrity::check_version(&dir, &mut report, integrity_only);
+            integrity::check_version(&dir, &mut report, options);
         }
     } else if path.exists() {
         return Err(Error::Usage(format!(
@@ -70,5 +84,8 @@ pub fn validate_path(path: &Path, integrity_only: bool) -> Result<Report> {
         )));
     }
     report.finish();
+    if options.strict {
+        report.promote_warnings();
+    }
     Ok(report)
 }

@@ -49,6 +49,8 @@ rules! {
     SENTENCE_DOCUMENT = "sentence.unknown-document", Error, "a sentence refers to a document that does not exist";
     SENTENCE_OFFSETS = "sentence.offsets", Error, "a sentence's offsets are out of range, empty or out of order";
     SENTENCE_OVERLAP = "sentence.overlap", Error, "sentences of a document overlap or their index is not consecutive";
+    SENTENCE_COVERAGE = "sentence.coverage", Error, "a non-whitespace character of a document lies in no sentence";
+    SENTENCE_EDGE = "sentence.edge", Error, "a sentence starts or ends inside a grapheme cluster (a letter cut from its marks)";
     SENTENCE_TEXT = "sentence.text", Error, "a sentence's text differs from the document text at its offsets";
     SENTENCE_HASH = "sentence.text-hash", Error, "a sentence's text_sha256 is not the sha256 of its text";
     SENTENCE_ROLE = "sentence.role", Error, "a sentence's role is not title, body or boilerplate";
@@ -57,14 +59,24 @@ rules! {
     ENTITY_TEXT = "entity.text", Error, "an entity's text differs from the document text at its offsets";
     ENTITY_LABEL = "entity.label", Error, "an entity's label is not a known label";
     ENTITY_ORIGIN = "entity.origin", Error, "an entity's origin is not rule, gazetteer, model or human";
-    ENTITY_EDGE = "entity.edge", Error, "an entity span starts or ends with whitespace, or cuts a letter from its combining marks";
+    ENTITY_EDGE = "entity.edge", Error, "an entity span starts or ends with whitespace or punctuation, or inside a grapheme cluster";
     ENTITY_CROSSING = "entity.crossing", Error, "two entities of the same origin overlap without one containing the other";
     SLOT_MISSING = "slot.missing", Error, "a sentence to translate has no translation slot";
     SLOT_UNKNOWN = "slot.unknown-sentence", Error, "a translation slot refers to a sentence that does not exist";
-    SLOT_UNTRANSLATABLE = "slot.not-translatable", Error, "a translation slot exists for a sentence marked not to translate";
+    SLOT_UNTRANSLATABLE = "slot.not-translatable", Error, "a translation slot exists for a boilerplate sentence or one marked not to translate";
     SLOT_STALE = "slot.stale", Error, "a filled slot's source_sha256 differs from its sentence's current hash";
     SLOT_STATUS = "slot.status", Error, "a slot's status is unknown or disagrees with its content";
     SLOT_ORPHAN = "slot.orphan", Warning, "a translation lost its source sentence and is kept in the orphans table";
+    QA_EMPTY = "qa.empty", Warning, "a translation is empty or only whitespace";
+    QA_WHITESPACE = "qa.whitespace", Warning, "a translation has leading, trailing or doubled whitespace";
+    QA_SAME_AS_SOURCE = "qa.same-as-source", Warning, "a translation is its source copied unchanged";
+    QA_ARABIC_SCRIPT = "qa.arabic-script", Warning, "a translation still holds words in Arabic script";
+    QA_NUMBERS = "qa.numbers", Warning, "a translation's numbers differ in value from its source's (any digit set, with ٫ ٬ ٪)";
+    QA_LENGTH_RATIO = "qa.length-ratio", Warning, "a translation's length is outside the band set by --length-ratio, relative to its source";
+    QA_BRACKETS = "qa.brackets", Warning, "a translation's brackets or double quotes are unbalanced";
+    QA_DOUBLED_WORD = "qa.doubled-word", Warning, "a translation writes a word twice in a row";
+    QA_INCONSISTENT_TARGET = "qa.inconsistent-target", Warning, "the same normalised source is translated differently elsewhere in the version";
+    QA_INCONSISTENT_SOURCE = "qa.inconsistent-source", Warning, "another source of the version has the same translation";
 }
 
 /// The rule with id `id`.

@@ -1,6 +1,7 @@
 //! Integration tests: the real `tarjama` binary on real files, each test in
 //! its own temporary folder.
 
+mod tamper;
 mod util;
 
 mod atomicity;
@@ -12,3 +13,4 @@ mod schemas;
 mod segment;
 mod slots;
 mod validate;
+mod validate_rules;

@@ -1,0 +1,90 @@
+//! Ways to damage a copy of a version, as a bad disk, a careless hand or a
+//! buggy producer would, for the validator's tests.
+
+use std::path::Path;
+
+use tarjama::io::{parquet::read_rows, TableWriter};
+use tarjama::manifest;
+use tarjama::model::{Document, Entity, FileEntry, Manifest, Orphan, Sentence, TranslationSlot};
+use tarjama::table::Table;
+
+/// Flips the lowest bit of the byte at `at`.
+pub fn flip_byte(path: &Path, at: usize) {
+    let mut bytes = std::fs::read(path).unwrap();
+    bytes[at] ^= 0x01;
+    std::fs::write(path, bytes).unwrap();
+}
+
+/// Every row of a version, to edit.
+pub struct Tables {
+    pub documents: Vec<Document>,
+    pub sentences: Vec<Sentence>,
+    pub entities: Vec<Entity>,
+    pub slots: Vec<TranslationSlot>,
+    /// Written only when not empty.
+    pub orphans: Vec<Orphan>,
+}
+
+fn load<T: Table>(dir: &Path) -> Vec<T> {
+    let path = dir.join(format!("{}.parquet", T::NAME));
+    if !path.exists() {
+        return Vec::new();
+    }
+    read_rows::<T>(&path).unwrap().map(|r| r.unwrap()).collect()
+}
+
+fn store<T: Table>(dir: &Path, rows: Vec<T>) -> Vec<FileEntry> {
+    let mut writer = TableWriter::<T>::create(dir).unwrap();
+    rows.into_iter().for_each(|r| writer.push(r).unwrap());
+    writer.finish().unwrap().to_vec()
+}
+
+/// Rewrites every table of a version with `edit` applied to its rows and
+/// reseals the manifest: the result is self-consistent in its hashes, as a
+/// buggy producer would leave it, so only the row checks can catch it.
+pub fn rewrite_version(version: &Path, edit: impl FnOnce(&mut Tables)) {
+    let mut tables = Tables {
+        documents: load(version),
+        sentences: load(version),
+        entities: load(version),
+        slots: load(version),
+        orphans: load(version),
+    };
+    edit(&mut tables);
+    let mut files = store(version, tables.documents);
+    files.extend(store(version, tables.sentences));
+    files.extend(store(version, tables.entities));
+    files.extend(store(version, tables.slots));
+    if !tables.orphans.is_empty() {
+        files.extend(store(version, tables.orphans));
+    }
+    edit_manifest(version, |m| m.files = files);
+}
+
+/// Applies `edit` to a version's manifest and reseals it, fingerprint and
+/// self-hash recomputed: the manifest is consistent with itself.
+pub fn edit_manifest(version: &Path, edit: impl FnOnce(&mut Manifest)) {
+    let (mut m, _) = manifest::read(version).unwrap();
+    edit(&mut m);
+    std::fs::write(version.join("manifest.json"), manifest::seal(&mut m)).unwrap();
+}
+
+/// Writes `m` with a correct self-hash but the fingerprint it holds.
+pub fn write_manifest_keeping_fingerprint(version: &Path, mut m: Manifest) {
+    m.manifest_sha256 = "f".repeat(64);
+    let claimed = m.manifest_sha256.clone();
+    m.manifest_sha256 = manifest::self_hash(&manifest::to_bytes(&m), &claimed);
+    std::fs::write(version.join("manifest.json"), manifest::to_bytes(&m)).unwrap();
+}
+
+/// Records every listed file's current size and hash in the manifest, so
+/// that a file edited by hand passes the integrity checks.
+pub fn rehash_files(version: &Path) {
+    edit_manifest(version, |m| {
+        for file in &mut m.files {
+            let bytes = std::fs::read(version.join(&file.path)).unwrap();
+            file.bytes = bytes.len() as u64;
+            file.sha256 = tarjama::pipeline::sha256_hex(&bytes);
+        }
+    });
+}
