@@ -29,6 +29,14 @@ pub fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
     hex::encode(Sha256::digest(bytes.as_ref()))
 }
 
+/// Whether the sha256 of `bytes` is the hex digest `expected`: compares the
+/// digest's bytes, which saves hex-encoding every digest a validation computes.
+pub fn sha256_is(bytes: impl AsRef<[u8]>, expected: &str) -> bool {
+    let mut decoded = [0u8; 32];
+    hex::decode_to_slice(expected, &mut decoded).is_ok()
+        && Sha256::digest(bytes.as_ref()).as_slice() == decoded
+}
+
 /// Hex sha256 of the matching form of a text (see [`normalise_into`]).
 pub fn normalised_sha256_hex(text: &str) -> String {
     let mut hasher = Sha256::new();
