@@ -13,7 +13,8 @@ use std::thread::ScopedJoinHandle;
 use rayon::iter::{IntoParallelIterator, ParallelIterator};
 
 use crate::audit::Auditor;
-use crate::error::{Error, Result};
+use crate::error::{Error, IoContext, Result};
+use crate::glossary::{Glossary, GLOSSARY_FILE, GLOSSARY_TABLE};
 use crate::ingest::{self, Plan, RawDocument};
 use crate::io::TableWriter;
 use crate::manifest::{self, MANIFEST_FILE};
@@ -21,7 +22,7 @@ use crate::model::{
     Audit, Document, Entity, FileEntry, InputEntry, Manifest, Orphan, Sentence, SkippedInput,
     ToolRef, TranslationSlot, MANIFEST_FORMAT_VERSION,
 };
-use crate::pipeline::{self, DocumentRows};
+use crate::pipeline::{self, sha256_hex, DocumentRows};
 use crate::settings::{DatasetConfig, StageSettings};
 use crate::store::{self, WriteLock};
 use crate::table::Table;
@@ -82,6 +83,8 @@ pub fn build(dataset_dir: &Path, options: &BuildOptions) -> Result<BuildReport> 
     let config = DatasetConfig::load(dataset_dir)?;
     let raw_dir = config.raw_dir(dataset_dir);
     let plan = ingest::plan(dataset_dir, &raw_dir, &config.stages.ingest)?;
+    let glossary_path = dataset_dir.join(GLOSSARY_FILE);
+    let glossary = Glossary::load(&glossary_path)?;
     let lock = WriteLock::acquire(dataset_dir)?;
     let latest = Version::latest(dataset_dir)?;
     let number = latest.as_ref().map_or(1, |v| v.number + 1);
@@ -91,7 +94,30 @@ pub fn build(dataset_dir: &Path, options: &BuildOptions) -> Result<BuildReport> 
     };
     let staging = lock.staging(number)?;
 
-    let written = write_tables(&staging, &plan, &config.stages, memory, number, options)?;
+    let no_glossary = Glossary::default();
+    let mut written = write_tables(
+        &staging,
+        &plan,
+        &config.stages,
+        glossary.as_ref().unwrap_or(&no_glossary),
+        memory,
+        number,
+        options,
+    )?;
+    if let Some(glossary) = &glossary {
+        // The version keeps its own copy, so that it stays self-contained
+        // however the dataset's glossary changes later.
+        let bytes = std::fs::read(&glossary_path).at(&glossary_path)?;
+        store::write_synced(&staging.join(GLOSSARY_FILE), &bytes)?;
+        written.files.push(FileEntry {
+            path: GLOSSARY_FILE.to_string(),
+            table: GLOSSARY_TABLE.to_string(),
+            format: "tsv".to_string(),
+            sha256: sha256_hex(&bytes),
+            bytes: bytes.len() as u64,
+            rows: glossary.len() as u64,
+        });
+    }
     let fingerprint = manifest::fingerprint(&written.files);
     if let Some(latest) = &latest {
         if latest.manifest.fingerprint == fingerprint {
@@ -165,6 +191,7 @@ fn write_tables(
     dir: &Path,
     plan: &Plan,
     settings: &StageSettings,
+    glossary: &Glossary,
     memory: Memory,
     number: u32,
     options: &BuildOptions,
@@ -198,7 +225,7 @@ fn write_tables(
                         let (input, ingested) = raw.ingest();
                         (
                             input,
-                            ingested.map(|clean| pipeline::process(clean, settings)),
+                            ingested.map(|clean| pipeline::process(clean, settings, glossary)),
                         )
                     })
                     .collect()

@@ -50,6 +50,13 @@ pub enum Error {
     #[error("{path}: {message}")]
     Manifest { path: PathBuf, message: String },
 
+    #[error("{path}:{line}: {message}")]
+    Glossary {
+        path: PathBuf,
+        line: u64,
+        message: String,
+    },
+
     #[error("{path}: {message}")]
     Input { path: PathBuf, message: String },
 

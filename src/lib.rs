@@ -18,6 +18,7 @@ pub mod cli;
 pub mod diff;
 pub mod entities;
 pub mod error;
+pub mod glossary;
 pub mod ingest;
 pub mod io;
 pub mod manifest;

@@ -5,9 +5,12 @@
 
 use sha2::{Digest, Sha256};
 
+use std::ops::Range;
+
 use crate::entities;
+use crate::glossary::Glossary;
 use crate::ingest::{CleanText, MAX_DOCUMENT_CHARS};
-use crate::model::{ids, Document, Entity, EntityOrigin, Role, Sentence, TranslationSlot};
+use crate::model::{ids, Document, Entity, EntityOrigin, Label, Role, Sentence, TranslationSlot};
 use crate::segment;
 use crate::settings::StageSettings;
 use crate::structure::Layout;
@@ -44,8 +47,38 @@ pub fn normalised_sha256_hex(text: &str) -> String {
     hex::encode(hasher.finalize())
 }
 
+/// The entity spans of one sentence in byte ranges, ordered by start: rule
+/// spans (numbers, dates) and glossary names with their English rendering.
+/// Where the two overlap the rule span wins: a number's extent is exact,
+/// while a name found by form may be a coincidence (`جمعة`, Friday or a name).
+fn sentence_entities<'g>(
+    sentence: &str,
+    settings: &StageSettings,
+    glossary: &'g Glossary,
+) -> Vec<(Range<usize>, Label, Option<&'g str>)> {
+    let mut spans: Vec<(Range<usize>, Label, Option<&'g str>)> = if settings.entities.rules {
+        entities::find(sentence)
+            .into_iter()
+            .map(|(span, label)| (span, label, None))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let rule_spans = spans.len();
+    for (span, entry) in glossary.find(sentence) {
+        let overlaps = spans[..rule_spans]
+            .iter()
+            .any(|(rule, _, _)| rule.start < span.end && span.start < rule.end);
+        if !overlaps {
+            spans.push((span, entry.label, Some(entry.en.as_str())));
+        }
+    }
+    spans.sort_by_key(|(span, _, _)| (span.start, std::cmp::Reverse(span.end)));
+    spans
+}
+
 /// Runs the stages on one cleaned document.
-pub fn process(clean: CleanText, settings: &StageSettings) -> DocumentRows {
+pub fn process(clean: CleanText, settings: &StageSettings, glossary: &Glossary) -> DocumentRows {
     let text = clean.aligned.into_text();
     let layout = Layout::of(&text);
     let mut metadata = clean.metadata;
@@ -64,23 +97,30 @@ pub fn process(clean: CleanText, settings: &StageSettings) -> DocumentRows {
         let end = offsets.char_offset(range.end);
         let role = layout.role_at(range.start);
         let sentence_id = ids::sentence_id(&clean.doc_id, index as u32);
-        if settings.entities.rules {
-            let mut within = CharOffsets::new(sentence_text);
-            for (k, (span, label)) in entities::find(sentence_text).into_iter().enumerate() {
-                let span_start = start + within.char_offset(span.start);
-                let span_end = start + within.char_offset(span.end);
-                entities.push(Entity {
-                    entity_id: ids::entity_id(&sentence_id, k as u32),
-                    doc_id: clean.doc_id.clone(),
-                    sentence_id: sentence_id.clone(),
-                    start: as_offset(span_start),
-                    end: as_offset(span_end),
-                    text: sentence_text[span].to_string(),
-                    label: label.as_str().to_string(),
-                    origin: EntityOrigin::Rule.as_str().to_string(),
-                    score: None,
-                });
-            }
+        let mut within = CharOffsets::new(sentence_text);
+        for (k, (span, label, en)) in sentence_entities(sentence_text, settings, glossary)
+            .into_iter()
+            .enumerate()
+        {
+            let origin = if en.is_some() {
+                EntityOrigin::Gazetteer
+            } else {
+                EntityOrigin::Rule
+            };
+            let span_start = start + within.char_offset(span.start);
+            let span_end = start + within.char_offset(span.end);
+            entities.push(Entity {
+                entity_id: ids::entity_id(&sentence_id, k as u32),
+                doc_id: clean.doc_id.clone(),
+                sentence_id: sentence_id.clone(),
+                start: as_offset(span_start),
+                end: as_offset(span_end),
+                text: sentence_text[span].to_string(),
+                label: label.as_str().to_string(),
+                origin: origin.as_str().to_string(),
+                score: None,
+                en: en.map(str::to_string),
+            });
         }
         sentences.push(Sentence {
             sentence_id,

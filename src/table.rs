@@ -22,6 +22,10 @@ pub trait Table: Sized + Serialize + DeserializeOwned + PartialEq + std::fmt::De
     /// so that dataset viewers can page through a file.
     const ROW_GROUP_ROWS: usize;
 
+    /// Trailing columns added to the schema after the table's first
+    /// release, which files written before may lack (read as null there).
+    const ADDED_COLUMNS: &'static [&'static str] = &[];
+
     fn schema() -> SchemaRef;
     /// The row's stable id; rows are written in id order.
     fn id(&self) -> &str;
@@ -86,6 +90,19 @@ impl<'a> Columns<'a> {
     fn string(&self, name: &str) -> Result<impl Fn(usize) -> String + 'a, String> {
         let column = self.required::<StringArray>(name)?;
         Ok(move |i| column.value(i).to_string())
+    }
+
+    /// A nullable string column that files written before it was added lack.
+    fn added_string(&self, name: &str) -> Result<impl Fn(usize) -> Option<String> + 'a, String> {
+        let column = match self.0.column_by_name(name) {
+            None => None,
+            Some(_) => Some(self.column::<StringArray>(name)?),
+        };
+        Ok(move |i| {
+            column
+                .filter(|c| !c.is_null(i))
+                .map(|c| c.value(i).to_string())
+        })
     }
 
     fn optional_string(&self, name: &str) -> Result<impl Fn(usize) -> Option<String> + 'a, String> {
@@ -305,6 +322,7 @@ impl Table for Sentence {
 impl Table for Entity {
     const NAME: &'static str = "entities";
     const ROW_GROUP_ROWS: usize = 16 * 1024;
+    const ADDED_COLUMNS: &'static [&'static str] = &["en"];
 
     fn schema() -> SchemaRef {
         Arc::new(Schema::new(vec![
@@ -317,6 +335,7 @@ impl Table for Entity {
             field("label", DataType::Utf8, false),
             field("origin", DataType::Utf8, false),
             field("score", DataType::Float32, true),
+            field("en", DataType::Utf8, true),
         ]))
     }
 
@@ -337,6 +356,7 @@ impl Table for Entity {
                 strings(rows.iter().map(|r| r.label.as_str())),
                 strings(rows.iter().map(|r| r.origin.as_str())),
                 Arc::new(rows.iter().map(|r| r.score).collect::<Float32Array>()),
+                optional_strings(rows.iter().map(|r| r.en.as_deref())),
             ],
         )
     }
@@ -351,6 +371,7 @@ impl Table for Entity {
         let (start, end, text) = (c.int("start")?, c.int("end")?, c.string("text")?);
         let (label, origin) = (c.string("label")?, c.string("origin")?);
         let score = c.column::<Float32Array>("score")?;
+        let en = c.added_string("en")?;
         Ok((0..batch.num_rows())
             .map(|i| Entity {
                 entity_id: entity_id(i),
@@ -362,6 +383,7 @@ impl Table for Entity {
                 label: label(i),
                 origin: origin(i),
                 score: (!score.is_null(i)).then(|| score.value(i)),
+                en: en(i),
             })
             .collect())
     }

@@ -86,4 +86,9 @@ pub struct Entity {
     pub origin: String,
     /// Confidence in [0, 1] for model spans; null for rules and people.
     pub score: Option<f32>,
+    /// The usual English rendering, from the dataset's glossary; absent
+    /// (JSONL) or null (Parquet) when the glossary has none. Versions
+    /// written before the column existed lack it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
 }

@@ -12,6 +12,7 @@ use super::findings::Report;
 use super::rows::ChannelRows;
 use super::rules;
 use super::translation_qa::{self, LengthBand};
+use crate::glossary::Glossary;
 use crate::model::{
     Document, Entity, EntityOrigin, Label, Orphan, Role, Sentence, SlotStatus, TranslationSlot,
 };
@@ -34,13 +35,20 @@ struct SentenceInfo {
     row: u64,
 }
 
+/// What the row checks compare with besides the rows.
+pub struct Context<'a> {
+    pub length_band: LengthBand,
+    /// The version's glossary, if it has one.
+    pub glossary: Option<&'a Glossary>,
+}
+
 /// Runs the consistency checks over the four tables' rows.
 pub fn check(
     documents: ChannelRows<Document>,
     sentences: ChannelRows<Sentence>,
     entities: ChannelRows<Entity>,
     slots: ChannelRows<TranslationSlot>,
-    length_band: LengthBand,
+    context: &Context,
     report: &mut Report,
 ) {
     let mut translations = translation_qa::Consistency::default();
@@ -121,8 +129,17 @@ pub fn check(
         }
 
         let mut spans: Vec<(String, i32, i32, String, u64)> = Vec::new();
+        // The English renderings of each sentence's names, which its translation should use.
+        let mut renderings: HashMap<String, Vec<String>> = HashMap::new();
         while let Some((row, e)) = entities.next_if(|(_, e)| e.doc_id <= document.doc_id) {
             if check_entity(&e, row, &document.doc_id, &infos, &text, &ent_path, report) {
+                check_glossary(&e, row, context.glossary, &ent_path, report);
+                if let Some(en) = &e.en {
+                    renderings
+                        .entry(e.sentence_id.clone())
+                        .or_default()
+                        .push(en.clone());
+                }
                 spans.push((e.origin, e.start, e.end, e.entity_id, row));
             }
         }
@@ -137,7 +154,9 @@ pub fn check(
             let sentence = check_slot(&slot, row, &mut infos, &slot_path, report);
             if let (Some(sentence), Some(target)) = (sentence, &slot.text) {
                 let id = &slot.sentence_id;
-                let mut problems = translation_qa::check_pair(&sentence.text, target, length_band);
+                let names = renderings.get(id).map_or(&[][..], Vec::as_slice);
+                let mut problems =
+                    translation_qa::check_pair(&sentence.text, target, names, context.length_band);
                 problems.extend(translations.check(id, &sentence.text, target));
                 for (rule, message) in problems {
                     report.add(rule, &slot_path, Some(row), Some(id), message);
@@ -287,6 +306,35 @@ fn check_coverage(
             );
         }
     }
+}
+
+/// An entity's English rendering is the glossary's for its text, and an
+/// entity has one only when the glossary gives it.
+fn check_glossary(
+    e: &Entity,
+    row: u64,
+    glossary: Option<&Glossary>,
+    path: &Path,
+    report: &mut Report,
+) {
+    let expected = glossary
+        .and_then(|g| g.entry_for(&e.text))
+        .map(|entry| entry.en.as_str());
+    if e.en.as_deref() == expected {
+        return;
+    }
+    let message = match (expected, &e.en) {
+        (Some(en), None) => format!("the glossary renders {:?} as {en:?} but the entity has no rendering", e.text),
+        (Some(en), Some(other)) => format!("the glossary renders {:?} as {en:?}, not {other:?}", e.text),
+        (None, _) => format!("the rendering {:?} is not the glossary's: the glossary has no entry for {:?}; add it there", e.en.as_deref().unwrap_or_default(), e.text),
+    };
+    report.add(
+        rules::ENTITY_GLOSSARY,
+        path,
+        Some(row),
+        Some(&e.entity_id),
+        message,
+    );
 }
 
 fn check_entity(

@@ -11,6 +11,7 @@ use super::findings::Report;
 use super::rows;
 use super::rules;
 use super::{LengthBand, Options};
+use crate::glossary::{Glossary, GLOSSARY_TABLE};
 use crate::io::hash;
 use crate::manifest::{self, MANIFEST_FILE};
 use crate::model::{
@@ -53,6 +54,7 @@ pub fn check_version(dir: &Path, report: &mut Report, options: Options) {
 /// thread, and joins them for the consistency checks when all four can be read.
 fn check_rows(dir: &Path, manifest: &Manifest, length_band: LengthBand, report: &mut Report) {
     let mut consistency = Report::new();
+    let glossary = read_glossary(dir, manifest, &mut consistency);
     let tables = std::thread::scope(|scope| {
         let (documents, d) = rows::spawn::<Document>(scope, dir, manifest);
         let (sentences, s) = rows::spawn::<Sentence>(scope, dir, manifest);
@@ -64,7 +66,11 @@ fn check_rows(dir: &Path, manifest: &Manifest, length_band: LengthBand, report: 
             .any(|f| f.table == Orphan::NAME)
             .then(|| rows::spawn::<Orphan>(scope, dir, manifest));
         if let (Some(d), Some(s), Some(e), Some(t)) = (documents, sentences, entities, slots) {
-            consistency::check(d, s, e, t, length_band, &mut consistency);
+            let rules = consistency::Context {
+                length_band,
+                glossary: glossary.as_ref(),
+            };
+            consistency::check(d, s, e, t, &rules, &mut consistency);
         }
         let mut reports = vec![d.join(), s.join(), e.join(), t.join()];
         if let Some((rows, handle)) = orphans {
@@ -83,6 +89,30 @@ fn check_rows(dir: &Path, manifest: &Manifest, length_band: LengthBand, report: 
         report.absorb(table);
     }
     report.absorb(consistency);
+}
+
+/// The version's glossary, when its manifest lists one that can be read.
+fn read_glossary(dir: &Path, manifest: &Manifest, report: &mut Report) -> Option<Glossary> {
+    let entry = manifest.files.iter().find(|f| f.table == GLOSSARY_TABLE)?;
+    let path = dir.join(&entry.path);
+    let text = std::fs::read_to_string(&path).ok()?;
+    match Glossary::parse(&text, &path) {
+        Ok(glossary) => {
+            if glossary.len() as u64 != entry.rows {
+                let message = format!(
+                    "{} entries, the manifest says {}",
+                    glossary.len(),
+                    entry.rows
+                );
+                report.add(rules::FILE_ROWS, &path, None, None, message);
+            }
+            Some(glossary)
+        }
+        Err(e) => {
+            report.add(rules::TABLE_UNREADABLE, &path, None, None, e.to_string());
+            None
+        }
+    }
 }
 
 fn read_manifest(dir: &Path, report: &mut Report) -> Option<Manifest> {

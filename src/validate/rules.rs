@@ -39,7 +39,7 @@ rules! {
     FILE_UNLISTED = "file.unlisted", Error, "a file in the version folder is not listed in the manifest";
     VERSION_FINGERPRINT = "version.fingerprint", Error, "the fingerprint does not recompute from the file entries";
     VERSION_PARENT = "version.parent", Error, "the parent version is missing or its fingerprint differs from the one recorded";
-    TABLE_UNREADABLE = "table.unreadable", Error, "a Parquet file cannot be read";
+    TABLE_UNREADABLE = "table.unreadable", Error, "a Parquet file or the glossary cannot be read";
     TABLE_SCHEMA = "table.schema", Error, "a Parquet file's schema differs from schemas/";
     TABLE_JSONL_INVALID = "table.jsonl-invalid", Error, "a JSONL line is not a valid row of its table";
     TABLE_JSONL_MISMATCH = "table.jsonl-mismatch", Error, "a JSONL row differs from the Parquet row at the same position";
@@ -61,6 +61,7 @@ rules! {
     ENTITY_ORIGIN = "entity.origin", Error, "an entity's origin is not rule, gazetteer, model or human";
     ENTITY_EDGE = "entity.edge", Error, "an entity span starts or ends with whitespace or punctuation, or inside a grapheme cluster";
     ENTITY_CROSSING = "entity.crossing", Error, "two entities of the same origin overlap without one containing the other";
+    ENTITY_GLOSSARY = "entity.glossary", Error, "an entity's English rendering (en) differs from the version's glossary";
     SLOT_MISSING = "slot.missing", Error, "a sentence to translate has no translation slot";
     SLOT_UNKNOWN = "slot.unknown-sentence", Error, "a translation slot refers to a sentence that does not exist";
     SLOT_UNTRANSLATABLE = "slot.not-translatable", Error, "a translation slot exists for a boilerplate sentence or one marked not to translate";
@@ -72,6 +73,7 @@ rules! {
     QA_SAME_AS_SOURCE = "qa.same-as-source", Warning, "a translation is its source copied unchanged";
     QA_ARABIC_SCRIPT = "qa.arabic-script", Warning, "a translation still holds words in Arabic script";
     QA_NUMBERS = "qa.numbers", Warning, "a translation's numbers differ in value from its source's (any digit set, with ٫ ٬ ٪)";
+    QA_NAME_MISSING = "qa.name-missing", Warning, "a translation lacks the English rendering of a name in its source";
     QA_LENGTH_RATIO = "qa.length-ratio", Warning, "a translation's length is outside the band set by --length-ratio, relative to its source";
     QA_BRACKETS = "qa.brackets", Warning, "a translation's brackets or double quotes are unbalanced";
     QA_DOUBLED_WORD = "qa.doubled-word", Warning, "a translation writes a word twice in a row";

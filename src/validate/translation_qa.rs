@@ -60,8 +60,9 @@ const MIN_SOURCE_CHARS_FOR_RATIO: usize = 12;
 /// One problem with a translation.
 pub type Problem = (Rule, String);
 
-/// Checks of one translation against its source.
-pub fn check_pair(source: &str, target: &str, band: LengthBand) -> Vec<Problem> {
+/// Checks of one translation against its source and the English
+/// renderings of the names in it.
+pub fn check_pair(source: &str, target: &str, names: &[String], band: LengthBand) -> Vec<Problem> {
     let mut problems = Vec::new();
     if target.trim().is_empty() {
         let message =
@@ -85,6 +86,9 @@ pub fn check_pair(source: &str, target: &str, band: LengthBand) -> Vec<Problem> 
     {
         let message = format!("the translation still holds Arabic script: {word:?}");
         problems.push((rules::QA_ARABIC_SCRIPT, message));
+    }
+    if let Some(message) = missing_names(target, names) {
+        problems.push((rules::QA_NAME_MISSING, message));
     }
     if let Some(message) = numbers_problem(source, target) {
         problems.push((rules::QA_NUMBERS, message));
@@ -135,6 +139,29 @@ fn is_arabic_letter(c: char) -> bool {
         | '\u{FB50}'..='\u{FDFF}'
         | '\u{FE70}'..='\u{FEFF}')
         && c.is_alphabetic()
+}
+
+/// Names whose rendering the translation does not use, ignoring case and a
+/// leading article (`the Kremlin` is used by `Kremlin's`).
+fn missing_names(target: &str, names: &[String]) -> Option<String> {
+    let target = target.to_lowercase();
+    let mut missing: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .filter(|en| {
+            let lower = en.to_lowercase();
+            let core = lower.strip_prefix("the ").unwrap_or(&lower);
+            !target.contains(core)
+        })
+        .collect();
+    missing.dedup();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "the source names {} but the translation does not use {}",
+            missing.join(", "),
+            if missing.len() == 1 { "it" } else { "them" }
+        )
+    })
 }
 
 /// Numbers compared by value, whatever their digits: `٢٠٢٠` in the source
@@ -270,7 +297,7 @@ mod tests {
     use super::*;
 
     fn rules_of(source: &str, target: &str) -> Vec<&'static str> {
-        check_pair(source, target, LengthBand::default())
+        check_pair(source, target, &[], LengthBand::default())
             .iter()
             .map(|(rule, _)| rule.id)
             .collect()
@@ -288,6 +315,7 @@ mod tests {
         let problems = check_pair(
             SOURCE,
             "45 soldiers were killed on 9 November 2020.",
+            &[],
             LengthBand::default(),
         );
         assert_eq!(problems.len(), 1);
@@ -336,6 +364,18 @@ mod tests {
             rules_of(SOURCE, "54 soldiers were killed on 9 November 2020, 2020.")
                 .contains(&"qa.numbers")
         );
+    }
+
+    #[test]
+    fn a_name_must_keep_its_glossary_rendering() {
+        let names = ["the Kremlin".to_string()];
+        let source = "قال الكرملين";
+        let band = LengthBand::default();
+        assert!(check_pair(source, "The Kremlin's spokesman said", &names, band).is_empty());
+        let problems = check_pair(source, "Moscow said so", &names, band);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0.id, "qa.name-missing");
+        assert!(problems[0].1.contains("the Kremlin"));
     }
 
     #[test]

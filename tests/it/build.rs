@@ -13,7 +13,7 @@ fn rebuild_from_raw_is_byte_identical_to_the_latest_committed_version() {
     let run = tarjama(&["build", arg(&dataset)]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let rebuilt = dataset.join("versions/v0001");
-    for file in DATA_FILES {
+    for file in DATA_FILES.iter().chain(&["glossary.tsv"]) {
         let committed = std::fs::read(seed_latest().join(file)).unwrap();
         let fresh = std::fs::read(rebuilt.join(file)).unwrap();
         assert!(
@@ -23,7 +23,7 @@ fn rebuild_from_raw_is_byte_identical_to_the_latest_committed_version() {
     }
     assert_eq!(
         manifest(&rebuilt)["fingerprint"],
-        manifest(&seed_v0001())["fingerprint"]
+        manifest(&seed_latest())["fingerprint"]
     );
 }
 
@@ -36,7 +36,7 @@ fn a_build_prints_its_summary_and_an_unchanged_rebuild_writes_nothing() {
     assert!(
         first
             .stdout
-            .contains("documents 5  sentences 83  entities 32  slots 63  skipped inputs 0"),
+            .contains("documents 5  sentences 83  entities 182  slots 63  skipped inputs 0"),
         "{}",
         first.stdout
     );
@@ -184,4 +184,39 @@ fn init_creates_a_dataset_that_builds_once_articles_arrive() {
     );
     let (code, _) = validate_json(&dataset);
     assert_eq!(code, Some(0));
+}
+
+#[test]
+fn the_seed_glossary_and_rules_find_names_dates_and_their_english() {
+    let rows: Vec<serde_json::Value> =
+        std::fs::read_to_string(seed_latest().join("entities.jsonl"))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+    let find = |text: &str, label: &str| {
+        rows.iter()
+            .find(|e| e["text"] == text && e["label"] == label)
+            .unwrap_or_else(|| panic!("no {label} entity {text:?}"))
+    };
+    for (text, label, origin, en) in [
+        ("فلاديمير بوتين", "PER", "gazetteer", "Vladimir Putin"),
+        ("قره باغ", "LOC", "gazetteer", "Nagorno-Karabakh"),
+        ("الكرملين", "ORG", "gazetteer", "the Kremlin"),
+        ("نيكول باشينيان", "PER", "gazetteer", "Nikol Pashinyan"),
+    ] {
+        let entity = find(text, label);
+        assert_eq!(entity["origin"], origin, "{entity}");
+        assert_eq!(entity["en"], en, "{entity}");
+    }
+    let date = find("9 تشرين الثاني نوفمبر 2020", "DATE");
+    assert_eq!(date["origin"], "rule");
+    assert!(
+        date.get("en").is_none(),
+        "a date has no glossary rendering: {date}"
+    );
+    // `وأذربيجان`: the conjunction stays outside the span.
+    let azerbaijan = rows.iter().filter(|e| e["en"] == "Azerbaijan").count();
+    assert!(azerbaijan >= 9, "{azerbaijan}");
+    assert!(rows.iter().all(|e| e["text"] != "وأذربيجان"));
 }

@@ -25,13 +25,21 @@ fn columns(table: &str, schema: &serde_json::Value) -> Vec<(String, DataType, bo
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
+    // Columns added after a table's first release are optional: older files lack them.
+    let mut added: Vec<&str> = properties
+        .iter()
+        .filter(|(_, p)| p["x-tarjama-added"] == true)
+        .map(|(name, _)| name.as_str())
+        .collect();
+    added.sort();
     assert_eq!(
         properties.len(),
-        required.len(),
-        "{table}: every column is required (may be null)"
+        required.len() + added.len(),
+        "{table}: every column is required (may be null) or marked x-tarjama-added"
     );
     required
         .into_iter()
+        .chain(added)
         .map(|name| {
             let p = &properties[name];
             let types: Vec<&str> = match &p["type"] {

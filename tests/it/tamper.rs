@@ -51,6 +51,13 @@ pub fn rewrite_version(version: &Path, edit: impl FnOnce(&mut Tables)) {
         orphans: load(version),
     };
     edit(&mut tables);
+    let (manifest, _) = manifest::read(version).unwrap();
+    // Files that are not tables (the glossary) stay as they were.
+    let kept: Vec<FileEntry> = manifest
+        .files
+        .into_iter()
+        .filter(|f| f.format == "tsv")
+        .collect();
     let mut files = store(version, tables.documents);
     files.extend(store(version, tables.sentences));
     files.extend(store(version, tables.entities));
@@ -58,6 +65,7 @@ pub fn rewrite_version(version: &Path, edit: impl FnOnce(&mut Tables)) {
     if !tables.orphans.is_empty() {
         files.extend(store(version, tables.orphans));
     }
+    files.extend(kept);
     edit_manifest(version, |m| m.files = files);
 }
 

@@ -69,16 +69,14 @@ impl TestDir {
         &self.dir
     }
 
-    /// A dataset folder `name` holding the seed dataset's settings and raw
-    /// articles, with no versions.
+    /// A dataset folder `name` holding the seed dataset's settings, glossary
+    /// and raw articles, with no versions.
     pub fn seed_copy(&self, name: &str) -> PathBuf {
         let dataset = self.path().join(name);
         copy_dir(&seed_dataset().join("raw"), &dataset.join("raw"));
-        std::fs::copy(
-            seed_dataset().join("dataset.toml"),
-            dataset.join("dataset.toml"),
-        )
-        .unwrap();
+        for file in ["dataset.toml", "glossary.tsv"] {
+            std::fs::copy(seed_dataset().join(file), dataset.join(file)).unwrap();
+        }
         dataset
     }
 

@@ -426,6 +426,16 @@ const FIXTURES: &[Fixture] = &[
         },
     },
     Fixture {
+        rule: "entity.glossary",
+        base: Base::Syndicated,
+        damage: |d| {
+            rewrite_version(&latest(d), |t| {
+                let named = t.entities.iter_mut().find(|e| e.en.is_some()).unwrap();
+                named.en = Some("Putin the Great".into());
+            })
+        },
+    },
+    Fixture {
         rule: "entity.crossing",
         base: Base::Seed,
         damage: |d| {
@@ -549,6 +559,11 @@ const FIXTURES: &[Fixture] = &[
         rule: "qa.arabic-script",
         base: Base::Seed,
         damage: |d| translate_with(d, "Nagorno-Karabakh", "قره باغ"),
+    },
+    Fixture {
+        rule: "qa.name-missing",
+        base: Base::Syndicated,
+        damage: |d| translate_with(d, "Nagorno-Karabakh", "Karabakh"),
     },
     Fixture {
         rule: "qa.numbers",
