@@ -187,7 +187,9 @@ fn word_is(token: Option<&Token>, expected: &str) -> bool {
     matches!(token.map(|t| &t.kind), Some(Kind::Word(w)) if w == expected)
 }
 
-fn is_word_char(c: char) -> bool {
+/// A letter (not a digit) or a mark or tatweel written on one: the
+/// characters of an Arabic word, shared with the glossary's matcher.
+pub(crate) fn is_word_char(c: char) -> bool {
     (is_letter(c) && !is_digit(c)) || is_diacritic(c) || c == TATWEEL
 }
 

@@ -17,9 +17,10 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::entities::is_word_char;
 use crate::error::{Error, IoContext, Result};
 use crate::model::Label;
-use crate::text::arabic::{self, is_diacritic, is_digit, is_letter, TATWEEL};
+use crate::text::arabic;
 
 /// The glossary's file name, in a dataset folder and in a version folder.
 pub const GLOSSARY_FILE: &str = "glossary.tsv";
@@ -219,10 +220,6 @@ fn form_key(form: &str) -> String {
         .map(|w| w.norm)
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn is_word_char(c: char) -> bool {
-    (is_letter(c) && !is_digit(c)) || is_diacritic(c) || c == TATWEEL
 }
 
 /// The words of `text` (runs of letters and their marks) in matching form.
