@@ -22,7 +22,8 @@ use crate::model::{
     Audit, Document, Entity, FileEntry, InputEntry, Manifest, Orphan, Sentence, SkippedInput,
     ToolRef, TranslationSlot, MANIFEST_FORMAT_VERSION,
 };
-use crate::pipeline::{self, sha256_hex, DocumentRows};
+use crate::ner::NerModel;
+use crate::pipeline::{self, sha256_hex, DocumentRows, NameSources};
 use crate::settings::{DatasetConfig, StageSettings};
 use crate::store::{self, WriteLock};
 use crate::table::Table;
@@ -95,11 +96,20 @@ pub fn build(dataset_dir: &Path, options: &BuildOptions) -> Result<BuildReport> 
     let staging = lock.staging(number)?;
 
     let no_glossary = Glossary::default();
+    let model = if config.stages.entities.model {
+        Some(NerModel::builtin()?)
+    } else {
+        None
+    };
+    let sources = NameSources {
+        glossary: glossary.as_ref().unwrap_or(&no_glossary),
+        model: model.as_ref(),
+    };
     let mut written = write_tables(
         &staging,
         &plan,
         &config.stages,
-        glossary.as_ref().unwrap_or(&no_glossary),
+        sources,
         memory,
         number,
         options,
@@ -142,6 +152,7 @@ pub fn build(dataset_dir: &Path, options: &BuildOptions) -> Result<BuildReport> 
         tool: ToolRef {
             name: env!("CARGO_PKG_NAME").to_string(),
             version: env!("CARGO_PKG_VERSION").to_string(),
+            ner_model: model.as_ref().map(|_| NerModel::builtin_sha256()),
         },
         created: manifest::source_date_epoch()?.map(manifest::rfc3339_utc),
         source_language: config.source_language.clone(),
@@ -191,7 +202,7 @@ fn write_tables(
     dir: &Path,
     plan: &Plan,
     settings: &StageSettings,
-    glossary: &Glossary,
+    sources: NameSources,
     memory: Memory,
     number: u32,
     options: &BuildOptions,
@@ -225,7 +236,7 @@ fn write_tables(
                         let (input, ingested) = raw.ingest();
                         (
                             input,
-                            ingested.map(|clean| pipeline::process(clean, settings, glossary)),
+                            ingested.map(|clean| pipeline::process(clean, settings, sources)),
                         )
                     })
                     .collect()

@@ -23,6 +23,7 @@ pub mod ingest;
 pub mod io;
 pub mod manifest;
 pub mod model;
+pub mod ner;
 pub mod parallel;
 pub mod pipeline;
 pub mod segment;

@@ -11,6 +11,7 @@ use crate::entities;
 use crate::glossary::Glossary;
 use crate::ingest::{CleanText, MAX_DOCUMENT_CHARS};
 use crate::model::{ids, Document, Entity, EntityOrigin, Label, Role, Sentence, TranslationSlot};
+use crate::ner::NerModel;
 use crate::segment;
 use crate::settings::StageSettings;
 use crate::structure::Layout;
@@ -47,38 +48,88 @@ pub fn normalised_sha256_hex(text: &str) -> String {
     hex::encode(hasher.finalize())
 }
 
+/// What the entity stage looks names up in: the dataset's glossary and the
+/// NER model (absent when the settings turn it off).
+#[derive(Debug, Clone, Copy)]
+pub struct NameSources<'a> {
+    pub glossary: &'a Glossary,
+    pub model: Option<&'a NerModel>,
+}
+
+/// One entity span of a sentence, in bytes of the sentence.
+#[derive(Debug, Clone, PartialEq)]
+struct SentenceEntity<'g> {
+    span: Range<usize>,
+    label: Label,
+    origin: EntityOrigin,
+    score: Option<f32>,
+    en: Option<&'g str>,
+}
+
 /// The entity spans of one sentence in byte ranges, ordered by start: rule
-/// spans (numbers, dates) and glossary names with their English rendering.
-/// Where the two overlap the rule span wins: a number's extent is exact,
-/// while a name found by form may be a coincidence (`جمعة`, Friday or a name).
+/// spans (numbers, dates), glossary names with their English rendering, and
+/// the model's names. Where they overlap, the first source wins: a rule
+/// span's extent is exact; a glossary name was checked by a person, though
+/// a name found by form may be a coincidence (`جمعة`, Friday or a name);
+/// the model guesses. A model span the glossary knows carries its rendering.
 fn sentence_entities<'g>(
     sentence: &str,
     settings: &StageSettings,
-    glossary: &'g Glossary,
-) -> Vec<(Range<usize>, Label, Option<&'g str>)> {
-    let mut spans: Vec<(Range<usize>, Label, Option<&'g str>)> = if settings.entities.rules {
-        entities::find(sentence)
-            .into_iter()
-            .map(|(span, label)| (span, label, None))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let rule_spans = spans.len();
-    for (span, entry) in glossary.find(sentence) {
-        let overlaps = spans[..rule_spans]
+    sources: NameSources<'g>,
+) -> Vec<SentenceEntity<'g>> {
+    let mut spans: Vec<SentenceEntity<'g>> = Vec::new();
+    let free = |spans: &[SentenceEntity], span: &Range<usize>| {
+        !spans
             .iter()
-            .any(|(rule, _, _)| rule.start < span.end && span.start < rule.end);
-        if !overlaps {
-            spans.push((span, entry.label, Some(entry.en.as_str())));
+            .any(|e| e.span.start < span.end && span.start < e.span.end)
+    };
+    if settings.entities.rules {
+        spans.extend(
+            entities::find(sentence)
+                .into_iter()
+                .map(|(span, label)| SentenceEntity {
+                    span,
+                    label,
+                    origin: EntityOrigin::Rule,
+                    score: None,
+                    en: None,
+                }),
+        );
+    }
+    for (span, entry) in sources.glossary.find(sentence) {
+        if free(&spans, &span) {
+            spans.push(SentenceEntity {
+                span,
+                label: entry.label,
+                origin: EntityOrigin::Gazetteer,
+                score: None,
+                en: Some(entry.en.as_str()),
+            });
         }
     }
-    spans.sort_by_key(|(span, _, _)| (span.start, std::cmp::Reverse(span.end)));
+    if let Some(model) = sources.model {
+        for found in model.tag(sentence) {
+            if free(&spans, &found.range) {
+                let en = sources
+                    .glossary
+                    .entry_for(&sentence[found.range.clone()])
+                    .map(|entry| entry.en.as_str());
+                spans.push(SentenceEntity {
+                    span: found.range,
+                    label: found.label,
+                    origin: EntityOrigin::Model,
+                    score: Some(found.score),
+                    en,
+                });
+            }
+        }
+    }
+    spans.sort_by_key(|e| (e.span.start, std::cmp::Reverse(e.span.end)));
     spans
 }
 
 /// Runs the stages on one cleaned document.
-pub fn process(clean: CleanText, settings: &StageSettings, glossary: &Glossary) -> DocumentRows {
+pub fn process(clean: CleanText, settings: &StageSettings, sources: NameSources) -> DocumentRows {
     let text = clean.aligned.into_text();
     let layout = Layout::of(&text);
     let mut metadata = clean.metadata;
@@ -98,28 +149,23 @@ pub fn process(clean: CleanText, settings: &StageSettings, glossary: &Glossary) 
         let role = layout.role_at(range.start);
         let sentence_id = ids::sentence_id(&clean.doc_id, index as u32);
         let mut within = CharOffsets::new(sentence_text);
-        for (k, (span, label, en)) in sentence_entities(sentence_text, settings, glossary)
+        for (k, found) in sentence_entities(sentence_text, settings, sources)
             .into_iter()
             .enumerate()
         {
-            let origin = if en.is_some() {
-                EntityOrigin::Gazetteer
-            } else {
-                EntityOrigin::Rule
-            };
-            let span_start = start + within.char_offset(span.start);
-            let span_end = start + within.char_offset(span.end);
+            let span_start = start + within.char_offset(found.span.start);
+            let span_end = start + within.char_offset(found.span.end);
             entities.push(Entity {
                 entity_id: ids::entity_id(&sentence_id, k as u32),
                 doc_id: clean.doc_id.clone(),
                 sentence_id: sentence_id.clone(),
                 start: as_offset(span_start),
                 end: as_offset(span_end),
-                text: sentence_text[span].to_string(),
-                label: label.as_str().to_string(),
-                origin: origin.as_str().to_string(),
-                score: None,
-                en: en.map(str::to_string),
+                text: sentence_text[found.span].to_string(),
+                label: found.label.as_str().to_string(),
+                origin: found.origin.as_str().to_string(),
+                score: found.score,
+                en: found.en.map(str::to_string),
             });
         }
         sentences.push(Sentence {

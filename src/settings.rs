@@ -74,11 +74,17 @@ pub struct EntitySettings {
     /// Numbers and dates found by rule (labels NUM and DATE).
     #[serde(default = "yes")]
     pub rules: bool,
+    /// PER, LOC, ORG and MISC found by the built-in model.
+    #[serde(default = "yes")]
+    pub model: bool,
 }
 
 impl Default for EntitySettings {
     fn default() -> Self {
-        EntitySettings { rules: true }
+        EntitySettings {
+            rules: true,
+            model: true,
+        }
     }
 }
 

@@ -7,6 +7,7 @@ mod diff;
 mod export;
 mod init;
 mod log;
+mod ner;
 mod segment;
 mod slots;
 mod status;
@@ -38,6 +39,7 @@ enum Command {
     Status(status::Args),
     Export(export::Args),
     Diff(diff::Args),
+    Ner(ner::Args),
 }
 
 /// Runs the parsed command line.
@@ -52,6 +54,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Status(args) => status::run(args),
         Command::Export(args) => export::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Ner(args) => ner::run(args),
     }
 }
 

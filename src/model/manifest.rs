@@ -52,6 +52,10 @@ pub struct ParentRef {
 pub struct ToolRef {
     pub name: String,
     pub version: String,
+    /// sha256 of the NER model file that tagged the entities, when the
+    /// model ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ner_model: Option<String>,
 }
 
 /// One raw input file that was read.

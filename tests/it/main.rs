@@ -9,6 +9,7 @@ mod bad_input;
 mod build;
 mod determinism;
 mod ingest;
+mod ner;
 mod schemas;
 mod segment;
 mod slots;

@@ -1,0 +1,299 @@
+//! `tarjama ner train|tag|eval`: the named-entity model.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use serde_json::{json, Value};
+
+use crate::error::{Error, IoContext, Result};
+use crate::io::write_aside;
+use crate::ner::clusters::{Clusters, Cooccurrences, LearnOptions};
+use crate::ner::gold::{example, read_records, Scores};
+use crate::ner::model::ModelInfo;
+use crate::ner::tags::LABELS;
+use crate::ner::train::{train, TrainOptions};
+use crate::ner::{evaluate, spans_in_code_points, NerModel};
+use crate::pipeline::sha256_hex;
+
+/// Train, run and score the named-entity model (PER, LOC, ORG, MISC).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    Train(TrainArgs),
+    Tag(TagArgs),
+    Eval(EvalArgs),
+}
+
+/// Train a model on annotated JSONL records {"id", "text", "entities"}.
+#[derive(Debug, clap::Args)]
+struct TrainArgs {
+    /// Training records, code point offsets (for example ../shared/gold/ner-train.jsonl).
+    train: PathBuf,
+    /// Where to write the model (the tool's own is models/ner-ar.bin).
+    #[arg(long, short)]
+    output: PathBuf,
+    /// Records to score after each epoch (not used for training).
+    #[arg(long)]
+    dev: Option<PathBuf>,
+    /// Unlabelled text to learn word clusters from: JSONL records with a
+    /// "text" (gzip or plain), for example ../shared/corpus/saudinewsnet.jsonl.gz.
+    #[arg(long, conflicts_with = "clusters_of")]
+    corpus: Option<PathBuf>,
+    /// Reuse the word clusters of an existing model file instead of learning them.
+    #[arg(long, value_name = "MODEL")]
+    clusters_of: Option<PathBuf>,
+    #[arg(long, default_value_t = 10)]
+    epochs: u32,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+/// Tag the "text" of JSONL records; each is written back with
+/// "entities": [{"start", "end", "label", "score"}] in code point offsets.
+#[derive(Debug, clap::Args)]
+struct TagArgs {
+    input: PathBuf,
+    #[arg(long, short)]
+    output: PathBuf,
+    /// A model file instead of the built-in one.
+    #[arg(long)]
+    model: Option<PathBuf>,
+}
+
+/// Print precision, recall and F1 per label against annotated records.
+#[derive(Debug, clap::Args)]
+struct EvalArgs {
+    gold: PathBuf,
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Print the scores as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    match args.command {
+        Command::Train(args) => run_train(args),
+        Command::Tag(args) => run_tag(args),
+        Command::Eval(args) => run_eval(args),
+    }
+}
+
+fn load_model(path: Option<&Path>) -> Result<NerModel> {
+    match path {
+        Some(path) => NerModel::load(path),
+        None => NerModel::builtin(),
+    }
+}
+
+fn run_train(args: TrainArgs) -> Result<ExitCode> {
+    let records = read_records(&args.train)?;
+    let examples = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| example(r, &args.train, i + 1))
+        .collect::<Result<Vec<_>>>()?;
+    let dev = args.dev.as_deref().map(read_records).transpose()?;
+    let train_bytes = std::fs::read(&args.train).at(&args.train)?;
+    let mut info = ModelInfo {
+        labels: LABELS.iter().map(|l| l.as_str().to_string()).collect(),
+        train_sha256: sha256_hex(&train_bytes),
+        train_sentences: examples.len(),
+        train_tokens: examples.iter().map(|e| e.tags.len()).sum(),
+        epochs: args.epochs,
+        seed: args.seed,
+        clusters_sha256: None,
+        features: 0,
+    };
+    let options = TrainOptions {
+        epochs: args.epochs,
+        seed: args.seed,
+    };
+    let clusters = match &args.corpus {
+        Some(corpus) => {
+            let mut cooccurrences = Cooccurrences::default();
+            let digest = read_corpus(corpus, |text| cooccurrences.add_text(text))?;
+            for record in &records {
+                cooccurrences.add_text(&record.text);
+            }
+            info.clusters_sha256 = Some(digest);
+            let clusters = cooccurrences.learn(&LearnOptions::default());
+            eprintln!("clusters: {} words", clusters.len());
+            clusters
+        }
+        None => match &args.clusters_of {
+            Some(path) => {
+                let donor = NerModel::load(path)?;
+                info.clusters_sha256 = donor.info.clusters_sha256.clone();
+                donor.lexicon().clusters.clone()
+            }
+            None => Clusters::empty(),
+        },
+    };
+    let model = train(&examples, clusters, options, info, |epoch, model| {
+        if let Some(dev) = &dev {
+            let micro = evaluate(model, dev).micro();
+            eprintln!(
+                "epoch {epoch:>2}: dev P {:.4} R {:.4} F1 {:.4}",
+                micro.precision(),
+                micro.recall(),
+                micro.f1()
+            );
+        }
+    });
+    let bytes = model.to_bytes();
+    write_aside(&args.output, |file| file.write_all(&bytes).at(&args.output))?;
+    super::emit(&format!(
+        "wrote {} ({} bytes): {} features, {} sentences, {} tokens, {} epochs, seed {}\n",
+        args.output.display(),
+        bytes.len(),
+        model.info.features,
+        model.info.train_sentences,
+        model.info.train_tokens,
+        args.epochs,
+        args.seed
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Feeds the "text" of every record of a JSONL file (gzip or plain) to
+/// `sink`, one at a time; returns the sha256 of the file's bytes.
+fn read_corpus(path: &Path, mut sink: impl FnMut(&str)) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    struct Hashing<R> {
+        inner: R,
+        hasher: Sha256,
+    }
+    impl<R: std::io::Read> std::io::Read for Hashing<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.hasher.update(&buf[..n]);
+            Ok(n)
+        }
+    }
+    let mut file = Hashing {
+        inner: File::open(path).at(path)?,
+        hasher: Sha256::new(),
+    };
+    let mut magic = [0u8; 2];
+    let gzip = std::io::Read::read(&mut file, &mut magic).at(path)? == 2 && magic == [0x1f, 0x8b];
+    let head = std::io::Cursor::new(magic.to_vec());
+    let reader: Box<dyn BufRead> = {
+        let chained = std::io::Read::chain(head, &mut file);
+        if gzip {
+            Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(chained)))
+        } else {
+            Box::new(BufReader::new(chained))
+        }
+    };
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.at(path)?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record: Value = serde_json::from_str(&line).map_err(|e| Error::Jsonl {
+            path: path.to_path_buf(),
+            line: i as u64 + 1,
+            message: format!("not a JSON object: {e}"),
+        })?;
+        if let Some(text) = record.get("text").and_then(Value::as_str) {
+            sink(text);
+        }
+    }
+    Ok(hex::encode(file.hasher.finalize()))
+}
+
+fn run_tag(args: TagArgs) -> Result<ExitCode> {
+    let model = load_model(args.model.as_deref())?;
+    let input = BufReader::new(File::open(&args.input).at(&args.input)?);
+    let out_file = File::create(&args.output).map_err(|source| Error::NotWritable {
+        path: args.output.clone(),
+        source,
+    })?;
+    let mut output = BufWriter::new(out_file);
+    for (i, line) in input.lines().enumerate() {
+        let line = line.at(&args.input)?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad = |message: String| Error::Jsonl {
+            path: args.input.clone(),
+            line: i as u64 + 1,
+            message,
+        };
+        let mut record: Value =
+            serde_json::from_str(&line).map_err(|e| bad(format!("not a JSON object: {e}")))?;
+        let text = record
+            .get("text")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("the record has no string \"text\"".into()))?;
+        let entities: Vec<Value> = spans_in_code_points(&model, text)
+            .into_iter()
+            .map(|(s, score)| json!({"start": s.start, "end": s.end, "label": s.label, "score": score}))
+            .collect();
+        record["entities"] = Value::Array(entities);
+        serde_json::to_writer(&mut output, &record)
+            .map_err(std::io::Error::from)
+            .at(&args.output)?;
+        output.write_all(b"\n").at(&args.output)?;
+    }
+    output.flush().at(&args.output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_eval(args: EvalArgs) -> Result<ExitCode> {
+    let model = load_model(args.model.as_deref())?;
+    let records = read_records(&args.gold)?;
+    let scores = evaluate(&model, &records);
+    if args.json {
+        super::emit_json(&scores_json(&scores))?;
+    } else {
+        super::emit(&scores_table(&scores))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn scores_json(scores: &Scores) -> Value {
+    let row = |c: &crate::ner::gold::Counts| {
+        json!({"precision": c.precision(), "recall": c.recall(), "f1": c.f1(),
+               "tp": c.true_positives, "fp": c.false_positives, "fn": c.false_negatives})
+    };
+    let per_label: serde_json::Map<String, Value> = scores
+        .per_label
+        .iter()
+        .map(|(label, c)| (label.clone(), row(c)))
+        .collect();
+    json!({"micro": row(&scores.micro()), "per_label": per_label})
+}
+
+fn scores_table(scores: &Scores) -> String {
+    let mut out = format!(
+        "{:<6} {:>9} {:>9} {:>9} {:>6} {:>6} {:>6}\n",
+        "label", "precision", "recall", "f1", "tp", "fp", "fn"
+    );
+    let micro = scores.micro();
+    for (label, c) in scores
+        .per_label
+        .iter()
+        .map(|(l, c)| (l.as_str(), c))
+        .chain([("micro", &micro)])
+    {
+        out.push_str(&format!(
+            "{label:<6} {:>9.4} {:>9.4} {:>9.4} {:>6} {:>6} {:>6}\n",
+            c.precision(),
+            c.recall(),
+            c.f1(),
+            c.true_positives,
+            c.false_positives,
+            c.false_negatives
+        ));
+    }
+    out
+}

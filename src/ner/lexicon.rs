@@ -1,0 +1,94 @@
+//! What the model knows about words beyond its weights: the word clusters
+//! learnt from unlabelled text, and the names of the training data with the
+//! tags they were seen with.
+
+use std::collections::HashMap;
+
+use crate::error::Result;
+use crate::ner::clusters::Clusters;
+use crate::ner::gold::Example;
+use crate::ner::model::Reader;
+use crate::ner::tags::OUTSIDE;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lexicon {
+    pub clusters: Clusters,
+    pub names: Names,
+}
+
+impl Lexicon {
+    pub fn write(&self, out: &mut Vec<u8>) {
+        self.clusters.write(out);
+        self.names.write(out);
+    }
+
+    pub fn read(r: &mut Reader) -> Result<Lexicon> {
+        Ok(Lexicon {
+            clusters: Clusters::read(r)?,
+            names: Names::read(r)?,
+        })
+    }
+}
+
+/// The stems of the words inside annotated names, each with the set of
+/// `B-`/`I-` tags it carried (bit `tag - 1`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Names {
+    tags_of_stem: HashMap<String, u8>,
+}
+
+impl Names {
+    pub fn from_examples<'a>(examples: impl IntoIterator<Item = &'a Example>) -> Names {
+        let mut tags_of_stem: HashMap<String, u8> = HashMap::new();
+        for example in examples {
+            for (view, &tag) in example.views.iter().zip(&example.tags) {
+                if tag != OUTSIDE {
+                    *tags_of_stem.entry(view.stem().to_string()).or_default() |= 1 << (tag - 1);
+                }
+            }
+        }
+        Names { tags_of_stem }
+    }
+
+    pub fn len(&self) -> usize {
+        self.tags_of_stem.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tags_of_stem.is_empty()
+    }
+
+    /// The tags a stem was seen with, as bits; 0 when never inside a name.
+    pub fn tags_of(&self, stem: &str) -> u8 {
+        self.tags_of_stem.get(stem).copied().unwrap_or(0)
+    }
+
+    /// Appends `u64 stems`, then per stem in byte order `u8 length, its bytes, u8 tags`.
+    fn write(&self, out: &mut Vec<u8>) {
+        let mut stems: Vec<(&String, &u8)> = self
+            .tags_of_stem
+            .iter()
+            .filter(|(s, _)| s.len() <= usize::from(u8::MAX))
+            .collect();
+        stems.sort_unstable();
+        out.extend_from_slice(&(stems.len() as u64).to_le_bytes());
+        for (stem, tags) in stems {
+            out.push(stem.len() as u8);
+            out.extend_from_slice(stem.as_bytes());
+            out.push(*tags);
+        }
+    }
+
+    fn read(r: &mut Reader) -> Result<Names> {
+        let count = r.u64()?;
+        let mut tags_of_stem = HashMap::new();
+        for _ in 0..count {
+            let len = usize::from(r.u8()?);
+            let stem = std::str::from_utf8(r.take(len)?)
+                .map_err(|_| r.damaged("a name is not UTF-8"))?
+                .to_string();
+            tags_of_stem.insert(stem, r.u8()?);
+        }
+        Ok(Names { tags_of_stem })
+    }
+}

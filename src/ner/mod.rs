@@ -1,0 +1,66 @@
+//! Named entities found by a trained model: PER, LOC, ORG and MISC (the
+//! ANERcorp labels). A structured averaged perceptron over Arabic-aware
+//! features and word clusters learnt from unlabelled news; the model file
+//! ships inside the tool, so tagging needs no network.
+//!
+//! - [`tokens`]: tokens with byte ranges, raw or pre-tokenised text alike
+//! - [`features`]: hashed features of a token in its sentence
+//! - [`clusters`]: word clusters from unlabelled text; [`lexicon`]: them
+//!   and the training names
+//! - [`tags`], [`decode`]: BIO tags, Viterbi and tag probabilities
+//! - [`train`]: the perceptron; [`model`]: the trained model and its file
+//! - [`gold`]: annotated records, training examples and scores
+
+pub mod clusters;
+pub mod decode;
+pub mod features;
+pub mod gold;
+pub mod lexicon;
+pub mod model;
+pub mod tags;
+pub mod tokens;
+pub mod train;
+
+pub use model::{NerModel, TaggedSpan};
+
+use gold::{GoldRecord, GoldSpan, Scores};
+
+use crate::text::CharOffsets;
+
+/// The model's spans of a text in code point offsets, with their scores.
+pub fn spans_in_code_points(model: &NerModel, text: &str) -> Vec<(GoldSpan, f32)> {
+    let mut offsets = CharOffsets::new(text);
+    model
+        .tag(text)
+        .into_iter()
+        .map(|span| {
+            let start = offsets.char_offset(span.range.start);
+            let end = offsets.char_offset(span.range.end);
+            let gold = GoldSpan {
+                start,
+                end,
+                label: span.label.as_str().to_string(),
+            };
+            (gold, span.score)
+        })
+        .collect()
+}
+
+/// Scores the model's spans against annotated records.
+pub fn evaluate(model: &NerModel, records: &[GoldRecord]) -> Scores {
+    use rayon::prelude::*;
+    let predicted: Vec<Vec<GoldSpan>> = records
+        .par_iter()
+        .map(|r| {
+            spans_in_code_points(model, &r.text)
+                .into_iter()
+                .map(|(s, _)| s)
+                .collect()
+        })
+        .collect();
+    let mut scores = Scores::default();
+    for (record, predicted) in records.iter().zip(&predicted) {
+        scores.add(&record.entities, predicted);
+    }
+    scores
+}

@@ -1,0 +1,304 @@
+//! The trained tagger: feature weights per tag, tag transitions and the word
+//! clusters, in one file that ships inside the binary. The file is a zlib
+//! stream of a fixed binary layout (little endian), so the same training run
+//! gives the same bytes:
+//!
+//! ```text
+//! "tarjama-ner\n"  u32 format  u32 n + n bytes of JSON (ModelInfo)
+//! (1 + T) × T f32 transitions (the start row first)
+//! u64 features, then their u64 hashes (ascending), then T f32 weights each
+//! the lexicon (see Lexicon::write)
+//! ```
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::{Read, Write};
+use std::ops::Range;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::Label;
+use crate::ner::decode::{marginals, viterbi, Emissions, Transitions};
+use crate::ner::features::{token_features, TokenView};
+use crate::ner::lexicon::Lexicon;
+use crate::ner::tags::{spans, LABELS, TAG_COUNT};
+use crate::ner::tokens::tokens;
+use crate::pipeline::sha256_hex;
+
+const MAGIC: &[u8] = b"tarjama-ner\n";
+const FORMAT: u32 = 1;
+
+/// The model shipped with the tool (`tarjama ner train` writes it).
+const BUILTIN: &[u8] = include_bytes!("../../models/ner-ar.bin");
+
+/// How a model was made, stored in its file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    pub labels: Vec<String>,
+    /// sha256 of the training file's bytes.
+    pub train_sha256: String,
+    pub train_sentences: usize,
+    pub train_tokens: usize,
+    pub epochs: u32,
+    pub seed: u64,
+    /// sha256 of the unlabelled text the clusters were learnt from, if any.
+    pub clusters_sha256: Option<String>,
+    pub features: usize,
+}
+
+/// Feature keys are already well-mixed hashes: use them as they are.
+#[derive(Default)]
+pub struct PrehashedHasher(u64);
+
+impl Hasher for PrehashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+pub type FeatureIndex = HashMap<u64, u32, BuildHasherDefault<PrehashedHasher>>;
+
+/// One span the model found in a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedSpan {
+    /// Byte range in the sentence.
+    pub range: Range<usize>,
+    pub label: Label,
+    /// The smallest probability the model gives any of the span's tags.
+    pub score: f32,
+}
+
+#[derive(Debug, Clone)]
+pub struct NerModel {
+    pub info: ModelInfo,
+    index: FeatureIndex,
+    weights: Vec<f32>,
+    transitions: Transitions,
+    lexicon: Lexicon,
+}
+
+impl NerModel {
+    /// Assembles a model from its parts; `hashes[i]` owns
+    /// `weights[i * TAG_COUNT..][..TAG_COUNT]`.
+    pub fn new(
+        info: ModelInfo,
+        hashes: &[u64],
+        weights: Vec<f32>,
+        transitions: Transitions,
+        lexicon: Lexicon,
+    ) -> Self {
+        debug_assert_eq!(hashes.len() * TAG_COUNT, weights.len());
+        let index = hashes
+            .iter()
+            .enumerate()
+            .map(|(i, &h)| (h, i as u32))
+            .collect();
+        NerModel {
+            info,
+            index,
+            weights,
+            transitions,
+            lexicon,
+        }
+    }
+
+    /// The model compiled into the tool.
+    pub fn builtin() -> Result<NerModel> {
+        NerModel::from_bytes(BUILTIN, Path::new("<built-in model>"))
+    }
+
+    /// sha256 of the built-in model file, recorded in the manifests of
+    /// the versions it tagged.
+    pub fn builtin_sha256() -> String {
+        sha256_hex(BUILTIN)
+    }
+
+    pub fn load(path: &Path) -> Result<NerModel> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        NerModel::from_bytes(&bytes, path)
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Tag scores of every token of a sentence.
+    pub fn emissions(&self, views: &[TokenView], scratch: &mut Vec<u64>) -> Vec<Emissions> {
+        (0..views.len())
+            .map(|i| {
+                scratch.clear();
+                token_features(views, i, &self.lexicon, scratch);
+                let mut scores = [0f32; TAG_COUNT];
+                for hash in scratch.iter() {
+                    if let Some(&f) = self.index.get(hash) {
+                        let row = &self.weights[f as usize * TAG_COUNT..][..TAG_COUNT];
+                        for (s, w) in scores.iter_mut().zip(row) {
+                            *s += w;
+                        }
+                    }
+                }
+                scores
+            })
+            .collect()
+    }
+
+    pub fn transitions(&self) -> &Transitions {
+        &self.transitions
+    }
+
+    /// The PER / LOC / ORG / MISC spans of one sentence, as byte ranges
+    /// in increasing order.
+    pub fn tag(&self, sentence: &str) -> Vec<TaggedSpan> {
+        let ranges = tokens(sentence);
+        let views: Vec<TokenView> = ranges
+            .iter()
+            .map(|r| TokenView::new(&sentence[r.clone()]))
+            .collect();
+        let emissions = self.emissions(&views, &mut Vec::new());
+        let tags = viterbi(&emissions, &self.transitions);
+        let found = spans(&tags);
+        if found.is_empty() {
+            return Vec::new();
+        }
+        let probabilities = marginals(&emissions, &self.transitions);
+        found
+            .into_iter()
+            .map(|(tokens, label)| TaggedSpan {
+                range: ranges[tokens.start].start..ranges[tokens.end - 1].end,
+                label: LABELS[label],
+                score: tokens
+                    .map(|i| probabilities[i][tags[i] as usize])
+                    .fold(1.0, f32::min),
+            })
+            .collect()
+    }
+
+    /// The model file's bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut raw = Vec::new();
+        raw.extend_from_slice(MAGIC);
+        raw.extend_from_slice(&FORMAT.to_le_bytes());
+        let info = serde_json::to_vec(&self.info).expect("model info serialises");
+        raw.extend_from_slice(&(info.len() as u32).to_le_bytes());
+        raw.extend_from_slice(&info);
+        let rows = std::iter::once(&self.transitions.start).chain(&self.transitions.from);
+        for w in rows.flatten() {
+            raw.extend_from_slice(&w.to_le_bytes());
+        }
+        let mut features: Vec<(u64, u32)> = self.index.iter().map(|(&h, &i)| (h, i)).collect();
+        features.sort_unstable();
+        raw.extend_from_slice(&(features.len() as u64).to_le_bytes());
+        for (hash, _) in &features {
+            raw.extend_from_slice(&hash.to_le_bytes());
+        }
+        for (_, i) in &features {
+            for w in &self.weights[*i as usize * TAG_COUNT..][..TAG_COUNT] {
+                raw.extend_from_slice(&w.to_le_bytes());
+            }
+        }
+        self.lexicon.write(&mut raw);
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(&raw).expect("writing to memory");
+        encoder.finish().expect("writing to memory")
+    }
+
+    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<NerModel> {
+        let damaged = |what: &str| Error::Input {
+            path: path.to_path_buf(),
+            message: format!(
+                "not a tarjama NER model ({what}); retrain it with `tarjama ner train`"
+            ),
+        };
+        let mut raw = Vec::new();
+        flate2::read::ZlibDecoder::new(bytes)
+            .read_to_end(&mut raw)
+            .map_err(|_| damaged("not a zlib stream"))?;
+        let mut r = Reader {
+            bytes: &raw,
+            damaged: &damaged,
+        };
+        if r.take(MAGIC.len())? != MAGIC {
+            return Err(damaged("wrong magic bytes"));
+        }
+        let format = r.u32()?;
+        if format != FORMAT {
+            return Err(damaged(&format!(
+                "file format {format}, this tool reads {FORMAT}"
+            )));
+        }
+        let info_len = r.u32()? as usize;
+        let info: ModelInfo = serde_json::from_slice(r.take(info_len)?)
+            .map_err(|e| damaged(&format!("unreadable header: {e}")))?;
+        let mut transitions = Transitions::zero();
+        for w in &mut transitions.start {
+            *w = r.f32()?;
+        }
+        for row in &mut transitions.from {
+            for w in row {
+                *w = r.f32()?;
+            }
+        }
+        let n = usize::try_from(r.u64()?).map_err(|_| damaged("feature count"))?;
+        if n > r.bytes.len() / 8 {
+            return Err(damaged("feature count larger than the file"));
+        }
+        let hashes: Vec<u64> = (0..n).map(|_| r.u64()).collect::<Result<_>>()?;
+        let weights: Vec<f32> = (0..n * TAG_COUNT).map(|_| r.f32()).collect::<Result<_>>()?;
+        let lexicon = Lexicon::read(&mut r)?;
+        if !r.bytes.is_empty() {
+            return Err(damaged("trailing bytes"));
+        }
+        Ok(NerModel::new(info, &hashes, weights, transitions, lexicon))
+    }
+}
+
+/// Reads the fixed layout, turning a short file into an error.
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    damaged: &'a dyn Fn(&str) -> Error,
+}
+
+impl<'a> Reader<'a> {
+    pub fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        if self.bytes.len() < n {
+            return Err((self.damaged)("truncated"));
+        }
+        let (head, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Ok(head)
+    }
+
+    pub fn damaged(&self, what: &str) -> Error {
+        (self.damaged)(what)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
+        Ok(self.take(N)?.try_into().expect("take returns N bytes"))
+    }
+
+    pub fn u8(&mut self) -> Result<u8> {
+        Ok(self.array::<1>()?[0])
+    }
+    pub fn u16(&mut self) -> Result<u16> {
+        Ok(u16::from_le_bytes(self.array()?))
+    }
+    pub fn u32(&mut self) -> Result<u32> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+    pub fn u64(&mut self) -> Result<u64> {
+        Ok(u64::from_le_bytes(self.array()?))
+    }
+    fn f32(&mut self) -> Result<f32> {
+        Ok(f32::from_le_bytes(self.array()?))
+    }
+}
