@@ -11,7 +11,7 @@ SHARED ?= ../shared
 CORPUS := $(SHARED)/corpus/saudinewsnet.jsonl.gz
 WORK   := bench/work
 
-.PHONY: all build dataset test test-rust test-python lint fmt check clean eval-sentences bench bench-segment icu
+.PHONY: all build dataset test test-rust test-python lint fmt check clean eval-sentences bench bench-segment bench-ner icu
 
 all: dataset
 
@@ -64,11 +64,16 @@ bench-segment: $(WORK)/texts.bin $(WORK)/icu_segment
 	target/release/examples/segment_throughput $(WORK)/texts.bin 3
 	$(WORK)/icu_segment $(WORK)/texts.bin 3
 
+# NER model alone, one core, on 20 MB of corpus sentences; then its scores on the dev gold.
+bench-ner: build $(WORK)/texts.bin
+	$(CARGO) build --release --locked --example ner_throughput
+	(target/release/examples/ner_throughput $(WORK)/texts.bin 20 3 && $(BIN) ner eval $(SHARED)/gold/ner-dev.jsonl) | tee $(WORK)/ner.log
+
 # Everything at corpus scale, side by side with the peers; writes bench/RESULTS.md.
-bench: build $(VENV)/.eval-installed $(WORK)/texts.bin $(WORK)/icu_segment
+bench: build $(VENV)/.eval-installed $(WORK)/texts.bin $(WORK)/icu_segment bench-ner
 	$(CARGO) build --release --locked --example segment_throughput
 	(target/release/examples/segment_throughput $(WORK)/texts.bin 3 && $(WORK)/icu_segment $(WORK)/texts.bin 3) | tee $(WORK)/segment.log
-	$(PY) bench/bench.py --tarjama $(BIN) --corpus $(CORPUS) --work $(WORK) --python $(PY) --segment-log $(WORK)/segment.log
+	$(PY) bench/bench.py --tarjama $(BIN) --corpus $(CORPUS) --work $(WORK) --python $(PY) --segment-log $(WORK)/segment.log --ner-log $(WORK)/ner.log
 
 lint:
 	$(CARGO) fmt --all -- --check

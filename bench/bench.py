@@ -64,6 +64,7 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--python", required=True)
     ap.add_argument("--segment-log")
+    ap.add_argument("--ner-log")
     ap.add_argument("--results", default="bench/RESULTS.md")
     args = ap.parse_args()
     work = pathlib.Path(args.work)
@@ -133,6 +134,9 @@ def main():
     ]
     if segment:
         lines += ["Sentence splitter alone, one core (`make bench-segment`):", "", "```", segment, "```", ""]
+    ner = pathlib.Path(args.ner_log).read_text().strip() if args.ner_log else ""
+    if ner:
+        lines += ["NER model alone, one core (goal >= 300k tokens/s), and its scores on ner-dev (`make bench-ner`):", "", "```", ner, "```", ""]
     profile = pathlib.Path("bench/PROFILE.md")
     if profile.exists():
         lines += [profile.read_text().strip(), ""]

@@ -75,8 +75,7 @@ pub fn viterbi(emissions: &[Emissions], transitions: &Transitions) -> Vec<u8> {
     tags
 }
 
-fn log_sum_exp(values: impl Iterator<Item = f32>) -> f32 {
-    let values: Vec<f32> = values.collect();
+fn log_sum_exp(values: [f32; TAG_COUNT]) -> f32 {
     let max = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     if max == f32::NEG_INFINITY {
         return max;
@@ -96,23 +95,22 @@ pub fn marginals(emissions: &[Emissions], transitions: &Transitions) -> Vec<Emis
                 + if i == 0 {
                     transitions.score(None, t)
                 } else {
-                    log_sum_exp(
-                        (0..TAG_COUNT).map(|p| alpha[i - 1][p] + transitions.score(Some(p), t)),
-                    )
+                    log_sum_exp(std::array::from_fn(|p| {
+                        alpha[i - 1][p] + transitions.score(Some(p), t)
+                    }))
                 };
         }
     }
     for i in (0..n.saturating_sub(1)).rev() {
         for t in 0..TAG_COUNT {
-            beta[i][t] = log_sum_exp(
-                (0..TAG_COUNT)
-                    .map(|q| transitions.score(Some(t), q) + emissions[i + 1][q] + beta[i + 1][q]),
-            );
+            beta[i][t] = log_sum_exp(std::array::from_fn(|q| {
+                transitions.score(Some(t), q) + emissions[i + 1][q] + beta[i + 1][q]
+            }));
         }
     }
     (0..n)
         .map(|i| {
-            let total = log_sum_exp((0..TAG_COUNT).map(|t| alpha[i][t] + beta[i][t]));
+            let total = log_sum_exp(std::array::from_fn(|t| alpha[i][t] + beta[i][t]));
             std::array::from_fn(|t| (alpha[i][t] + beta[i][t] - total).exp())
         })
         .collect()

@@ -163,3 +163,27 @@ fn the_seed_build_has_model_names_behind_rules_and_glossary() {
     let expected = tarjama::pipeline::sha256_hex(&model_bytes);
     assert_eq!(model_sha, expected);
 }
+
+#[test]
+fn with_the_model_off_a_build_has_no_model_spans_and_names_no_model() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_copy("seed");
+    let config = dataset.join("dataset.toml");
+    let settings = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, settings.replace("model = true", "model = false")).unwrap();
+    let run = tarjama(&["build", arg(&dataset)]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let version = dataset.join("versions/v0001");
+    let rows = jsonl(&version.join("entities.jsonl"));
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|e| e["origin"] != "model"));
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(version.join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["settings"]["entities"]["model"], false);
+    assert!(
+        manifest["tool"].get("ner_model").is_none(),
+        "{}",
+        manifest["tool"]
+    );
+}
