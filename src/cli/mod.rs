@@ -18,7 +18,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, IoContext, Result};
 
 /// Turn raw Arabic news articles into versioned, hashed translation-and-annotation datasets.
 #[derive(Debug, Parser)]
@@ -81,6 +81,49 @@ fn audit_lines(audit: &crate::model::Audit) -> String {
         audit.shared_sentences,
         audit.shared_sentence_groups,
     )
+}
+
+/// Streams the JSONL records of `input` to `output`, each with `field` set
+/// to what `annotate` makes of its "text"; other fields are kept. A line
+/// that is not a record with a string "text" is an error naming the line.
+fn annotate_records(
+    input: &std::path::Path,
+    output: &std::path::Path,
+    field: &str,
+    mut annotate: impl FnMut(&str) -> serde_json::Value,
+) -> Result<()> {
+    use serde_json::Value;
+    use std::io::BufRead;
+    let lines = std::io::BufReader::new(std::fs::File::open(input).at(input)?).lines();
+    let out_file = std::fs::File::create(output).map_err(|source| Error::NotWritable {
+        path: output.to_path_buf(),
+        source,
+    })?;
+    let mut out = std::io::BufWriter::new(out_file);
+    for (i, line) in lines.enumerate() {
+        let line = line.at(input)?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad = |message: String| Error::Jsonl {
+            path: input.to_path_buf(),
+            line: i as u64 + 1,
+            message,
+        };
+        let mut record: Value =
+            serde_json::from_str(&line).map_err(|e| bad(format!("not a JSON object: {e}")))?;
+        let text = record
+            .get("text")
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad("the record has no string \"text\"".into()))?;
+        let annotation = annotate(text);
+        record[field] = annotation;
+        serde_json::to_writer(&mut out, &record)
+            .map_err(std::io::Error::from)
+            .at(output)?;
+        out.write_all(b"\n").at(output)?;
+    }
+    out.flush().at(output)
 }
 
 /// Writes a value as pretty JSON to standard output.

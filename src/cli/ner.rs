@@ -1,7 +1,7 @@
 //! `tarjama ner train|tag|eval`: the named-entity model.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -212,39 +212,12 @@ fn read_corpus(path: &Path, mut sink: impl FnMut(&str)) -> Result<String> {
 
 fn run_tag(args: TagArgs) -> Result<ExitCode> {
     let model = load_model(args.model.as_deref())?;
-    let input = BufReader::new(File::open(&args.input).at(&args.input)?);
-    let out_file = File::create(&args.output).map_err(|source| Error::NotWritable {
-        path: args.output.clone(),
-        source,
-    })?;
-    let mut output = BufWriter::new(out_file);
-    for (i, line) in input.lines().enumerate() {
-        let line = line.at(&args.input)?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let bad = |message: String| Error::Jsonl {
-            path: args.input.clone(),
-            line: i as u64 + 1,
-            message,
-        };
-        let mut record: Value =
-            serde_json::from_str(&line).map_err(|e| bad(format!("not a JSON object: {e}")))?;
-        let text = record
-            .get("text")
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad("the record has no string \"text\"".into()))?;
-        let entities: Vec<Value> = spans_in_code_points(&model, text)
+    super::annotate_records(&args.input, &args.output, "entities", |text| {
+        spans_in_code_points(&model, text)
             .into_iter()
             .map(|(s, score)| json!({"start": s.start, "end": s.end, "label": s.label, "score": score}))
-            .collect();
-        record["entities"] = Value::Array(entities);
-        serde_json::to_writer(&mut output, &record)
-            .map_err(std::io::Error::from)
-            .at(&args.output)?;
-        output.write_all(b"\n").at(&args.output)?;
-    }
-    output.flush().at(&args.output)?;
+            .collect()
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::error::Result;
 use crate::ner::features::TokenView;
-use crate::ner::model::Reader;
+use crate::ner::model::{read_word_map, write_word_map, Reader};
 use crate::ner::tokens::tokens;
 
 /// Each word's cluster at every granularity, coarse to fine.
@@ -40,38 +40,19 @@ impl Clusters {
         self.of_word.get(word).map(Vec::as_slice)
     }
 
-    /// Appends `u32 levels, u64 words`, then per word in byte order
-    /// `u8 length, its bytes, levels × u16`.
+    /// Appends `u32 levels`, then the words with `levels × u16` each.
     pub fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&(self.levels as u32).to_le_bytes());
-        let mut words: Vec<(&String, &Vec<u16>)> = self
-            .of_word
-            .iter()
-            .filter(|(w, _)| w.len() <= usize::from(u8::MAX))
-            .collect();
-        words.sort_unstable();
-        out.extend_from_slice(&(words.len() as u64).to_le_bytes());
-        for (word, ids) in words {
-            out.push(word.len() as u8);
-            out.extend_from_slice(word.as_bytes());
+        write_word_map(&self.of_word, out, |ids, out| {
             for id in ids {
                 out.extend_from_slice(&id.to_le_bytes());
             }
-        }
+        });
     }
 
     pub fn read(r: &mut Reader) -> Result<Clusters> {
         let levels = r.u32()? as usize;
-        let words = r.u64()?;
-        let mut of_word = HashMap::new();
-        for _ in 0..words {
-            let len = usize::from(r.u8()?);
-            let word = std::str::from_utf8(r.take(len)?)
-                .map_err(|_| r.damaged("a cluster word is not UTF-8"))?
-                .to_string();
-            let ids = (0..levels).map(|_| r.u16()).collect::<Result<_>>()?;
-            of_word.insert(word, ids);
-        }
+        let of_word = read_word_map(r, |r| (0..levels).map(|_| r.u16()).collect())?;
         Ok(Clusters { levels, of_word })
     }
 }

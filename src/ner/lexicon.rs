@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use crate::error::Result;
 use crate::ner::clusters::Clusters;
 use crate::ner::gold::Example;
-use crate::ner::model::Reader;
+use crate::ner::model::{read_word_map, write_word_map, Reader};
 use crate::ner::tags::OUTSIDE;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -63,32 +63,14 @@ impl Names {
         self.tags_of_stem.get(stem).copied().unwrap_or(0)
     }
 
-    /// Appends `u64 stems`, then per stem in byte order `u8 length, its bytes, u8 tags`.
+    /// Appends the stems with their tags as one byte each.
     fn write(&self, out: &mut Vec<u8>) {
-        let mut stems: Vec<(&String, &u8)> = self
-            .tags_of_stem
-            .iter()
-            .filter(|(s, _)| s.len() <= usize::from(u8::MAX))
-            .collect();
-        stems.sort_unstable();
-        out.extend_from_slice(&(stems.len() as u64).to_le_bytes());
-        for (stem, tags) in stems {
-            out.push(stem.len() as u8);
-            out.extend_from_slice(stem.as_bytes());
-            out.push(*tags);
-        }
+        write_word_map(&self.tags_of_stem, out, |tags, out| out.push(*tags));
     }
 
     fn read(r: &mut Reader) -> Result<Names> {
-        let count = r.u64()?;
-        let mut tags_of_stem = HashMap::new();
-        for _ in 0..count {
-            let len = usize::from(r.u8()?);
-            let stem = std::str::from_utf8(r.take(len)?)
-                .map_err(|_| r.damaged("a name is not UTF-8"))?
-                .to_string();
-            tags_of_stem.insert(stem, r.u8()?);
-        }
-        Ok(Names { tags_of_stem })
+        Ok(Names {
+            tags_of_stem: read_word_map(r, |r| r.u8())?,
+        })
     }
 }

@@ -302,3 +302,41 @@ impl<'a> Reader<'a> {
         Ok(f32::from_le_bytes(self.array()?))
     }
 }
+
+/// Appends a map keyed by words: `u64 count`, then per word in byte order
+/// `u8 length, its bytes` and its value as `value` writes it. Words longer
+/// than 255 bytes are left out (no real word is that long).
+pub fn write_word_map<V>(
+    map: &HashMap<String, V>,
+    out: &mut Vec<u8>,
+    mut value: impl FnMut(&V, &mut Vec<u8>),
+) {
+    let mut words: Vec<(&String, &V)> = map
+        .iter()
+        .filter(|(w, _)| w.len() <= usize::from(u8::MAX))
+        .collect();
+    words.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    out.extend_from_slice(&(words.len() as u64).to_le_bytes());
+    for (word, v) in words {
+        out.push(word.len() as u8);
+        out.extend_from_slice(word.as_bytes());
+        value(v, out);
+    }
+}
+
+/// Reads what [`write_word_map`] wrote.
+pub fn read_word_map<V>(
+    r: &mut Reader,
+    mut value: impl FnMut(&mut Reader) -> Result<V>,
+) -> Result<HashMap<String, V>> {
+    let count = r.u64()?;
+    let mut map = HashMap::new();
+    for _ in 0..count {
+        let len = usize::from(r.u8()?);
+        let word = std::str::from_utf8(r.take(len)?)
+            .map_err(|_| r.damaged("a word is not UTF-8"))?
+            .to_string();
+        map.insert(word, value(r)?);
+    }
+    Ok(map)
+}
