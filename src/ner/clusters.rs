@@ -7,14 +7,14 @@ use rayon::prelude::*;
 
 use crate::error::Result;
 use crate::ner::features::TokenView;
-use crate::ner::model::{read_word_map, write_word_map, Reader};
+use crate::ner::model::{read_word_map, write_word_map, Reader, WordMap};
 use crate::ner::tokens::tokens;
 
 /// Each word's cluster at every granularity, coarse to fine.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Clusters {
     levels: usize,
-    of_word: HashMap<String, Vec<u16>>,
+    of_word: WordMap<Vec<u16>>,
 }
 
 impl Clusters {
@@ -22,7 +22,7 @@ impl Clusters {
         Clusters::default()
     }
 
-    pub fn from_assignments(levels: usize, of_word: HashMap<String, Vec<u16>>) -> Self {
+    pub fn from_assignments(levels: usize, of_word: WordMap<Vec<u16>>) -> Self {
         debug_assert!(of_word.values().all(|ids| ids.len() == levels));
         Clusters { levels, of_word }
     }

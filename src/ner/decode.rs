@@ -75,43 +75,62 @@ pub fn viterbi(emissions: &[Emissions], transitions: &Transitions) -> Vec<u8> {
     tags
 }
 
-fn log_sum_exp(values: [f32; TAG_COUNT]) -> f32 {
-    let max = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    if max == f32::NEG_INFINITY {
-        return max;
-    }
-    max + values.iter().map(|v| (v - max).exp()).sum::<f32>().ln()
-}
-
 /// The probability of each tag at each token, reading the scores as the
-/// log-potentials of a linear-chain CRF.
+/// log-potentials of a linear-chain CRF. Works in probability space, each
+/// token's scores shifted by their maximum and each step rescaled to sum to
+/// one, so it takes one `exp` per token and tag and never overflows.
 pub fn marginals(emissions: &[Emissions], transitions: &Transitions) -> Vec<Emissions> {
     let n = emissions.len();
-    let mut alpha = vec![[f32::NEG_INFINITY; TAG_COUNT]; n];
-    let mut beta = vec![[0f32; TAG_COUNT]; n];
+    let potential = |prev: Option<usize>, next: usize| -> f32 {
+        let s = transitions.score(prev, next);
+        if s == f32::NEG_INFINITY {
+            0.0
+        } else {
+            s.exp()
+        }
+    };
+    let start: [f32; TAG_COUNT] = std::array::from_fn(|t| potential(None, t));
+    let from: [[f32; TAG_COUNT]; TAG_COUNT] =
+        std::array::from_fn(|p| std::array::from_fn(|t| potential(Some(p), t)));
+    let local: Vec<Emissions> = emissions
+        .iter()
+        .map(|e| {
+            let max = e.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            e.map(|s| (s - max).exp())
+        })
+        .collect();
+    let rescale = |row: &mut Emissions| {
+        let sum: f32 = row.iter().sum();
+        if sum > 0.0 {
+            row.iter_mut().for_each(|x| *x /= sum);
+        }
+    };
+    let mut alpha = vec![[0f32; TAG_COUNT]; n];
     for i in 0..n {
         for t in 0..TAG_COUNT {
-            alpha[i][t] = emissions[i][t]
-                + if i == 0 {
-                    transitions.score(None, t)
-                } else {
-                    log_sum_exp(std::array::from_fn(|p| {
-                        alpha[i - 1][p] + transitions.score(Some(p), t)
-                    }))
-                };
+            let reach = if i == 0 {
+                start[t]
+            } else {
+                (0..TAG_COUNT).map(|p| alpha[i - 1][p] * from[p][t]).sum()
+            };
+            alpha[i][t] = local[i][t] * reach;
         }
+        rescale(&mut alpha[i]);
     }
+    let mut beta = vec![[1f32; TAG_COUNT]; n];
     for i in (0..n.saturating_sub(1)).rev() {
         for t in 0..TAG_COUNT {
-            beta[i][t] = log_sum_exp(std::array::from_fn(|q| {
-                transitions.score(Some(t), q) + emissions[i + 1][q] + beta[i + 1][q]
-            }));
+            beta[i][t] = (0..TAG_COUNT)
+                .map(|q| from[t][q] * local[i + 1][q] * beta[i + 1][q])
+                .sum();
         }
+        rescale(&mut beta[i]);
     }
     (0..n)
         .map(|i| {
-            let total = log_sum_exp(std::array::from_fn(|t| alpha[i][t] + beta[i][t]));
-            std::array::from_fn(|t| (alpha[i][t] + beta[i][t] - total).exp())
+            let mut row: Emissions = std::array::from_fn(|t| alpha[i][t] * beta[i][t]);
+            rescale(&mut row);
+            row
         })
         .collect()
 }
@@ -130,6 +149,38 @@ mod tests {
         emissions[1][inside(0) as usize] = 5.0;
         let tags = viterbi(&emissions, &Transitions::zero());
         assert_eq!(tags, [begin(0), inside(0)]);
+    }
+
+    #[test]
+    fn marginals_equal_brute_force_sums_over_all_sequences() {
+        let emissions: Vec<Emissions> = (0..3)
+            .map(|i| std::array::from_fn(|t| ((i * 7 + t * 3) % 5) as f32 * 0.7 - 1.0))
+            .collect();
+        let mut transitions = Transitions::zero();
+        transitions.from[OUTSIDE as usize][begin(1) as usize] = 0.8;
+        transitions.start[begin(0) as usize] = -0.5;
+        let mut totals = vec![[0f64; TAG_COUNT]; 3];
+        for code in 0..TAG_COUNT.pow(3) {
+            let tags = [
+                code % TAG_COUNT,
+                code / TAG_COUNT % TAG_COUNT,
+                code / TAG_COUNT / TAG_COUNT,
+            ];
+            let mut score = 0f32;
+            for (i, &t) in tags.iter().enumerate() {
+                score += transitions.score(i.checked_sub(1).map(|j| tags[j]), t) + emissions[i][t];
+            }
+            for (i, &t) in tags.iter().enumerate() {
+                totals[i][t] += f64::from(score).exp();
+            }
+        }
+        let m = marginals(&emissions, &transitions);
+        for i in 0..3 {
+            let z: f64 = totals[i].iter().sum();
+            for t in 0..TAG_COUNT {
+                assert!((m[i][t] as f64 - totals[i][t] / z).abs() < 1e-4, "{i} {t}");
+            }
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! distributional clusters learnt from unlabelled text.
 
 use crate::ner::lexicon::Lexicon;
-use crate::text::arabic::{is_digit, normalise};
+use crate::text::arabic::{is_digit, is_letter, normalise};
 
 /// One token's strings, computed once per sentence.
 #[derive(Debug, Clone)]
@@ -60,7 +60,7 @@ impl Shape {
                 digits += 1;
             } else if c.is_ascii_alphabetic() {
                 latin += 1;
-            } else if c.is_alphabetic() {
+            } else if is_letter(c) {
                 letters += 1;
             }
         }

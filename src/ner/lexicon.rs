@@ -2,12 +2,10 @@
 //! learnt from unlabelled text, and the names of the training data with the
 //! tags they were seen with.
 
-use std::collections::HashMap;
-
 use crate::error::Result;
 use crate::ner::clusters::Clusters;
 use crate::ner::gold::Example;
-use crate::ner::model::{read_word_map, write_word_map, Reader};
+use crate::ner::model::{read_word_map, write_word_map, Reader, WordMap};
 use crate::ner::tags::OUTSIDE;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -34,12 +32,12 @@ impl Lexicon {
 /// `B-`/`I-` tags it carried (bit `tag - 1`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Names {
-    tags_of_stem: HashMap<String, u8>,
+    tags_of_stem: WordMap<u8>,
 }
 
 impl Names {
     pub fn from_examples<'a>(examples: impl IntoIterator<Item = &'a Example>) -> Names {
-        let mut tags_of_stem: HashMap<String, u8> = HashMap::new();
+        let mut tags_of_stem: WordMap<u8> = WordMap::default();
         for example in examples {
             for (view, &tag) in example.views.iter().zip(&example.tags) {
                 if tag != OUTSIDE {

@@ -68,6 +68,33 @@ impl Hasher for PrehashedHasher {
 
 pub type FeatureIndex = HashMap<u64, u32, BuildHasherDefault<PrehashedHasher>>;
 
+/// A fast hasher for the word maps looked up for every token (std's SipHash
+/// showed up in profiles; these keys come from our own model file, so
+/// flooding resistance buys nothing). Never stored: changing it changes no
+/// model.
+#[derive(Default)]
+pub struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        let z = (self.0 ^ (self.0 >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        z ^ (z >> 29)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(23) ^ word).wrapping_mul(0x2127_599b_f432_5c37);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x2127_599b_f432_5c37);
+        }
+    }
+}
+
+/// Words (in matching form) to what the model knows of them.
+pub type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
+
 /// One span the model found in a sentence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaggedSpan {
@@ -176,9 +203,11 @@ impl NerModel {
             .map(|(tokens, label)| TaggedSpan {
                 range: ranges[tokens.start].start..ranges[tokens.end - 1].end,
                 label: LABELS[label],
-                score: tokens
-                    .map(|i| probabilities[i][tags[i] as usize])
-                    .fold(1.0, f32::min),
+                score: to_four_places(
+                    tokens
+                        .map(|i| probabilities[i][tags[i] as usize])
+                        .fold(1.0, f32::min),
+                ),
             })
             .collect()
     }
@@ -262,6 +291,12 @@ impl NerModel {
     }
 }
 
+/// A score rounded to four decimals: `exp` may differ in its last bit
+/// between maths libraries, and the stored score must not.
+fn to_four_places(p: f32) -> f32 {
+    ((f64::from(p) * 1e4).round() / 1e4) as f32
+}
+
 /// Reads the fixed layout, turning a short file into an error.
 pub struct Reader<'a> {
     bytes: &'a [u8],
@@ -307,7 +342,7 @@ impl<'a> Reader<'a> {
 /// `u8 length, its bytes` and its value as `value` writes it. Words longer
 /// than 255 bytes are left out (no real word is that long).
 pub fn write_word_map<V>(
-    map: &HashMap<String, V>,
+    map: &WordMap<V>,
     out: &mut Vec<u8>,
     mut value: impl FnMut(&V, &mut Vec<u8>),
 ) {
@@ -328,9 +363,9 @@ pub fn write_word_map<V>(
 pub fn read_word_map<V>(
     r: &mut Reader,
     mut value: impl FnMut(&mut Reader) -> Result<V>,
-) -> Result<HashMap<String, V>> {
+) -> Result<WordMap<V>> {
     let count = r.u64()?;
-    let mut map = HashMap::new();
+    let mut map = WordMap::default();
     for _ in 0..count {
         let len = usize::from(r.u8()?);
         let word = std::str::from_utf8(r.take(len)?)
