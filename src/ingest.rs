@@ -15,14 +15,14 @@
 //! never stops the run.
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::io::hash::file_sha256;
+use crate::io::jsonl;
 use crate::model::{ids, Changes, InputEntry, SkippedInput};
 use crate::settings::IngestSettings;
 use crate::text::clean::clean;
@@ -386,16 +386,9 @@ fn record_id(line: &[u8]) -> std::result::Result<String, String> {
     }
 }
 
-/// Opens a JSONL file, decompressing `.gz`, for reading line by line.
+/// Opens a JSONL source, decompressing `.gz`, for reading line by line.
 fn open_lines(path: &Path, kind: SourceKind) -> std::io::Result<Box<dyn BufRead>> {
-    let file = File::open(path)?;
-    Ok(match kind {
-        SourceKind::Jsonl { gzip: true } => Box::new(BufReader::with_capacity(
-            1 << 16,
-            flate2::read::MultiGzDecoder::new(BufReader::new(file)),
-        )),
-        _ => Box::new(BufReader::with_capacity(1 << 16, file)),
-    })
+    jsonl::open_lines(path, matches!(kind, SourceKind::Jsonl { gzip: true }))
 }
 
 /// Sequential access to the lines of a JSONL file, or random access to the

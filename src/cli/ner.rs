@@ -1,21 +1,20 @@
 //! `tarjama ner train|tag|eval`: the named-entity model.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
 
 use crate::error::{Error, IoContext, Result};
-use crate::io::write_aside;
+use crate::io::hash::file_sha256;
+use crate::io::{jsonl, write_aside};
 use crate::ner::clusters::{Clusters, Cooccurrences, LearnOptions};
 use crate::ner::gold::{example, read_records, Scores};
 use crate::ner::model::ModelInfo;
 use crate::ner::tags::LABELS;
 use crate::ner::train::{train, TrainOptions};
 use crate::ner::{evaluate, spans_in_code_points, NerModel};
-use crate::pipeline::sha256_hex;
 
 /// Train, run and score the named-entity model (PER, LOC, ORG, MISC).
 #[derive(Debug, clap::Args)]
@@ -101,10 +100,9 @@ fn run_train(args: TrainArgs) -> Result<ExitCode> {
         .map(|(i, r)| example(r, &args.train, i + 1))
         .collect::<Result<Vec<_>>>()?;
     let dev = args.dev.as_deref().map(read_records).transpose()?;
-    let train_bytes = std::fs::read(&args.train).at(&args.train)?;
     let mut info = ModelInfo {
         labels: LABELS.iter().map(|l| l.as_str().to_string()).collect(),
-        train_sha256: sha256_hex(&train_bytes),
+        train_sha256: file_sha256(&args.train)?.0,
         train_sentences: examples.len(),
         train_tokens: examples.iter().map(|e| e.tags.len()).sum(),
         epochs: args.epochs,
@@ -163,51 +161,29 @@ fn run_train(args: TrainArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Feeds the "text" of every record of a JSONL file (gzip or plain) to
+/// Feeds the "text" of every record of a JSONL file (`.gz` or plain) to
 /// `sink`, one at a time; returns the sha256 of the file's bytes.
 fn read_corpus(path: &Path, mut sink: impl FnMut(&str)) -> Result<String> {
-    use sha2::{Digest, Sha256};
-    struct Hashing<R> {
-        inner: R,
-        hasher: Sha256,
-    }
-    impl<R: std::io::Read> std::io::Read for Hashing<R> {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.inner.read(buf)?;
-            self.hasher.update(&buf[..n]);
-            Ok(n)
-        }
-    }
-    let mut file = Hashing {
-        inner: File::open(path).at(path)?,
-        hasher: Sha256::new(),
-    };
-    let mut magic = [0u8; 2];
-    let gzip = std::io::Read::read(&mut file, &mut magic).at(path)? == 2 && magic == [0x1f, 0x8b];
-    let head = std::io::Cursor::new(magic.to_vec());
-    let reader: Box<dyn BufRead> = {
-        let chained = std::io::Read::chain(head, &mut file);
-        if gzip {
-            Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(chained)))
-        } else {
-            Box::new(BufReader::new(chained))
-        }
-    };
-    for (i, line) in reader.lines().enumerate() {
+    let gzip = path.extension().is_some_and(|e| e == "gz");
+    let lines = jsonl::open_lines(path, gzip).at(path)?;
+    for (i, line) in lines.lines().enumerate() {
         let line = line.at(path)?;
         if line.trim().is_empty() {
             continue;
         }
-        let record: Value = serde_json::from_str(&line).map_err(|e| Error::Jsonl {
+        let bad = |message: String| Error::Jsonl {
             path: path.to_path_buf(),
             line: i as u64 + 1,
-            message: format!("not a JSON object: {e}"),
+            message,
+        };
+        let record: Value =
+            serde_json::from_str(&line).map_err(|e| bad(format!("not a JSON object: {e}")))?;
+        let text = record.get("text").and_then(Value::as_str).ok_or_else(|| {
+            bad("the record has no string \"text\"; add one or remove the line".into())
         })?;
-        if let Some(text) = record.get("text").and_then(Value::as_str) {
-            sink(text);
-        }
+        sink(text);
     }
-    Ok(hex::encode(file.hasher.finalize()))
+    Ok(file_sha256(path)?.0)
 }
 
 fn run_tag(args: TagArgs) -> Result<ExitCode> {

@@ -2,7 +2,9 @@
 //! struct's field order (serde keeps it), compact: `validate` relies on
 //! this form to compare lines with rows as bytes.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -10,4 +12,18 @@ use serde::Serialize;
 pub fn write_row<W: Write, T: Serialize>(out: &mut W, row: &T) -> std::io::Result<()> {
     serde_json::to_writer(&mut *out, row)?;
     out.write_all(b"\n")
+}
+
+/// Opens a JSONL file for reading line by line, decompressing it when it is
+/// gzip (`.jsonl.gz`).
+pub fn open_lines(path: &Path, gzip: bool) -> std::io::Result<Box<dyn BufRead>> {
+    let file = File::open(path)?;
+    Ok(if gzip {
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            flate2::read::MultiGzDecoder::new(BufReader::new(file)),
+        ))
+    } else {
+        Box::new(BufReader::with_capacity(1 << 16, file))
+    })
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::error::Result;
-use crate::ner::features::TokenView;
+use crate::ner::features::{mix64, TokenView, GOLDEN_GAMMA};
 use crate::ner::model::{read_word_map, write_word_map, Reader, WordMap};
 use crate::ner::tokens::tokens;
 
@@ -152,7 +152,9 @@ impl Cooccurrences {
         // A fixed random ±1 direction per context feature (left word j is
         // feature j, right word j is feature context + j).
         let direction = |feature: usize, d: usize| -> f32 {
-            let bits = splitmix(options.seed ^ ((feature as u64) << 20 | d as u64));
+            let bits = mix64(
+                (options.seed ^ ((feature as u64) << 20 | d as u64)).wrapping_add(GOLDEN_GAMMA),
+            );
             if bits & 1 == 0 {
                 1.0
             } else {
@@ -215,13 +217,6 @@ impl Cooccurrences {
             .collect();
         Clusters::from_assignments(levels.len(), of_word)
     }
-}
-
-fn splitmix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
 }
 
 fn normalise(v: &mut [f32]) {

@@ -129,6 +129,17 @@ enum Template {
     NameNext,
 }
 
+/// splitmix64's increment: its generators add it to their state before mixing.
+pub const GOLDEN_GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// The splitmix64 finaliser: spreads every input bit over the output. Also
+/// the step of the seeded generators of training and clustering.
+pub fn mix64(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 /// FNV-1a over a template number and string parts, then a final mix so the
 /// low bits spread well in a hash table.
 struct FeatureHash(u64);
@@ -161,10 +172,7 @@ impl FeatureHash {
     }
 
     fn finish(self) -> u64 {
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        mix64(self.0)
     }
 }
 

@@ -6,7 +6,7 @@
 
 use crate::ner::clusters::Clusters;
 use crate::ner::decode::{viterbi, Emissions, Transitions};
-use crate::ner::features::token_features;
+use crate::ner::features::{mix64, token_features, GOLDEN_GAMMA};
 use crate::ner::gold::Example;
 use crate::ner::lexicon::{Lexicon, Names};
 use crate::ner::model::{FeatureIndex, ModelInfo, NerModel};
@@ -49,11 +49,8 @@ struct SplitMix(u64);
 
 impl SplitMix {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        self.0 = self.0.wrapping_add(GOLDEN_GAMMA);
+        mix64(self.0)
     }
 
     fn shuffle<T>(&mut self, items: &mut [T]) {

@@ -187,3 +187,27 @@ fn with_the_model_off_a_build_has_no_model_spans_and_names_no_model() {
         manifest["tool"]
     );
 }
+
+#[test]
+fn a_corpus_record_without_text_is_refused_naming_the_line() {
+    let dir = TestDir::new();
+    let out = dir.path().join("m.bin");
+    let corpus = fixture("corpus_record_without_text.jsonl");
+    let run = tarjama(&[
+        "ner",
+        "train",
+        arg(&fixture("train.jsonl")),
+        "--corpus",
+        arg(&corpus),
+        "-o",
+        arg(&out),
+    ]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("corpus_record_without_text.jsonl:2")
+            && run.stderr.contains("\"text\""),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.exists());
+}
