@@ -83,24 +83,18 @@ fn audit_lines(audit: &crate::model::Audit) -> String {
     )
 }
 
-/// Streams the JSONL records of `input` to `output`, each with `field` set
-/// to what `annotate` makes of its "text"; other fields are kept. A line
-/// that is not a record with a string "text" is an error naming the line.
-fn annotate_records(
+/// Calls `each` with the "text" of every JSONL record of `input` (`.gz`
+/// decompressed when `gzip`) and the rest of the record, in file order. A
+/// line that is not a record with a string "text" is an error naming it.
+fn for_each_text_record(
     input: &std::path::Path,
-    output: &std::path::Path,
-    field: &str,
-    mut annotate: impl FnMut(&str) -> serde_json::Value,
+    gzip: bool,
+    mut each: impl FnMut(String, serde_json::Value) -> Result<()>,
 ) -> Result<()> {
     use serde_json::Value;
     use std::io::BufRead;
-    let lines = std::io::BufReader::new(std::fs::File::open(input).at(input)?).lines();
-    let out_file = std::fs::File::create(output).map_err(|source| Error::NotWritable {
-        path: output.to_path_buf(),
-        source,
-    })?;
-    let mut out = std::io::BufWriter::new(out_file);
-    for (i, line) in lines.enumerate() {
+    let lines = crate::io::jsonl::open_lines(input, gzip).at(input)?;
+    for (i, line) in lines.lines().enumerate() {
         let line = line.at(input)?;
         if line.trim().is_empty() {
             continue;
@@ -112,17 +106,37 @@ fn annotate_records(
         };
         let mut record: Value =
             serde_json::from_str(&line).map_err(|e| bad(format!("not a JSON object: {e}")))?;
-        let text = record
-            .get("text")
-            .and_then(Value::as_str)
-            .ok_or_else(|| bad("the record has no string \"text\"".into()))?;
-        let annotation = annotate(text);
-        record[field] = annotation;
+        let Some(Value::String(text)) = record.get_mut("text").map(Value::take) else {
+            return Err(bad(
+                "the record has no string \"text\"; add one or remove the line".into(),
+            ));
+        };
+        each(text, record)?;
+    }
+    Ok(())
+}
+
+/// Streams the JSONL records of `input` to `output`, each with `field` set
+/// to what `annotate` makes of its "text"; other fields are kept.
+fn annotate_records(
+    input: &std::path::Path,
+    output: &std::path::Path,
+    field: &str,
+    mut annotate: impl FnMut(&str) -> serde_json::Value,
+) -> Result<()> {
+    let out_file = std::fs::File::create(output).map_err(|source| Error::NotWritable {
+        path: output.to_path_buf(),
+        source,
+    })?;
+    let mut out = std::io::BufWriter::new(out_file);
+    for_each_text_record(input, false, |text, mut record| {
+        record[field] = annotate(&text);
+        record["text"] = serde_json::Value::String(text);
         serde_json::to_writer(&mut out, &record)
             .map_err(std::io::Error::from)
             .at(output)?;
-        out.write_all(b"\n").at(output)?;
-    }
+        out.write_all(b"\n").at(output)
+    })?;
     out.flush().at(output)
 }
 

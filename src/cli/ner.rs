@@ -1,14 +1,14 @@
 //! `tarjama ner train|tag|eval`: the named-entity model.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
 
-use crate::error::{Error, IoContext, Result};
+use crate::error::{IoContext, Result};
 use crate::io::hash::file_sha256;
-use crate::io::{jsonl, write_aside};
+use crate::io::write_aside;
 use crate::ner::clusters::{Clusters, Cooccurrences, LearnOptions};
 use crate::ner::gold::{example, read_records, Scores};
 use crate::ner::model::ModelInfo;
@@ -165,24 +165,10 @@ fn run_train(args: TrainArgs) -> Result<ExitCode> {
 /// `sink`, one at a time; returns the sha256 of the file's bytes.
 fn read_corpus(path: &Path, mut sink: impl FnMut(&str)) -> Result<String> {
     let gzip = path.extension().is_some_and(|e| e == "gz");
-    let lines = jsonl::open_lines(path, gzip).at(path)?;
-    for (i, line) in lines.lines().enumerate() {
-        let line = line.at(path)?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let bad = |message: String| Error::Jsonl {
-            path: path.to_path_buf(),
-            line: i as u64 + 1,
-            message,
-        };
-        let record: Value =
-            serde_json::from_str(&line).map_err(|e| bad(format!("not a JSON object: {e}")))?;
-        let text = record.get("text").and_then(Value::as_str).ok_or_else(|| {
-            bad("the record has no string \"text\"; add one or remove the line".into())
-        })?;
-        sink(text);
-    }
+    super::for_each_text_record(path, gzip, |text, _| {
+        sink(&text);
+        Ok(())
+    })?;
     Ok(file_sha256(path)?.0)
 }
 
