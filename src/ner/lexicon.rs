@@ -48,14 +48,6 @@ impl Names {
         Names { tags_of_stem }
     }
 
-    pub fn len(&self) -> usize {
-        self.tags_of_stem.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.tags_of_stem.is_empty()
-    }
-
     /// The tags a stem was seen with, as bits; 0 when never inside a name.
     pub fn tags_of(&self, stem: &str) -> u8 {
         self.tags_of_stem.get(stem).copied().unwrap_or(0)

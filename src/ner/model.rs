@@ -160,7 +160,7 @@ impl NerModel {
     }
 
     /// Tag scores of every token of a sentence.
-    pub fn emissions(&self, views: &[TokenView], scratch: &mut Vec<u64>) -> Vec<Emissions> {
+    fn emissions(&self, views: &[TokenView], scratch: &mut Vec<u64>) -> Vec<Emissions> {
         (0..views.len())
             .map(|i| {
                 scratch.clear();
@@ -177,10 +177,6 @@ impl NerModel {
                 scores
             })
             .collect()
-    }
-
-    pub fn transitions(&self) -> &Transitions {
-        &self.transitions
     }
 
     /// The PER / LOC / ORG / MISC spans of one sentence, as byte ranges

@@ -35,14 +35,6 @@ pub fn allowed(prev: Option<u8>, next: u8) -> bool {
     !is_inside(next) || prev.is_some_and(|p| label_of(p) == label_of(next))
 }
 
-pub fn name(tag: u8) -> String {
-    match label_of(tag) {
-        None => "O".into(),
-        Some(l) if is_inside(tag) => format!("I-{}", LABELS[l].as_str()),
-        Some(l) => format!("B-{}", LABELS[l].as_str()),
-    }
-}
-
 /// Token index ranges of the spans a tag sequence spells, with their label index.
 pub fn spans(tags: &[u8]) -> Vec<(Range<usize>, usize)> {
     let mut out: Vec<(Range<usize>, usize)> = Vec::new();
@@ -74,6 +66,5 @@ mod tests {
         assert!(!allowed(None, per_i));
         assert!(!allowed(Some(loc_b), per_i));
         assert!(allowed(Some(per_b), per_i));
-        assert_eq!(name(loc_b), "B-LOC");
     }
 }
