@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use crate::model::{Audit, Role};
 use crate::pipeline::DocumentRows;
+use crate::split::hash_key as key;
 
 /// Accumulates the [`Audit`] of a build.
 #[derive(Debug, Default)]
@@ -19,10 +20,6 @@ pub struct Auditor {
     /// of documents, and the number of sentences.
     sentences: HashMap<u64, (u32, u32, u32)>,
     document_number: u32,
-}
-
-fn key(hex: &str) -> u64 {
-    u64::from_str_radix(&hex[..16], 16).expect("sha256 hex digests are hex")
 }
 
 impl Auditor {
@@ -47,6 +44,11 @@ impl Auditor {
             .documents
             .entry(key(&document.norm_sha256))
             .or_default() += 1;
+        if let Some(split) = &document.split {
+            let splits = self.audit.splits.get_or_insert_with(Default::default);
+            *splits.documents.entry(split.clone()).or_default() += 1;
+            *splits.sentences.entry(split.clone()).or_default() += rows.sentences.len() as u64;
+        }
         for sentence in &rows.sentences {
             if sentence.role == Role::Boilerplate.as_str() {
                 self.audit.boilerplate_sentences += 1;

@@ -13,6 +13,7 @@ use std::thread::ScopedJoinHandle;
 use rayon::iter::{IntoParallelIterator, ParallelIterator};
 
 use crate::audit::Auditor;
+use crate::describe;
 use crate::error::{Error, IoContext, Result};
 use crate::glossary::{Glossary, GLOSSARY_FILE, GLOSSARY_TABLE};
 use crate::ingest::{self, Plan, RawDocument};
@@ -25,6 +26,7 @@ use crate::model::{
 use crate::ner::NerModel;
 use crate::pipeline::{self, sha256_hex, DocumentRows, NameSources};
 use crate::settings::{DatasetConfig, StageSettings};
+use crate::split::{Assignment, ContentKeys, Grouper, Grouping};
 use crate::store::{self, WriteLock};
 use crate::table::Table;
 use crate::translate::{CarryCounts, Memory};
@@ -105,14 +107,24 @@ pub fn build(dataset_dir: &Path, options: &BuildOptions) -> Result<BuildReport> 
         glossary: glossary.as_ref().unwrap_or(&no_glossary),
         model: model.as_ref(),
     };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| {
+            Error::Usage(format!(
+                "cannot start {:?} worker threads: {e}",
+                options.jobs
+            ))
+        })?;
+    let grouping = group_documents(&plan, &config.stages, &pool);
     let mut written = write_tables(
         &staging,
         &plan,
         &config.stages,
         sources,
-        memory,
+        Finishing { memory, grouping },
         number,
-        options,
+        (&pool, options),
     )?;
     if let Some(glossary) = &glossary {
         // The version keeps its own copy, so that it stays self-contained
@@ -128,14 +140,14 @@ pub fn build(dataset_dir: &Path, options: &BuildOptions) -> Result<BuildReport> 
             rows: glossary.len() as u64,
         });
     }
-    let fingerprint = manifest::fingerprint(&written.files);
     if let Some(latest) = &latest {
-        if latest.manifest.fingerprint == fingerprint {
+        // The descriptions name the version, so only the data is compared.
+        if describe::data_fingerprint(&latest.manifest) == manifest::fingerprint(&written.files) {
             std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
             return Ok(BuildReport {
                 published: None,
                 version: latest.name().to_string(),
-                fingerprint,
+                fingerprint: latest.manifest.fingerprint.clone(),
                 counts: written.counts,
                 carried: written.carried,
                 skipped: written.skipped,
@@ -158,6 +170,7 @@ pub fn build(dataset_dir: &Path, options: &BuildOptions) -> Result<BuildReport> 
         source_language: config.source_language.clone(),
         target_language: config.target_language.clone(),
         settings: config.stages.clone(),
+        about: Some(config.about.clone()),
         inputs: written.inputs,
         skipped: written.skipped.clone(),
         files: written.files,
@@ -166,6 +179,7 @@ pub fn build(dataset_dir: &Path, options: &BuildOptions) -> Result<BuildReport> 
         fingerprint: String::new(),
         manifest_sha256: String::new(),
     };
+    describe::write(&staging, &mut manifest)?;
     let bytes = manifest::seal(&mut manifest);
     store::write_synced(&staging.join(MANIFEST_FILE), &bytes)?;
     let published = lock.publish(&staging, number)?;
@@ -189,6 +203,39 @@ struct Written {
     audit: Audit,
 }
 
+/// The split grouping's first pass: every document's shared-content keys,
+/// computed in parallel batches and added in id order.
+fn group_documents(plan: &Plan, settings: &StageSettings, pool: &rayon::ThreadPool) -> Grouping {
+    let mut grouper = Grouper::default();
+    let mut raws = plan.raw_documents();
+    loop {
+        let batch: Vec<RawDocument> = raws.by_ref().take(BATCH_DOCUMENTS).collect();
+        if batch.is_empty() {
+            break;
+        }
+        let keys: Vec<Option<ContentKeys>> = pool.install(|| {
+            batch
+                .into_par_iter()
+                .map(|raw| {
+                    raw.ingest()
+                        .1
+                        .ok()
+                        .map(|clean| pipeline::content_keys(clean, settings))
+                })
+                .collect()
+        });
+        keys.iter().flatten().for_each(|k| grouper.add(k));
+    }
+    grouper.finish(&settings.splits)
+}
+
+/// What the writer applies to each document's rows in id order: the
+/// translation memory's fills and the split grouping's assignments.
+struct Finishing {
+    memory: Memory,
+    grouping: Grouping,
+}
+
 /// A processed document: its input entry, and its rows or why it was skipped.
 type Processed = (
     Option<InputEntry>,
@@ -203,23 +250,14 @@ fn write_tables(
     plan: &Plan,
     settings: &StageSettings,
     sources: NameSources,
-    memory: Memory,
+    finishing: Finishing,
     number: u32,
-    options: &BuildOptions,
+    (pool, options): (&rayon::ThreadPool, &BuildOptions),
 ) -> Result<Written> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| {
-            Error::Usage(format!(
-                "cannot start {:?} worker threads: {e}",
-                options.jobs
-            ))
-        })?;
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Processed>>(2);
     let planned = plan.len() as u64;
     std::thread::scope(|scope| {
-        let writer = scope.spawn(move || write_batches(dir, plan, receiver, memory, number));
+        let writer = scope.spawn(move || write_batches(dir, plan, receiver, finishing, number));
         let mut raws = plan.raw_documents();
         let (mut done, mut bytes) = (0u64, 0u64);
         loop {
@@ -289,9 +327,13 @@ fn write_batches(
     dir: &Path,
     plan: &Plan,
     batches: Receiver<Vec<Processed>>,
-    mut memory: Memory,
+    finishing: Finishing,
     number: u32,
 ) -> Result<Written> {
+    let Finishing {
+        mut memory,
+        mut grouping,
+    } = finishing;
     let mut counts = RowCounts::default();
     let mut auditor = Auditor::default();
     let mut inputs = plan.jsonl_inputs.clone();
@@ -308,6 +350,8 @@ fn write_batches(
                 match processed {
                     Err(skip) => skipped.push(skip),
                     Ok(mut rows) => {
+                        let assignment = grouping.assign(&rows.document.doc_id)?;
+                        assign_split(&mut rows, assignment);
                         memory.fill(&rows.sentences, &mut rows.slots);
                         auditor.observe(&rows);
                         counts.documents += 1;
@@ -340,6 +384,11 @@ fn write_batches(
         }
         Ok(files)
     })?;
+    let mut audit = auditor.finish();
+    if let Some(splits) = &mut audit.splits {
+        splits.groups = grouping.groups();
+        (splits.shared_groups, splits.shared_group_documents) = grouping.shared_groups();
+    }
     let (orphans, carried) = memory.finish(&store::version_name(number));
     counts.orphans = orphans.len() as u64;
     if !orphans.is_empty() {
@@ -355,6 +404,15 @@ fn write_batches(
         skipped,
         counts,
         carried,
-        audit: auditor.finish(),
+        audit,
     })
+}
+
+fn assign_split(rows: &mut DocumentRows, assignment: Assignment) {
+    let split = assignment.split.as_str();
+    for sentence in &mut rows.sentences {
+        sentence.split = Some(split.to_string());
+    }
+    rows.document.split = Some(split.to_string());
+    rows.document.split_group = Some(assignment.group);
 }

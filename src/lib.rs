@@ -15,6 +15,7 @@
 pub mod audit;
 pub mod build;
 pub mod cli;
+pub mod describe;
 pub mod diff;
 pub mod entities;
 pub mod error;
@@ -29,6 +30,7 @@ pub mod pipeline;
 pub mod segment;
 pub mod settings;
 pub mod slots;
+pub mod split;
 pub mod status;
 pub mod store;
 pub mod structure;

@@ -256,7 +256,7 @@ fn write_parquet(
     let mut writer = ArrowWriter::try_new(
         out,
         ParallelPair::schema(),
-        Some(pq::writer_properties(ParallelPair::ROW_GROUP_ROWS)),
+        Some(pq::writer_properties::<ParallelPair>()),
     )
     .map_err(parquet_error)?;
     let mut batch = Vec::with_capacity(ParallelPair::ROW_GROUP_ROWS);

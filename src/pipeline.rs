@@ -14,6 +14,7 @@ use crate::model::{ids, Document, Entity, EntityOrigin, Label, Role, Sentence, T
 use crate::ner::NerModel;
 use crate::segment;
 use crate::settings::StageSettings;
+use crate::split::{self, ContentKeys};
 use crate::structure::Layout;
 use crate::text::arabic::normalise_into;
 use crate::text::CharOffsets;
@@ -179,6 +180,7 @@ pub fn process(clean: CleanText, settings: &StageSettings, sources: NameSources)
             norm_sha256: normalised_sha256_hex(sentence_text),
             role: role.as_str().to_string(),
             translate: role != Role::Boilerplate,
+            split: None,
         });
     }
     let record_title = metadata
@@ -194,11 +196,13 @@ pub fn process(clean: CleanText, settings: &StageSettings, sources: NameSources)
             source_sha256: clean.source_sha256,
             source_encoding: clean.source_encoding,
             text_sha256: sha256_hex(&text),
-            norm_sha256: document_norm_sha256(&sentences),
+            norm_sha256: document_norm_sha256(sentences.iter().map(|s| s.norm_sha256.as_str())),
             title,
             text,
             metadata: serde_json::Value::Object(metadata).to_string(),
             changes: clean.changes,
+            split: None,
+            split_group: None,
         },
         sentences,
         entities,
@@ -210,13 +214,39 @@ pub fn process(clean: CleanText, settings: &StageSettings, sources: NameSources)
 /// one per line. Two documents share it when they hold the same normalised
 /// sentences in the same order, whatever the whitespace between them; each
 /// text is normalised once, for its sentences.
-fn document_norm_sha256(sentences: &[Sentence]) -> String {
+fn document_norm_sha256<'a>(sentence_norms: impl Iterator<Item = &'a str>) -> String {
     let mut hasher = Sha256::new();
-    for sentence in sentences {
-        hasher.update(sentence.norm_sha256.as_bytes());
+    for norm in sentence_norms {
+        hasher.update(norm.as_bytes());
         hasher.update(b"\n");
     }
     hex::encode(hasher.finalize())
+}
+
+/// The split grouping's first pass over a document: the same layout and
+/// sentences as [`process`], but only the hashes of its shared content.
+pub fn content_keys(clean: CleanText, settings: &StageSettings) -> ContentKeys {
+    let text = clean.aligned.into_text();
+    let layout = Layout::of(&text);
+    let ranges = segment::split_with_breaks(&text, &settings.segment, &layout.hard_breaks);
+    let mut norms = Vec::with_capacity(ranges.len());
+    let mut keys = Vec::new();
+    for range in ranges {
+        let sentence = &text[range.clone()];
+        let norm = normalised_sha256_hex(sentence);
+        let translate = layout.role_at(range.start) != Role::Boilerplate;
+        if split::is_shared_content(sentence, translate, settings.splits.min_shared_words) {
+            keys.push(split::hash_key(&norm));
+        }
+        norms.push(norm);
+    }
+    keys.push(split::hash_key(&document_norm_sha256(
+        norms.iter().map(String::as_str),
+    )));
+    ContentKeys {
+        doc_id: clean.doc_id,
+        keys,
+    }
 }
 
 /// The document text covered by its title sentences, if any.

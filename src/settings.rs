@@ -22,8 +22,49 @@ pub struct DatasetConfig {
     /// The raw articles' folder, relative to the dataset folder.
     #[serde(default = "default_raw")]
     pub raw: String,
+    /// What the dataset card and the Croissant metadata say about the data.
+    #[serde(default)]
+    pub about: About,
     #[serde(flatten)]
     pub stages: StageSettings,
+}
+
+/// The dataset's description, licence and makers, as its card and its
+/// Croissant metadata give them; recorded in every manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct About {
+    /// A paragraph on what the articles are and where they come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// An SPDX licence id (`cc-by-4.0`), a licence URL, or `unknown`.
+    #[serde(default = "default_license")]
+    pub license: String,
+    /// The people or organisations who made the dataset.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub creators: Vec<String>,
+    /// Where the dataset lives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// How to cite the dataset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
+}
+
+impl Default for About {
+    fn default() -> Self {
+        About {
+            description: None,
+            license: default_license(),
+            creators: Vec::new(),
+            url: None,
+            citation: None,
+        }
+    }
+}
+
+fn default_license() -> String {
+    "unknown".into()
 }
 
 /// The settings that change what the stages produce; recorded in every manifest.
@@ -36,6 +77,8 @@ pub struct StageSettings {
     pub segment: SegmentSettings,
     #[serde(default)]
     pub entities: EntitySettings,
+    #[serde(default)]
+    pub splits: SplitSettings,
 }
 
 /// Reading and decoding the raw inputs.
@@ -88,6 +131,65 @@ impl Default for EntitySettings {
     }
 }
 
+/// Training splits: the share of documents in each, and what counts as
+/// content shared between documents (see [`crate::split`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitSettings {
+    #[serde(default = "default_train")]
+    pub train: f64,
+    #[serde(default = "default_held_out")]
+    pub validation: f64,
+    #[serde(default = "default_held_out")]
+    pub test: f64,
+    /// A title or body sentence of at least this many words, found in two
+    /// documents, keeps them in one split. Shorter shared sentences are
+    /// formulas ("ألف مبروك.", "// انتهى //", a dateline), not leaked content,
+    /// and would chain thousands of unrelated articles together.
+    #[serde(default = "default_min_shared_words")]
+    pub min_shared_words: u32,
+}
+
+impl Default for SplitSettings {
+    fn default() -> Self {
+        SplitSettings {
+            train: default_train(),
+            validation: default_held_out(),
+            test: default_held_out(),
+            min_shared_words: default_min_shared_words(),
+        }
+    }
+}
+
+impl SplitSettings {
+    /// Why the ratios cannot be used, if they cannot.
+    fn problem(&self) -> Option<String> {
+        let ratios = [self.train, self.validation, self.test];
+        if ratios.iter().any(|r| !r.is_finite() || *r < 0.0) {
+            return Some(format!(
+                "[splits] ratios must be numbers from 0 to 1, got train = {}, validation = {}, test = {}",
+                self.train, self.validation, self.test
+            ));
+        }
+        let sum: f64 = ratios.iter().sum();
+        if (sum - 1.0).abs() > 1e-9 {
+            return Some(format!(
+                "[splits] train + validation + test must be 1, got {sum}; for example train = 0.8, validation = 0.1, test = 0.1"
+            ));
+        }
+        None
+    }
+}
+
+fn default_train() -> f64 {
+    0.8
+}
+fn default_held_out() -> f64 {
+    0.1
+}
+fn default_min_shared_words() -> u32 {
+    4
+}
 fn yes() -> bool {
     true
 }
@@ -109,6 +211,7 @@ impl DatasetConfig {
             source_language: default_source_language(),
             target_language: default_target_language(),
             raw: default_raw(),
+            about: About::default(),
             stages: StageSettings::default(),
         }
     }
@@ -157,6 +260,9 @@ impl DatasetConfig {
                 message: "`name` is empty; give the dataset a name".into(),
             });
         }
+        if let Some(message) = config.stages.splits.problem() {
+            return Err(Error::Config { path, message });
+        }
         Ok(config)
     }
 
@@ -189,6 +295,20 @@ mod tests {
         let config = DatasetConfig::new("x");
         let back: DatasetConfig = toml::from_str(&config.to_toml()).unwrap();
         assert_eq!(back, config);
+    }
+
+    #[test]
+    fn split_ratios_must_add_up_to_one() {
+        let dir = std::env::temp_dir().join(format!("tarjama-splits-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join(CONFIG_FILE),
+            "name = \"x\"\n[splits]\ntrain = 0.9\nvalidation = 0.1\ntest = 0.1\n",
+        )
+        .unwrap();
+        let err = DatasetConfig::load(&dir).unwrap_err().to_string();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(err.contains("must be 1"), "{err}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::model::{Changes, Document, Entity, Orphan, Sentence, TranslationSlot};
+use crate::model::{Changes, Document, Entity, Label, Orphan, Sentence, TranslationSlot};
 
 /// A table of the dataset: its name, columns and row conversions.
 pub trait Table: Sized + Serialize + DeserializeOwned + PartialEq + std::fmt::Debug + Send {
@@ -27,6 +27,11 @@ pub trait Table: Sized + Serialize + DeserializeOwned + PartialEq + std::fmt::De
     const ADDED_COLUMNS: &'static [&'static str] = &[];
 
     fn schema() -> SchemaRef;
+    /// String columns with a closed set of values, described to Hugging
+    /// Face `datasets` as class labels with these names.
+    fn class_labels() -> Vec<(&'static str, Vec<&'static str>)> {
+        Vec::new()
+    }
     /// The row's stable id; rows are written in id order.
     fn id(&self) -> &str;
     fn to_batch(rows: &[Self]) -> RecordBatch;
@@ -172,6 +177,7 @@ fn read_changes(column: &StructArray) -> Result<Vec<Changes>, String> {
 impl Table for Document {
     const NAME: &'static str = "documents";
     const ROW_GROUP_ROWS: usize = 1024;
+    const ADDED_COLUMNS: &'static [&'static str] = &["split", "split_group"];
 
     fn schema() -> SchemaRef {
         Arc::new(Schema::new(vec![
@@ -185,6 +191,8 @@ impl Table for Document {
             field("norm_sha256", DataType::Utf8, false),
             field("metadata", DataType::Utf8, false),
             field("changes", DataType::Struct(changes_fields()), false),
+            field("split", DataType::Utf8, true),
+            field("split_group", DataType::Utf8, true),
         ]))
     }
 
@@ -206,6 +214,8 @@ impl Table for Document {
                 strings(rows.iter().map(|r| r.norm_sha256.as_str())),
                 strings(rows.iter().map(|r| r.metadata.as_str())),
                 changes_column(rows.iter().map(|r| &r.changes)),
+                optional_strings(rows.iter().map(|r| r.split.as_deref())),
+                optional_strings(rows.iter().map(|r| r.split_group.as_deref())),
             ],
         )
     }
@@ -225,6 +235,7 @@ impl Table for Document {
         );
         let (norm_sha256, metadata) = (c.string("norm_sha256")?, c.string("metadata")?);
         let changes = read_changes(c.required::<StructArray>("changes")?)?;
+        let (split, split_group) = (c.added_string("split")?, c.added_string("split_group")?);
         Ok((0..batch.num_rows())
             .map(|i| Document {
                 doc_id: doc_id(i),
@@ -237,6 +248,8 @@ impl Table for Document {
                 norm_sha256: norm_sha256(i),
                 metadata: metadata(i),
                 changes: changes[i],
+                split: split(i),
+                split_group: split_group(i),
             })
             .collect())
     }
@@ -245,6 +258,7 @@ impl Table for Document {
 impl Table for Sentence {
     const NAME: &'static str = "sentences";
     const ROW_GROUP_ROWS: usize = 16 * 1024;
+    const ADDED_COLUMNS: &'static [&'static str] = &["split"];
 
     fn schema() -> SchemaRef {
         Arc::new(Schema::new(vec![
@@ -258,6 +272,7 @@ impl Table for Sentence {
             field("norm_sha256", DataType::Utf8, false),
             field("role", DataType::Utf8, false),
             field("translate", DataType::Boolean, false),
+            field("split", DataType::Utf8, true),
         ]))
     }
 
@@ -283,6 +298,7 @@ impl Table for Sentence {
                         .map(|r| Some(r.translate))
                         .collect::<BooleanArray>(),
                 ),
+                optional_strings(rows.iter().map(|r| r.split.as_deref())),
             ],
         )
     }
@@ -302,6 +318,7 @@ impl Table for Sentence {
         );
         let (role, norm_sha256) = (c.string("role")?, c.string("norm_sha256")?);
         let translate = c.required::<BooleanArray>("translate")?;
+        let split = c.added_string("split")?;
         Ok((0..batch.num_rows())
             .map(|i| Sentence {
                 sentence_id: sentence_id(i),
@@ -314,6 +331,7 @@ impl Table for Sentence {
                 norm_sha256: norm_sha256(i),
                 role: role(i),
                 translate: translate.value(i),
+                split: split(i),
             })
             .collect())
     }
@@ -323,6 +341,10 @@ impl Table for Entity {
     const NAME: &'static str = "entities";
     const ROW_GROUP_ROWS: usize = 16 * 1024;
     const ADDED_COLUMNS: &'static [&'static str] = &["en"];
+
+    fn class_labels() -> Vec<(&'static str, Vec<&'static str>)> {
+        vec![("label", Label::ALL.iter().map(|l| l.as_str()).collect())]
+    }
 
     fn schema() -> SchemaRef {
         Arc::new(Schema::new(vec![

@@ -273,6 +273,7 @@ mod tests {
             norm_sha256: norm.to_string(),
             role: "body".to_string(),
             translate: true,
+            split: None,
         }
     }
 

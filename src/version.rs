@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::describe;
 use crate::error::{Error, IoContext, Result};
 use crate::io::hash::HashingWriter;
 use crate::io::parquet;
@@ -169,7 +170,8 @@ pub fn publish_derived(
     let staging = lock.staging(number)?;
     let mut files = Vec::new();
     for entry in &base.manifest.files {
-        if !replaced.contains(&entry.table.as_str()) {
+        // The descriptions are rendered again for the new version's data.
+        if !replaced.contains(&entry.table.as_str()) && !describe::is_description(entry) {
             copy_synced(
                 &base.dir.join(&entry.path),
                 &staging.join(&entry.path),
@@ -187,6 +189,7 @@ pub fn publish_derived(
     manifest.files = files;
     manifest.import = None;
     amend(&mut manifest);
+    describe::write(&staging, &mut manifest)?;
     let bytes = manifest::seal(&mut manifest);
     store::write_synced(&staging.join(MANIFEST_FILE), &bytes)?;
     store::fault_point("after-document");

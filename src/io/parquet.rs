@@ -13,10 +13,11 @@ use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::metadata::ParquetMetaData;
+use parquet::file::metadata::{KeyValue, ParquetMetaData};
 use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
 use parquet::schema::types::ColumnPath;
 
+use crate::describe::features;
 use crate::error::{Error, IoContext, Result};
 use crate::table::Table;
 
@@ -33,9 +34,14 @@ const ZSTD_LEVEL: i32 = 1;
 /// time there (every value is distinct, and a page's minimum text is of no use).
 const FREE_TEXT_COLUMNS: &[&str] = &["text", "title", "source_text"];
 
-/// The writer settings for a table whose row groups hold `row_group_rows` rows.
-pub fn writer_properties(row_group_rows: usize) -> WriterProperties {
-    let mut builder = WriterProperties::builder();
+/// The writer settings for table `T`, with its Hugging Face features in
+/// the file's metadata.
+pub fn writer_properties<T: Table>() -> WriterProperties {
+    let mut builder =
+        WriterProperties::builder().set_key_value_metadata(Some(vec![KeyValue::new(
+            features::PARQUET_KEY.to_string(),
+            features::parquet_metadata::<T>(),
+        )]));
     for column in FREE_TEXT_COLUMNS {
         builder = builder
             .set_column_dictionary_enabled(ColumnPath::from(*column), false)
@@ -49,7 +55,7 @@ pub fn writer_properties(row_group_rows: usize) -> WriterProperties {
         ))
         .set_dictionary_enabled(true)
         .set_statistics_enabled(EnabledStatistics::Page)
-        .set_max_row_group_row_count(Some(row_group_rows))
+        .set_max_row_group_row_count(Some(T::ROW_GROUP_ROWS))
         .set_max_row_group_bytes(None)
         .set_write_batch_size(1024)
         .set_data_page_size_limit(1024 * 1024)

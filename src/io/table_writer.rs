@@ -32,7 +32,7 @@ impl<T: Table> TableWriter<T> {
         let parquet = ArrowWriter::try_new(
             parquet_file,
             T::schema(),
-            Some(pq::writer_properties(T::ROW_GROUP_ROWS)),
+            Some(pq::writer_properties::<T>()),
         )
         .map_err(|e| Error::Parquet {
             path: parquet_path,

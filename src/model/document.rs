@@ -26,6 +26,14 @@ pub struct Document {
     pub metadata: String,
     /// What cleanup changed, counted per kind.
     pub changes: Changes,
+    /// `train`, `validation` or `test` (see `schemas/README.md`, Splits).
+    /// Versions written before the column existed lack it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<String>,
+    /// The `doc_id` of the first document of this one's group: documents
+    /// that share content share a group and a split.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_group: Option<String>,
 }
 
 /// Counts of the edits cleanup made to a document, so that nothing it

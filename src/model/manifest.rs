@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::settings::StageSettings;
+use crate::settings::{About, StageSettings};
 
 /// The manifest format this tool writes and the only one it reads.
 pub const MANIFEST_FORMAT_VERSION: u32 = 1;
@@ -27,6 +27,10 @@ pub struct Manifest {
     pub source_language: String,
     pub target_language: String,
     pub settings: StageSettings,
+    /// The dataset's description, licence and makers (from `dataset.toml`);
+    /// absent in versions written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<About>,
     pub inputs: Vec<InputEntry>,
     pub skipped: Vec<SkippedInput>,
     pub files: Vec<FileEntry>,
@@ -99,6 +103,23 @@ pub struct Audit {
     /// more than one document (wire copy), and the sentences in them.
     pub shared_sentence_groups: u64,
     pub shared_sentences: u64,
+    /// The training splits; absent in versions written before splits existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub splits: Option<SplitAudit>,
+}
+
+/// Documents and sentences per training split, and the groups of documents
+/// kept together because they share content.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitAudit {
+    pub documents: BTreeMap<String, u64>,
+    pub sentences: BTreeMap<String, u64>,
+    /// All groups; a document that shares nothing is a group of one.
+    pub groups: u64,
+    /// Groups of more than one document, and the documents in them.
+    pub shared_groups: u64,
+    pub shared_group_documents: u64,
 }
 
 /// One data file of the version.

@@ -50,4 +50,7 @@ pub struct Sentence {
     pub role: String,
     /// Whether the sentence gets a translation slot.
     pub translate: bool,
+    /// Its document's split. Versions written before the column existed lack it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<String>,
 }

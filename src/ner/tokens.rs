@@ -15,6 +15,12 @@ fn continues_token(c: char) -> bool {
     is_word_char(c) || is_digit(c) || matches!(c, '\u{200c}' | '\u{200d}')
 }
 
+/// Whether a token is a word (not a punctuation mark): a name may hold
+/// punctuation (`ابن-سينا`) but never begins or ends with it.
+pub fn is_word(token: &str) -> bool {
+    token.chars().next().is_some_and(continues_token)
+}
+
 /// The tokens of `text`, in order, as byte ranges.
 pub fn tokens(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();

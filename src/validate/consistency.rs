@@ -11,12 +11,14 @@ use std::path::Path;
 use super::findings::Report;
 use super::rows::ChannelRows;
 use super::rules;
+use super::splits::SplitCheck;
 use super::translation_qa::{self, LengthBand};
 use crate::glossary::Glossary;
 use crate::model::{
     Document, Entity, EntityOrigin, Label, Orphan, Role, Sentence, SlotStatus, TranslationSlot,
 };
 use crate::pipeline::sha256_is;
+use crate::settings::SplitSettings;
 use crate::text::arabic;
 use unicode_normalization::char::is_combining_mark;
 use unicode_segmentation::GraphemeCursor;
@@ -40,6 +42,8 @@ pub struct Context<'a> {
     pub length_band: LengthBand,
     /// The version's glossary, if it has one.
     pub glossary: Option<&'a Glossary>,
+    /// The split settings the version was built with.
+    pub splits: &'a SplitSettings,
 }
 
 /// Runs the consistency checks over the four tables' rows.
@@ -52,6 +56,7 @@ pub fn check(
     report: &mut Report,
 ) {
     let mut translations = translation_qa::Consistency::default();
+    let mut splits = SplitCheck::new(context.splits);
     let (doc_path, sent_path) = (
         documents.path().to_path_buf(),
         sentences.path().to_path_buf(),
@@ -72,6 +77,7 @@ pub fn check(
             );
         }
         let text = CharIndexed::new(&document.text);
+        let split = splits.document(&document, doc_row, &doc_path, report);
 
         // Sentences of rows sorted before this document belong to none.
         while let Some((row, s)) = sentences.next_if(|(_, s)| s.doc_id < document.doc_id) {
@@ -104,6 +110,9 @@ pub fn check(
                 report,
             );
             all_in_range &= in_range;
+            if let Some(split) = split {
+                splits.sentence(&s, split, row, &sent_path, report);
+            }
             if in_range && s.start > gap_start {
                 gaps.push((gap_start, s.start));
             }

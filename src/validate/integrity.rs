@@ -11,6 +11,7 @@ use super::findings::Report;
 use super::rows;
 use super::rules;
 use super::{LengthBand, Options};
+use crate::describe;
 use crate::glossary::{Glossary, GLOSSARY_TABLE};
 use crate::io::hash;
 use crate::manifest::{self, MANIFEST_FILE};
@@ -30,6 +31,7 @@ pub fn check_version(dir: &Path, report: &mut Report, options: Options) {
         return;
     };
     check_parent(dir, &manifest, report);
+    check_descriptions(dir, &manifest, report);
     if options.integrity_only {
         check_files(dir, &manifest, report);
         return;
@@ -69,6 +71,7 @@ fn check_rows(dir: &Path, manifest: &Manifest, length_band: LengthBand, report: 
             let rules = consistency::Context {
                 length_band,
                 glossary: glossary.as_ref(),
+                splits: &manifest.settings.splits,
             };
             consistency::check(d, s, e, t, &rules, &mut consistency);
         }
@@ -292,6 +295,43 @@ fn check_file(
                 let message = format!("sha256 is {sha256}, the manifest says {}", entry.sha256);
                 report.add(rules::FILE_SHA256, &path, None, None, message);
             }
+        }
+    }
+}
+
+/// The card and the Croissant metadata must be exactly what the manifest
+/// renders: a version that records `about` (all since they exist) has both.
+fn check_descriptions(dir: &Path, manifest: &Manifest, report: &mut Report) {
+    let listed = manifest.files.iter().any(describe::is_description);
+    if !listed && manifest.about.is_none() {
+        return;
+    }
+    for (_, file, _, expected) in describe::render(manifest) {
+        let path = dir.join(file);
+        let Ok(found) = std::fs::read_to_string(&path) else {
+            let message = format!("{file} is missing; rebuild the version to describe it");
+            report.add(rules::DESCRIBE_MISMATCH, &path, None, None, message);
+            continue;
+        };
+        if found != expected {
+            let line = found
+                .lines()
+                .zip(expected.lines())
+                .position(|(f, e)| f != e)
+                .unwrap_or_else(|| found.lines().count().min(expected.lines().count()));
+            let message = format!(
+                "differs from what the manifest gives at line {}: {:?}, expected {:?}",
+                line + 1,
+                found.lines().nth(line).unwrap_or(""),
+                expected.lines().nth(line).unwrap_or("")
+            );
+            report.add(
+                rules::DESCRIBE_MISMATCH,
+                &path,
+                Some(line as u64 + 1),
+                None,
+                message,
+            );
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod findings;
 mod integrity;
 mod rows;
 pub mod rules;
+mod splits;
 pub mod translation_qa;
 
 use std::path::Path;

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use super::findings::Report;
 use super::rules;
+use crate::describe::features;
 use crate::io::parquet;
 use crate::model::Manifest;
 use crate::table::Table;
@@ -80,6 +81,15 @@ impl<T: Table + 'static> TableRows<T> {
             );
             findings.add(rules::TABLE_SCHEMA, &parquet_path, None, None, message);
             return None;
+        }
+        if let Some(stored) = schema.metadata().get(features::PARQUET_KEY) {
+            if *stored != features::parquet_metadata_of::<T>(&schema) {
+                let message = format!(
+                    "the {:?} metadata does not describe the file's columns: {stored}",
+                    features::PARQUET_KEY
+                );
+                findings.add(rules::TABLE_SCHEMA, &parquet_path, None, None, message);
+            }
         }
         let rows = Box::new(rows);
         Some(TableRows {

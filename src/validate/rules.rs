@@ -39,6 +39,7 @@ rules! {
     FILE_UNLISTED = "file.unlisted", Error, "a file in the version folder is not listed in the manifest";
     VERSION_FINGERPRINT = "version.fingerprint", Error, "the fingerprint does not recompute from the file entries";
     VERSION_PARENT = "version.parent", Error, "the parent version is missing or its fingerprint differs from the one recorded";
+    DESCRIBE_MISMATCH = "describe.mismatch", Error, "croissant.json or README.md is missing or differs from what the manifest gives";
     TABLE_UNREADABLE = "table.unreadable", Error, "a Parquet file or the glossary cannot be read";
     TABLE_SCHEMA = "table.schema", Error, "a Parquet file's schema differs from schemas/";
     TABLE_JSONL_INVALID = "table.jsonl-invalid", Error, "a JSONL line is not a valid row of its table";
@@ -62,6 +63,8 @@ rules! {
     ENTITY_EDGE = "entity.edge", Error, "an entity span starts or ends with whitespace or punctuation, or inside a grapheme cluster";
     ENTITY_CROSSING = "entity.crossing", Error, "two entities of the same origin overlap without one containing the other";
     ENTITY_GLOSSARY = "entity.glossary", Error, "an entity's English rendering (en) differs from the version's glossary";
+    SPLIT_INCONSISTENT = "split.inconsistent", Error, "a split is unknown, differs from its document's, or is not the one its group's key gives";
+    SPLIT_LEAK = "split.leak", Error, "the same normalised sentence (of at least min_shared_words words) or document text is in two splits";
     SLOT_MISSING = "slot.missing", Error, "a sentence to translate has no translation slot";
     SLOT_UNKNOWN = "slot.unknown-sentence", Error, "a translation slot refers to a sentence that does not exist";
     SLOT_UNTRANSLATABLE = "slot.not-translatable", Error, "a translation slot exists for a boilerplate sentence or one marked not to translate";

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use tarjama::model::{Orphan, Sentence, TranslationSlot};
 use tarjama::pipeline::sha256_hex;
+use tarjama::settings::SplitSettings;
+use tarjama::split::Split;
 use tarjama::validate::rules;
 
 use crate::tamper::*;
@@ -596,6 +598,57 @@ const FIXTURES: &[Fixture] = &[
                     slot(&mut t.slots, &copy),
                     &TRANSLATION.replace("reached", "agreed on"),
                 );
+            })
+        },
+    },
+    Fixture {
+        rule: "split.inconsistent",
+        base: Base::Syndicated,
+        damage: |d| {
+            // A boilerplate tag line: not shared content, so no leak either.
+            rewrite_version(&latest(d), |t| {
+                let tag = sentence(&mut t.sentences, TAG);
+                let other = Split::ALL
+                    .into_iter()
+                    .find(|s| Some(s.as_str()) != tag.split.as_deref())
+                    .unwrap();
+                tag.split = Some(other.as_str().to_string());
+            })
+        },
+    },
+    Fixture {
+        rule: "split.leak",
+        base: Base::Syndicated,
+        damage: |d| {
+            // The syndicated copy claims a group of its own, whose key sends it
+            // to another split than the article it copies.
+            rewrite_version(&latest(d), |t| {
+                let original = t
+                    .documents
+                    .iter()
+                    .find(|doc| doc.doc_id == "002_16547596d5c87a81")
+                    .and_then(|doc| doc.split.clone())
+                    .unwrap();
+                let settings = SplitSettings::default();
+                let (group, split) = (0..)
+                    .map(|n| format!("{SYNDICATED_COPY}~{n}"))
+                    .map(|key| (key.clone(), Split::of_group(&key, &settings)))
+                    .find(|(_, split)| split.as_str() != original)
+                    .unwrap();
+                let copy = t
+                    .documents
+                    .iter_mut()
+                    .find(|doc| doc.doc_id == SYNDICATED_COPY)
+                    .unwrap();
+                copy.split = Some(split.as_str().to_string());
+                copy.split_group = Some(group);
+                for s in t
+                    .sentences
+                    .iter_mut()
+                    .filter(|s| s.doc_id == SYNDICATED_COPY)
+                {
+                    s.split = Some(split.as_str().to_string());
+                }
             })
         },
     },
