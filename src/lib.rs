@@ -22,6 +22,7 @@ pub mod error;
 pub mod glossary;
 pub mod ingest;
 pub mod io;
+pub mod label_studio;
 pub mod manifest;
 pub mod model;
 pub mod ner;

@@ -4,6 +4,7 @@
 
 mod build;
 mod diff;
+mod entities;
 mod export;
 mod init;
 mod log;
@@ -40,6 +41,7 @@ enum Command {
     Export(export::Args),
     Diff(diff::Args),
     Ner(ner::Args),
+    Entities(entities::Args),
 }
 
 /// Runs the parsed command line.
@@ -55,6 +57,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Export(args) => export::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Ner(args) => ner::run(args),
+        Command::Entities(args) => entities::run(args),
     }
 }
 

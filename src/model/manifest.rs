@@ -154,4 +154,9 @@ pub struct ImportRecord {
     pub rejected: u64,
     /// Other empty slots with the same normalised source, filled as `tm` drafts.
     pub from_memory: u64,
+    /// The table the import changed, when not `translations` (`entities`
+    /// for a Label Studio review, whose `status` is then the origin given,
+    /// `human`, and whose `rows` are tasks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
 }

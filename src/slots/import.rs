@@ -197,6 +197,7 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
         skipped: summary.skipped_total(),
         rejected: summary.rejected_total(),
         from_memory,
+        table: None,
     };
     let published = version::publish_derived(
         dataset_dir,

@@ -409,6 +409,13 @@ fn check_entity(
     true
 }
 
+/// Why the span `start..end` (code points) of `text` has a bad edge for an
+/// entity, if it has one: the rule `entity.edge` applies, for gates that
+/// take spans from people.
+pub fn span_edge_problem(text: &str, start: i32, end: i32) -> Option<&'static str> {
+    edge_problem(&CharIndexed::new(text), start, end)
+}
+
 /// Why an entity's span has a bad edge, if it has one: whitespace or
 /// punctuation at either end, or an edge inside a written character.
 fn edge_problem(text: &CharIndexed, start: i32, end: i32) -> Option<&'static str> {

@@ -17,6 +17,7 @@ pub mod translation_qa;
 
 use std::path::Path;
 
+pub use consistency::span_edge_problem;
 pub use findings::{Finding, Report, Stats};
 pub use rules::{Rule, Severity};
 pub use translation_qa::LengthBand;

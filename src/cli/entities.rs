@@ -1,0 +1,176 @@
+//! `tarjama entities export|import`: entity spans out to Label Studio for
+//! review and the reviewed spans back as a new version.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::error::{Error, Result};
+use crate::label_studio::{self, ExportOptions};
+use crate::version::Version;
+
+/// Review entity spans in Label Studio.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    Export(ExportArgs),
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    /// Label Studio tasks (JSON), the spans as predictions.
+    LabelStudio,
+}
+
+/// Write one task per title or body sentence, with its spans as predictions.
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    /// The dataset folder.
+    dir: PathBuf,
+    #[arg(long, value_enum)]
+    format: Format,
+    /// The tasks file to write.
+    #[arg(long, short)]
+    output: PathBuf,
+    /// Only sentences of this document (repeat for several).
+    #[arg(long = "doc")]
+    docs: Vec<String>,
+    /// At most N tasks.
+    #[arg(long)]
+    limit: Option<usize>,
+    /// The version to export [default: the latest].
+    #[arg(long, default_value = "latest")]
+    version: String,
+}
+
+/// Import a Label Studio JSON export as human entities, as a new version.
+///
+/// Exit status: 0 every task accepted or skipped, 1 some tasks rejected
+/// (they are in FILE.rejects.json with their reasons; the accepted ones are
+/// published), 2 could not run (nothing imported).
+#[derive(Debug, clap::Args)]
+struct ImportArgs {
+    /// The dataset folder.
+    dir: PathBuf,
+    /// Label Studio's JSON export.
+    file: PathBuf,
+    /// Who reviewed (recorded in the manifest).
+    #[arg(long)]
+    reviewer: Option<String>,
+    /// Print the summary as JSON: {"tasks", "accepted", "spans", "converted_utf16", "skipped", "rejected", "version", "rejects_file"}.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: Args) -> Result<ExitCode> {
+    match args.command {
+        Command::Export(args) => export(args),
+        Command::Import(args) => import(args),
+    }
+}
+
+fn export(args: ExportArgs) -> Result<ExitCode> {
+    let Format::LabelStudio = args.format;
+    let version = Version::named(&args.dir, &args.version)?;
+    if let Some(unknown) = args.docs.iter().find(|d| !version_has_document(&version, d)) {
+        return Err(Error::Usage(format!(
+            "document {unknown:?} is not in {} {}; see `tarjama status {}`",
+            version.manifest.dataset,
+            version.name(),
+            args.dir.display()
+        )));
+    }
+    let options = ExportOptions {
+        docs: args.docs,
+        limit: args.limit,
+    };
+    let summary = label_studio::export(&version, &args.output, &options)?;
+    super::emit(&format!(
+        "exported {} tasks ({} predicted spans) of {} {} to {}\n",
+        summary.tasks,
+        summary.spans,
+        version.manifest.dataset,
+        version.name(),
+        args.output.display()
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn version_has_document(version: &Version, doc_id: &str) -> bool {
+    version
+        .rows::<crate::model::Document>()
+        .map(|rows| rows.flatten().any(|d| d.doc_id == doc_id))
+        .unwrap_or(false)
+}
+
+fn import(args: ImportArgs) -> Result<ExitCode> {
+    if !args.file.is_file() {
+        return Err(Error::Usage(format!(
+            "{}: no such file to import",
+            args.file.display()
+        )));
+    }
+    let summary = label_studio::import(&args.dir, &args.file, args.reviewer.as_deref())?;
+    let code = if summary.rejected_total() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
+    if args.json {
+        let json = serde_json::json!({
+            "tasks": summary.tasks,
+            "accepted": summary.accepted,
+            "spans": summary.spans,
+            "converted_utf16": summary.converted_utf16,
+            "skipped": summary.skipped,
+            "rejected": summary.rejected,
+            "version": summary.published.as_ref().map(|v| v.name()),
+            "rejects_file": summary.rejects_file.as_ref().map(|p| p.display().to_string()),
+        });
+        super::emit(&format!("{json}\n"))?;
+        return Ok(code);
+    }
+    let mut out = String::new();
+    match &summary.published {
+        Some(version) => writeln!(out, "published {} ({})", version.name(), version.dir.display()),
+        None => writeln!(out, "nothing accepted; no new version"),
+    }
+    .expect("infallible");
+    let by_code = |counts: &std::collections::BTreeMap<&str, u64>| {
+        let listed: Vec<String> = counts.iter().map(|(code, n)| format!("{code} {n}")).collect();
+        if listed.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", listed.join(", "))
+        }
+    };
+    writeln!(
+        out,
+        "  tasks {}: accepted {} ({} spans, {} converted from UTF-16 offsets), skipped {}{}, rejected {}{}",
+        summary.tasks,
+        summary.accepted,
+        summary.spans,
+        summary.converted_utf16,
+        summary.skipped_total(),
+        by_code(&summary.skipped),
+        summary.rejected_total(),
+        by_code(&summary.rejected),
+    )
+    .expect("infallible");
+    if let Some(rejects) = &summary.rejects_file {
+        writeln!(
+            out,
+            "  rejected tasks, each with its reasons: {} (fix them and import that file)",
+            rejects.display()
+        )
+        .expect("infallible");
+    }
+    super::emit(&out)?;
+    Ok(code)
+}

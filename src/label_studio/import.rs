@@ -1,0 +1,430 @@
+//! `tarjama entities import DIR export.json`: a Label Studio JSON export
+//! back in as human entities, through a gate. A task's latest annotation is
+//! the reviewer's whole judgement of its sentence: when every span of it
+//! passes, the sentence's entities become exactly those spans (origin
+//! `human`); when any fails, the task is rejected as a whole, with each
+//! problem's reason, into `FILE.rejects.json` (tasks as read, so the fixed
+//! file imports as it is), and the sentence keeps its entities.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+use crate::error::{Error, IoContext, Result};
+use crate::glossary::{Glossary, GLOSSARY_FILE};
+use crate::model::{ids, Entity, EntityOrigin, ImportRecord, Label, Sentence};
+use crate::pipeline::sha256_hex;
+use crate::table::Table;
+use crate::validate::span_edge_problem;
+use crate::version::{self, Version};
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportSummary {
+    pub tasks: u64,
+    pub accepted: u64,
+    /// Spans of the accepted tasks.
+    pub spans: u64,
+    /// Spans whose offsets were UTF-16 units, converted to code points.
+    pub converted_utf16: u64,
+    pub skipped: BTreeMap<&'static str, u64>,
+    pub rejected: BTreeMap<&'static str, u64>,
+    pub rejects_file: Option<PathBuf>,
+    pub published: Option<Version>,
+}
+
+impl ImportSummary {
+    pub fn rejected_total(&self) -> u64 {
+        self.rejected.values().sum()
+    }
+    pub fn skipped_total(&self) -> u64 {
+        self.skipped.values().sum()
+    }
+}
+
+/// One span of an annotation that passed the gate, in code points of its sentence.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Span {
+    start: usize,
+    end: usize,
+    label: Label,
+}
+
+/// A problem with a task: a stable code, and what to do about it.
+#[derive(Debug, Clone)]
+struct Problem {
+    code: &'static str,
+    region: Option<String>,
+    reason: String,
+}
+
+fn problem(code: &'static str, region: Option<&str>, reason: String) -> Problem {
+    Problem {
+        code,
+        region: region.map(str::to_string),
+        reason,
+    }
+}
+
+/// The current state of a sentence an import refers to.
+struct Current {
+    sentence: Sentence,
+}
+
+/// Imports `file` into the dataset's latest version as a new version.
+pub fn import(dataset_dir: &Path, file: &Path, reviewer: Option<&str>) -> Result<ImportSummary> {
+    let bytes = std::fs::read(file).at(file)?;
+    let tasks: Vec<Value> = match serde_json::from_slice(&bytes) {
+        Ok(Value::Array(tasks)) => tasks,
+        Ok(_) => {
+            return Err(Error::Input {
+                path: file.to_path_buf(),
+                message: "not a Label Studio JSON export (expected an array of tasks); \
+                          export the project as JSON, not JSON-MIN or CSV"
+                    .into(),
+            })
+        }
+        Err(e) => {
+            return Err(Error::Input {
+                path: file.to_path_buf(),
+                message: format!(
+                    "not valid JSON at line {}, column {}: {e}; export the project from Label Studio again",
+                    e.line(),
+                    e.column()
+                ),
+            })
+        }
+    };
+    let base = Version::require_latest(dataset_dir)?;
+    base.check_integrity()?;
+    let wanted: HashSet<&str> = tasks.iter().filter_map(sentence_id).collect();
+    let mut current: HashMap<String, Current> = HashMap::new();
+    for sentence in base.rows::<Sentence>()? {
+        let sentence = sentence?;
+        if wanted.contains(sentence.sentence_id.as_str()) {
+            current.insert(sentence.sentence_id.clone(), Current { sentence });
+        }
+    }
+
+    let mut summary = ImportSummary {
+        tasks: tasks.len() as u64,
+        ..ImportSummary::default()
+    };
+    let mut accepted: BTreeMap<String, Vec<Span>> = BTreeMap::new();
+    let mut rejects: Vec<Value> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    for task in &tasks {
+        match gate(task, &current, &mut seen, &mut summary.converted_utf16) {
+            Ok(Some((id, spans))) => {
+                summary.accepted += 1;
+                summary.spans += spans.len() as u64;
+                accepted.insert(id.to_string(), spans);
+            }
+            Ok(None) => *summary.skipped.entry("no-annotation").or_default() += 1,
+            Err(problems) => {
+                *summary.rejected.entry(problems[0].code).or_default() += 1;
+                let mut reject = task.clone();
+                let reasons: Vec<Value> = problems
+                    .iter()
+                    .map(|p| json!({"code": p.code, "region": p.region, "reason": p.reason}))
+                    .collect();
+                if let Value::Object(map) = &mut reject {
+                    map.insert(REJECTS_KEY.into(), Value::Array(reasons));
+                } else {
+                    reject = json!({"task": task, REJECTS_KEY: reasons});
+                }
+                rejects.push(reject);
+            }
+        }
+    }
+    summary.rejects_file = write_rejects(file, &rejects)?;
+    if accepted.is_empty() {
+        return Ok(summary);
+    }
+
+    let glossary = Glossary::load(&base.dir.join(GLOSSARY_FILE))?.unwrap_or_default();
+    let mut new_entities: BTreeMap<String, Entity> = BTreeMap::new();
+    for (id, spans) in &accepted {
+        let sentence = &current[id].sentence;
+        for (k, span) in spans.iter().enumerate() {
+            let text: String = sentence
+                .text
+                .chars()
+                .skip(span.start)
+                .take(span.end - span.start)
+                .collect();
+            let entity_id = ids::entity_id(id, k as u32);
+            new_entities.insert(
+                entity_id.clone(),
+                Entity {
+                    entity_id,
+                    doc_id: sentence.doc_id.clone(),
+                    sentence_id: id.clone(),
+                    start: sentence.start + span.start as i32,
+                    end: sentence.start + span.end as i32,
+                    en: glossary.entry_for(&text).map(|e| e.en.clone()),
+                    text,
+                    label: span.label.as_str().to_string(),
+                    origin: EntityOrigin::Human.as_str().to_string(),
+                    score: None,
+                },
+            );
+        }
+    }
+    let record = ImportRecord {
+        file: file
+            .file_name()
+            .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+        sha256: sha256_hex(&bytes),
+        format: "label-studio".into(),
+        translator: reviewer.map(str::to_string),
+        status: EntityOrigin::Human.as_str().into(),
+        rows: summary.tasks,
+        accepted: summary.accepted,
+        skipped: summary.skipped_total(),
+        rejected: summary.rejected_total(),
+        from_memory: 0,
+        table: Some(Entity::NAME.into()),
+    };
+    let published = version::publish_derived(
+        dataset_dir,
+        &base,
+        &[Entity::NAME],
+        |dir, _| {
+            let mut writer = crate::io::TableWriter::<Entity>::create(dir)?;
+            let mut added = new_entities.into_values().peekable();
+            for old in base.rows::<Entity>()? {
+                let old = old?;
+                while let Some(new) = added.next_if(|n| n.entity_id < old.entity_id) {
+                    writer.push(new)?;
+                }
+                if !accepted.contains_key(&old.sentence_id) {
+                    writer.push(old)?;
+                }
+            }
+            added.try_for_each(|new| writer.push(new))?;
+            Ok(writer.finish()?.to_vec())
+        },
+        |manifest| manifest.import = Some(record),
+    )?;
+    summary.published = Some(published);
+    Ok(summary)
+}
+
+/// The key under which a rejected task carries its problems; an import ignores it.
+const REJECTS_KEY: &str = "tarjama_rejects";
+
+fn sentence_id(task: &Value) -> Option<&str> {
+    task.pointer("/data/sentence_id").and_then(Value::as_str)
+}
+
+/// Decides a task: its sentence id and spans when accepted, `None` when
+/// there is nothing to import (no annotation), or its problems.
+fn gate<'t>(
+    task: &'t Value,
+    current: &HashMap<String, Current>,
+    seen: &mut HashSet<&'t str>,
+    converted_utf16: &mut u64,
+) -> std::result::Result<Option<(&'t str, Vec<Span>)>, Vec<Problem>> {
+    let one = |code, reason: String| vec![problem(code, None, reason)];
+    let Some(id) = sentence_id(task) else {
+        return Err(one(
+            "missing-id",
+            "the task has no data.sentence_id; import only tasks exported by `tarjama entities export`".into(),
+        ));
+    };
+    let Some(Current { sentence }) = current.get(id) else {
+        return Err(one(
+            "unknown-id",
+            format!("sentence {id:?} is not in the dataset's latest version"),
+        ));
+    };
+    if !seen.insert(id) {
+        return Err(one(
+            "duplicate",
+            format!("sentence {id:?} has another task earlier in the file; keep one"),
+        ));
+    }
+    let exported_hash = task.pointer("/data/sentence_sha256").and_then(Value::as_str);
+    if exported_hash != Some(sentence.text_sha256.as_str()) {
+        return Err(one(
+            "stale",
+            format!(
+                "the sentence changed since it was exported (sha256 {:?}, now {}); export it again and redo the review",
+                exported_hash, sentence.text_sha256
+            ),
+        ));
+    }
+    let annotations = task
+        .get("annotations")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    // The latest annotation that was not cancelled is the reviewer's last word.
+    let Some(annotation) = annotations.iter().rev().find(|a| {
+        !a.get("was_cancelled")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }) else {
+        return Ok(None);
+    };
+    let results = annotation
+        .get("result")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let chars: Vec<char> = sentence.text.chars().collect();
+    let mut spans = Vec::new();
+    let mut problems = Vec::new();
+    for region in results {
+        if region.get("type").and_then(Value::as_str) != Some("labels") {
+            continue; // Relations, ratings and comments carry no span.
+        }
+        match check_region(region, &sentence.text, &chars, converted_utf16) {
+            Ok(span) => spans.push(span),
+            Err(p) => problems.push(p),
+        }
+    }
+    spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end), s.label.as_str()));
+    spans.dedup();
+    for pair in spans.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if b.start < a.end && a.end < b.end {
+            problems.push(problem(
+                "crossing",
+                None,
+                format!(
+                    "spans {}..{} and {}..{} overlap without one containing the other; fix one of them",
+                    a.start, a.end, b.start, b.end
+                ),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(Some((id, spans)))
+    } else {
+        Err(problems)
+    }
+}
+
+/// Checks one labelled region against the sentence text: its label, its
+/// offsets (code points, or UTF-16 units as some Label Studio versions
+/// count, detected by `value.text`), and its edges.
+fn check_region(
+    region: &Value,
+    text: &str,
+    chars: &[char],
+    converted_utf16: &mut u64,
+) -> std::result::Result<Span, Problem> {
+    let region_id = region.get("id").and_then(Value::as_str);
+    let fail = |code, reason: String| problem(code, region_id, reason);
+    let value = &region["value"];
+    let (Some(start), Some(end), Some(claimed)) = (
+        value.get("start").and_then(Value::as_u64),
+        value.get("end").and_then(Value::as_u64),
+        value.get("text").and_then(Value::as_str),
+    ) else {
+        return Err(fail(
+            "malformed",
+            "the region lacks value.start, value.end or value.text".into(),
+        ));
+    };
+    let labels: Vec<&str> = value
+        .get("labels")
+        .and_then(Value::as_array)
+        .map(|l| l.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let [label] = labels.as_slice() else {
+        return Err(fail(
+            "label",
+            format!("the region has {} labels; give it exactly one", labels.len()),
+        ));
+    };
+    let Some(label) = Label::parse(label) else {
+        return Err(fail(
+            "label",
+            format!("{label:?} is not a label; use one of PER, LOC, ORG, MISC, NUM, DATE"),
+        ));
+    };
+    let (start, end) = (start as usize, end as usize);
+    let by_code_points = (start < end && end <= chars.len())
+        .then(|| chars[start..end].iter().collect::<String>());
+    let (start, end) = if by_code_points.as_deref() == Some(claimed) {
+        (start, end)
+    } else if let Some((s, e)) = utf16_to_code_points(text, start, end)
+        .filter(|&(s, e)| chars[s..e].iter().collect::<String>() == claimed)
+    {
+        *converted_utf16 += 1;
+        (s, e)
+    } else {
+        return Err(fail(
+            "text-mismatch",
+            format!(
+                "value.text is {claimed:?} but the sentence holds {:?} at {start}..{end} (code points, nor as UTF-16 units); correct the offsets or the text",
+                by_code_points.unwrap_or_default()
+            ),
+        ));
+    };
+    if let Some(why) = span_edge_problem(text, start as i32, end as i32) {
+        return Err(fail("edge", format!("{claimed:?} {why}")));
+    }
+    Ok(Span { start, end, label })
+}
+
+/// Code point offsets of a UTF-16 range of `text`, when both ends fall
+/// between characters.
+fn utf16_to_code_points(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    let (mut units, mut found_start) = (0usize, None);
+    for (i, c) in text.chars().enumerate() {
+        if units == start {
+            found_start = Some(i);
+        }
+        if units == end {
+            return found_start.filter(|&s| s < i).map(|s| (s, i));
+        }
+        units += c.len_utf16();
+    }
+    (units == end)
+        .then(|| found_start.map(|s| (s, text.chars().count())))
+        .flatten()
+}
+
+/// `FILE.rejects.json` beside the input.
+pub fn rejects_path(file: &Path) -> PathBuf {
+    let name = file
+        .file_name()
+        .map_or("import".into(), |n| n.to_string_lossy());
+    file.with_file_name(format!("{name}.rejects.json"))
+}
+
+/// Writes the rejected tasks (written aside and renamed); removes a rejects
+/// file left by an earlier import of the same file when none remain.
+fn write_rejects(file: &Path, rejects: &[Value]) -> Result<Option<PathBuf>> {
+    let path = rejects_path(file);
+    if rejects.is_empty() {
+        if path.exists() {
+            std::fs::remove_file(&path).at(&path)?;
+        }
+        return Ok(None);
+    }
+    crate::io::write_aside(&path, |out| {
+        serde_json::to_writer_pretty(&mut *out, rejects)
+            .map_err(|e| Error::io(&path, std::io::Error::other(e)))?;
+        std::io::Write::write_all(out, b"\n").at(&path)
+    })?;
+    Ok(Some(path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_offsets_convert_to_code_points_past_an_astral_character() {
+        // 😀 is one code point and two UTF-16 units.
+        let text = "😀 بوتين";
+        assert_eq!(utf16_to_code_points(text, 3, 8), Some((2, 7)));
+        assert_eq!(utf16_to_code_points(text, 1, 3), None, "inside the surrogate pair");
+    }
+}
