@@ -255,7 +255,7 @@ fn write_parquet(
     };
     let mut writer = ArrowWriter::try_new(
         out,
-        ParallelPair::schema(),
+        pq::file_schema_of::<ParallelPair>(),
         Some(pq::writer_properties::<ParallelPair>()),
     )
     .map_err(parquet_error)?;

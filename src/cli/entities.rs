@@ -78,7 +78,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
 fn export(args: ExportArgs) -> Result<ExitCode> {
     let Format::LabelStudio = args.format;
     let version = Version::named(&args.dir, &args.version)?;
-    if let Some(unknown) = args.docs.iter().find(|d| !version_has_document(&version, d)) {
+    if let Some(unknown) = args
+        .docs
+        .iter()
+        .find(|d| !version_has_document(&version, d))
+    {
         return Err(Error::Usage(format!(
             "document {unknown:?} is not in {} {}; see `tarjama status {}`",
             version.manifest.dataset,
@@ -138,12 +142,20 @@ fn import(args: ImportArgs) -> Result<ExitCode> {
     }
     let mut out = String::new();
     match &summary.published {
-        Some(version) => writeln!(out, "published {} ({})", version.name(), version.dir.display()),
+        Some(version) => writeln!(
+            out,
+            "published {} ({})",
+            version.name(),
+            version.dir.display()
+        ),
         None => writeln!(out, "nothing accepted; no new version"),
     }
     .expect("infallible");
     let by_code = |counts: &std::collections::BTreeMap<&str, u64>| {
-        let listed: Vec<String> = counts.iter().map(|(code, n)| format!("{code} {n}")).collect();
+        let listed: Vec<String> = counts
+            .iter()
+            .map(|(code, n)| format!("{code} {n}"))
+            .collect();
         if listed.is_empty() {
             String::new()
         } else {

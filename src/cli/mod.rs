@@ -73,8 +73,22 @@ fn audit_lines(audit: &crate::model::Audit) -> String {
                 .join(", ")
         }
     };
+    let splits = audit.splits.as_ref().map_or(String::new(), |s| {
+        let documents = crate::split::Split::ALL
+            .iter()
+            .map(|split| {
+                let name = split.as_str();
+                format!("{name} {}", s.documents.get(name).copied().unwrap_or(0))
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "  splits       {documents} documents; {} groups, {} of them kept together ({} documents)\n",
+            s.groups, s.shared_groups, s.shared_group_documents
+        )
+    });
     format!(
-        "  encodings    {}\n  cleanup      {} ({} documents changed)\n  boilerplate  {} sentences\n  duplicates   {} groups of identical documents ({} documents); {} sentences shared across documents ({} groups)\n",
+        "  encodings    {}\n  cleanup      {} ({} documents changed)\n  boilerplate  {} sentences\n  duplicates   {} groups of identical documents ({} documents); {} sentences shared across documents ({} groups)\n{splits}",
         join(&audit.encodings),
         join(&audit.changes),
         audit.documents_changed,

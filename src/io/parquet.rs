@@ -6,14 +6,14 @@ use std::cell::Cell;
 use std::fs::File;
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
-use std::sync::Once;
+use std::sync::{Arc, Once};
 
 use arrow_array::RecordBatch;
 
 use arrow_schema::SchemaRef;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::metadata::{KeyValue, ParquetMetaData};
+use parquet::file::metadata::ParquetMetaData;
 use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
 use parquet::schema::types::ColumnPath;
 
@@ -34,14 +34,26 @@ const ZSTD_LEVEL: i32 = 1;
 /// time there (every value is distinct, and a page's minimum text is of no use).
 const FREE_TEXT_COLUMNS: &[&str] = &["text", "title", "source_text"];
 
-/// The writer settings for table `T`, with its Hugging Face features in
-/// the file's metadata.
+/// Table `T`'s schema as its Parquet files store it: with its Hugging Face
+/// features in the schema metadata, which is where pyarrow and `datasets`
+/// read them (they ignore the file's other key-value metadata).
+pub fn file_schema_of<T: Table>() -> SchemaRef {
+    let metadata = [(
+        features::PARQUET_KEY.to_string(),
+        features::parquet_metadata::<T>(),
+    )];
+    Arc::new(
+        T::schema().as_ref().clone().with_metadata(
+            metadata
+                .into_iter()
+                .collect::<std::collections::HashMap<_, _>>(),
+        ),
+    )
+}
+
+/// The writer settings for table `T`.
 pub fn writer_properties<T: Table>() -> WriterProperties {
-    let mut builder =
-        WriterProperties::builder().set_key_value_metadata(Some(vec![KeyValue::new(
-            features::PARQUET_KEY.to_string(),
-            features::parquet_metadata::<T>(),
-        )]));
+    let mut builder = WriterProperties::builder();
     for column in FREE_TEXT_COLUMNS {
         builder = builder
             .set_column_dictionary_enabled(ColumnPath::from(*column), false)

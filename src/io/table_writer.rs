@@ -31,7 +31,7 @@ impl<T: Table> TableWriter<T> {
         let parquet_file = create(&parquet_path)?;
         let parquet = ArrowWriter::try_new(
             parquet_file,
-            T::schema(),
+            pq::file_schema_of::<T>(),
             Some(pq::writer_properties::<T>()),
         )
         .map_err(|e| Error::Parquet {

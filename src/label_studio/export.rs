@@ -61,15 +61,17 @@ pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Resu
             if !sentence.translate || !wanted {
                 continue;
             }
-            if options.limit.is_some_and(|limit| summary.tasks as usize >= limit) {
+            if options
+                .limit
+                .is_some_and(|limit| summary.tasks as usize >= limit)
+            {
                 break;
             }
             let task = task(&sentence, &spans, &model_version, version.name());
             out.write_all(if summary.tasks == 0 { b"\n" } else { b",\n" })
                 .at(output)?;
-            serde_json::to_writer(&mut *out, &task).map_err(|e| {
-                crate::Error::io(output, std::io::Error::other(e))
-            })?;
+            serde_json::to_writer(&mut *out, &task)
+                .map_err(|e| crate::Error::io(output, std::io::Error::other(e)))?;
             summary.tasks += 1;
             summary.spans += spans.len() as u64;
         }

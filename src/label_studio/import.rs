@@ -246,7 +246,9 @@ fn gate<'t>(
             format!("sentence {id:?} has another task earlier in the file; keep one"),
         ));
     }
-    let exported_hash = task.pointer("/data/sentence_sha256").and_then(Value::as_str);
+    let exported_hash = task
+        .pointer("/data/sentence_sha256")
+        .and_then(Value::as_str);
     if exported_hash != Some(sentence.text_sha256.as_str()) {
         return Err(one(
             "stale",
@@ -338,7 +340,10 @@ fn check_region(
     let [label] = labels.as_slice() else {
         return Err(fail(
             "label",
-            format!("the region has {} labels; give it exactly one", labels.len()),
+            format!(
+                "the region has {} labels; give it exactly one",
+                labels.len()
+            ),
         ));
     };
     let Some(label) = Label::parse(label) else {
@@ -348,8 +353,8 @@ fn check_region(
         ));
     };
     let (start, end) = (start as usize, end as usize);
-    let by_code_points = (start < end && end <= chars.len())
-        .then(|| chars[start..end].iter().collect::<String>());
+    let by_code_points =
+        (start < end && end <= chars.len()).then(|| chars[start..end].iter().collect::<String>());
     let (start, end) = if by_code_points.as_deref() == Some(claimed) {
         (start, end)
     } else if let Some((s, e)) = utf16_to_code_points(text, start, end)
@@ -425,6 +430,10 @@ mod tests {
         // 😀 is one code point and two UTF-16 units.
         let text = "😀 بوتين";
         assert_eq!(utf16_to_code_points(text, 3, 8), Some((2, 7)));
-        assert_eq!(utf16_to_code_points(text, 1, 3), None, "inside the surrogate pair");
+        assert_eq!(
+            utf16_to_code_points(text, 1, 3),
+            None,
+            "inside the surrogate pair"
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use tarjama::describe;
 use tarjama::io::{parquet::read_rows, TableWriter};
 use tarjama::manifest;
 use tarjama::model::{Document, Entity, FileEntry, Manifest, Orphan, Sentence, TranslationSlot};
@@ -66,7 +67,13 @@ pub fn rewrite_version(version: &Path, edit: impl FnOnce(&mut Tables)) {
         files.extend(store(version, tables.orphans));
     }
     files.extend(kept);
-    edit_manifest(version, |m| m.files = files);
+    edit_manifest(version, |m| {
+        m.files = files;
+        // A producer that writes descriptions writes them for its rows.
+        if m.about.is_some() {
+            describe::write(version, m).unwrap();
+        }
+    });
 }
 
 /// Applies `edit` to a version's manifest and reseals it, fingerprint and

@@ -602,6 +602,21 @@ const FIXTURES: &[Fixture] = &[
         },
     },
     Fixture {
+        rule: "describe.mismatch",
+        base: Base::Syndicated,
+        damage: |d| {
+            // A hand edit of the card, with the manifest's hashes brought up to date.
+            let card = latest(d).join("README.md");
+            let text = std::fs::read_to_string(&card).unwrap();
+            std::fs::write(
+                &card,
+                text.replace("## Licence", "## Licence\n\nPublic domain."),
+            )
+            .unwrap();
+            rehash_files(&latest(d));
+        },
+    },
+    Fixture {
         rule: "split.inconsistent",
         base: Base::Syndicated,
         damage: |d| {

@@ -1,0 +1,187 @@
+//! Entity review through Label Studio: export tasks, edit them as a
+//! reviewer would, import, validate; a wrong `value.text` is rejected with
+//! its reason and imports once fixed.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use crate::util::*;
+
+const HEADLINE: &str = "000_97094da2f4076d17#000000";
+/// A body sentence whose task gets a span with the wrong text.
+const BODY: &str = "002_16547596d5c87a81#000010";
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn entities_of(version: &Path, sentence_id: &str) -> Vec<Value> {
+    std::fs::read_to_string(version.join("entities.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|e| e["sentence_id"] == sentence_id)
+        .collect()
+}
+
+/// `text[start:end]` in code points.
+fn slice(text: &str, start: u64, end: u64) -> String {
+    text.chars()
+        .skip(start as usize)
+        .take((end - start) as usize)
+        .collect()
+}
+
+/// A reviewer's annotation: the predictions as given, edited by `edit`.
+fn annotate(task: &Value, edit: impl FnOnce(&mut Vec<Value>)) -> Value {
+    let mut result: Vec<Value> = task["predictions"][0]["result"].as_array().unwrap().clone();
+    edit(&mut result);
+    let mut task = task.clone();
+    task["annotations"] = json!([{"id": 1, "result": result, "was_cancelled": false}]);
+    task
+}
+
+fn region(start: usize, end: usize, text: &str, label: &str) -> Value {
+    json!({"id": "r1", "from_name": "label", "to_name": "text", "type": "labels",
+           "value": {"start": start, "end": end, "text": text, "labels": [label]}})
+}
+
+#[test]
+fn a_review_round_trip_publishes_human_entities_and_rejects_a_wrong_span_with_its_reason() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_copy("seed");
+    let run = tarjama(&["build", "--quiet", arg(&dataset)]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let tasks_path = dir.path().join("tasks.json");
+    let run = tarjama(&[
+        "entities",
+        "export",
+        arg(&dataset),
+        "--format",
+        "label-studio",
+        "-o",
+        arg(&tasks_path),
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let tasks = read_json(&tasks_path);
+    let tasks = tasks.as_array().unwrap();
+    assert_eq!(tasks.len(), 63, "one task per title or body sentence");
+    let mut model_spans = 0;
+    for task in tasks {
+        let text = task["data"]["text"].as_str().unwrap();
+        let prediction = &task["predictions"][0];
+        assert!(prediction["model_version"]
+            .as_str()
+            .unwrap()
+            .starts_with("tarjama "));
+        for r in prediction["result"].as_array().unwrap() {
+            let v = &r["value"];
+            let (start, end) = (v["start"].as_u64().unwrap(), v["end"].as_u64().unwrap());
+            assert_eq!(slice(text, start, end), v["text"].as_str().unwrap());
+            model_spans += usize::from(r.get("score").is_some());
+        }
+    }
+    assert!(model_spans > 0, "model spans carry their score");
+
+    let task = |id: &str| {
+        tasks
+            .iter()
+            .find(|t| t["data"]["sentence_id"] == id)
+            .unwrap()
+    };
+    let headline = task(HEADLINE);
+    let text = headline["data"]["text"].as_str().unwrap();
+    assert!(text.starts_with("الكرملين: باشينيان"), "{text}");
+    // The reviewer drops the Kremlin, keeps Pashinyan and marks the province.
+    let province = text.chars().count() - "سيونيك".chars().count();
+    let reviewed_headline = annotate(headline, |result| {
+        result.retain(|r| r["value"]["text"] != "الكرملين");
+        result.push(region(province, province + 6, "سيونيك", "LOC"));
+    });
+    let reviewed_body = annotate(task(BODY), |result| {
+        result.push(region(0, 3, "Armenia", "LOC"));
+    });
+    let export_path = dir.path().join("export.json");
+    std::fs::write(
+        &export_path,
+        json!([reviewed_headline, reviewed_body]).to_string(),
+    )
+    .unwrap();
+
+    let run = tarjama(&[
+        "entities",
+        "import",
+        arg(&dataset),
+        arg(&export_path),
+        "--json",
+    ]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    let summary: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(summary["accepted"], 1);
+    assert_eq!(summary["rejected"]["text-mismatch"], 1);
+    assert_eq!(summary["version"], "v0002");
+    let rejects_path = dir.path().join("export.json.rejects.json");
+    let rejects = read_json(&rejects_path);
+    let reason = &rejects[0]["tarjama_rejects"][0];
+    assert_eq!(reason["code"], "text-mismatch");
+    assert!(
+        reason["reason"].as_str().unwrap().contains("\"Armenia\""),
+        "{reason}"
+    );
+
+    let v2 = dataset.join("versions/v0002");
+    let headline_entities = entities_of(&v2, HEADLINE);
+    let texts: Vec<&str> = headline_entities
+        .iter()
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    assert!(!texts.contains(&"الكرملين"), "{texts:?}");
+    assert!(texts.contains(&"سيونيك"), "{texts:?}");
+    assert!(headline_entities.iter().all(|e| e["origin"] == "human"));
+    let pashinyan = headline_entities
+        .iter()
+        .find(|e| e["text"] == "باشينيان")
+        .unwrap();
+    assert_eq!(
+        pashinyan["en"], "Nikol Pashinyan",
+        "the glossary names reviewed spans too"
+    );
+    assert_eq!(
+        entities_of(&v2, BODY),
+        entities_of(&dataset.join("versions/v0001"), BODY),
+        "a rejected task leaves its sentence's entities as they were"
+    );
+    let run = tarjama(&["validate", arg(&dataset)]);
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+
+    // The reviewer fixes the offsets in the rejects file and imports it.
+    let mut fixed = rejects.clone();
+    let body_text = fixed[0]["data"]["text"].as_str().unwrap().to_string();
+    let result = fixed[0]["annotations"][0]["result"].as_array_mut().unwrap();
+    let last = result.last_mut().unwrap();
+    let armenia = body_text.chars().collect::<Vec<_>>();
+    let start = (0..armenia.len())
+        .find(|&i| {
+            armenia[i..]
+                .iter()
+                .collect::<String>()
+                .starts_with("أرمينيا")
+        })
+        .unwrap();
+    last["value"] = json!({"start": start, "end": start + 7, "text": "أرمينيا", "labels": ["LOC"]});
+    std::fs::write(&rejects_path, fixed.to_string()).unwrap();
+    let run = tarjama(&["entities", "import", arg(&dataset), arg(&rejects_path)]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("published v0003"), "{}", run.stdout);
+    assert!(!dir
+        .path()
+        .join("export.json.rejects.json.rejects.json")
+        .exists());
+    let body = entities_of(&dataset.join("versions/v0003"), BODY);
+    assert!(body
+        .iter()
+        .any(|e| e["text"] == "أرمينيا" && e["origin"] == "human"));
+    let run = tarjama(&["validate", arg(&dataset)]);
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+}
