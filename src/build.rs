@@ -141,8 +141,12 @@ pub fn build(dataset_dir: &Path, options: &BuildOptions) -> Result<BuildReport> 
         });
     }
     if let Some(latest) = &latest {
-        // The descriptions name the version, so only the data is compared.
-        if describe::data_fingerprint(&latest.manifest) == manifest::fingerprint(&written.files) {
+        // The descriptions name the version, so the data is compared, and
+        // what the descriptions say about it.
+        let same_data =
+            describe::data_fingerprint(&latest.manifest) == manifest::fingerprint(&written.files);
+        let same_about = latest.manifest.about.as_ref() == Some(&config.about);
+        if same_data && same_about {
             std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
             return Ok(BuildReport {
                 published: None,

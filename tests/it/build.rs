@@ -48,6 +48,29 @@ fn a_build_prints_its_summary_and_an_unchanged_rebuild_writes_nothing() {
     assert_eq!(second.code, Some(0));
     assert!(second.stdout.contains("unchanged"), "{}", second.stdout);
     assert!(!dataset.join("versions/v0002").exists());
+
+    // A new licence changes what the descriptions say: a new version whose
+    // data files are those of the first.
+    let config = dataset.join("dataset.toml");
+    let settings = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!("{settings}\n[about]\nlicense = \"cc-by-4.0\"\n"),
+    )
+    .unwrap();
+    let third = tarjama(&["build", arg(&dataset)]);
+    assert!(
+        third.stdout.contains("published v0002"),
+        "{}{}",
+        third.stdout,
+        third.stderr
+    );
+    let card = std::fs::read_to_string(dataset.join("versions/v0002/README.md")).unwrap();
+    assert!(card.contains("license: \"cc-by-4.0\""), "{card}");
+    assert_eq!(
+        data_fingerprint(&dataset.join("versions/v0001")),
+        data_fingerprint(&dataset.join("versions/v0002"))
+    );
 }
 
 #[test]
