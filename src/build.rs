@@ -70,7 +70,7 @@ impl BuildReport {
 
 /// Documents decoded and processed together on the worker threads; with a
 /// channel of two batches, at most about four batches are in memory.
-const BATCH_DOCUMENTS: usize = 256;
+pub(crate) const BATCH_DOCUMENTS: usize = 256;
 
 /// How a build runs (not what it produces: the output never depends on these).
 #[derive(Default)]
@@ -86,125 +86,195 @@ pub fn build(dataset_dir: &Path, options: &BuildOptions) -> Result<BuildReport> 
     let config = DatasetConfig::load(dataset_dir)?;
     let raw_dir = config.raw_dir(dataset_dir);
     let plan = ingest::plan(dataset_dir, &raw_dir, &config.stages.ingest)?;
-    let glossary_path = dataset_dir.join(GLOSSARY_FILE);
-    let glossary = Glossary::load(&glossary_path)?;
-    let lock = WriteLock::acquire(dataset_dir)?;
-    let latest = Version::latest(dataset_dir)?;
-    let number = latest.as_ref().map_or(1, |v| v.number + 1);
-    let memory = match &latest {
-        Some(version) => Memory::of(version)?,
-        None => Memory::default(),
-    };
-    let staging = lock.staging(number)?;
-
-    let no_glossary = Glossary::default();
-    let model = if config.stages.entities.model {
-        Some(NerModel::builtin()?)
-    } else {
-        None
-    };
-    let sources = NameSources {
-        glossary: glossary.as_ref().unwrap_or(&no_glossary),
-        model: model.as_ref(),
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| {
-            Error::Usage(format!(
-                "cannot start {:?} worker threads: {e}",
-                options.jobs
-            ))
-        })?;
-    let grouping = group_documents(&plan, &config.stages, &pool);
-    let mut written = write_tables(
-        &staging,
+    let stages = Stages::load(dataset_dir, &config, options)?;
+    let mut target = Target::open(dataset_dir)?;
+    let grouping = group_documents(&plan, &config.stages, &stages.pool);
+    let written = write_tables(
+        &target.staging,
         &plan,
         &config.stages,
-        sources,
-        Finishing { memory, grouping },
-        number,
-        (&pool, options),
-    )?;
-    if let Some(glossary) = &glossary {
-        // The version keeps its own copy, so that it stays self-contained
-        // however the dataset's glossary changes later.
-        let bytes = std::fs::read(&glossary_path).at(&glossary_path)?;
-        store::write_synced(&staging.join(GLOSSARY_FILE), &bytes)?;
-        written.files.push(FileEntry {
-            path: GLOSSARY_FILE.to_string(),
-            table: GLOSSARY_TABLE.to_string(),
-            format: "tsv".to_string(),
-            sha256: sha256_hex(&bytes),
-            bytes: bytes.len() as u64,
-            rows: glossary.len() as u64,
-        });
-    }
-    if let Some(latest) = &latest {
-        // The descriptions name the version, so the data is compared, and
-        // what the descriptions say about it.
-        let same_data =
-            describe::data_fingerprint(&latest.manifest) == manifest::fingerprint(&written.files);
-        let same_about = latest.manifest.about.as_ref() == Some(&config.about);
-        if same_data && same_about {
-            std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-            return Ok(BuildReport {
-                published: None,
-                version: latest.name().to_string(),
-                fingerprint: latest.manifest.fingerprint.clone(),
-                counts: written.counts,
-                carried: written.carried,
-                skipped: written.skipped,
-                audit: written.audit,
-            });
-        }
-    }
-    let parent = latest.as_ref().map(Version::as_parent);
-    let mut manifest = Manifest {
-        format_version: MANIFEST_FORMAT_VERSION,
-        dataset: config.name.clone(),
-        version: store::version_name(number),
-        parent,
-        tool: ToolRef {
-            name: env!("CARGO_PKG_NAME").to_string(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            ner_model: model.as_ref().map(|_| NerModel::builtin_sha256()),
+        stages.sources(),
+        Finishing {
+            memory: std::mem::take(&mut target.memory),
+            grouping: Some(grouping),
         },
-        created: manifest::source_date_epoch()?.map(manifest::rfc3339_utc),
-        source_language: config.source_language.clone(),
-        target_language: config.target_language.clone(),
-        settings: config.stages.clone(),
-        about: Some(config.about.clone()),
-        inputs: written.inputs,
-        skipped: written.skipped.clone(),
-        files: written.files,
-        audit: written.audit.clone(),
-        import: None,
-        fingerprint: String::new(),
-        manifest_sha256: String::new(),
-    };
-    describe::write(&staging, &mut manifest)?;
-    let bytes = manifest::seal(&mut manifest);
-    store::write_synced(&staging.join(MANIFEST_FILE), &bytes)?;
-    let published = lock.publish(&staging, number)?;
-    Ok(BuildReport {
-        published: Some(published),
-        version: manifest.version,
-        fingerprint: manifest.fingerprint,
-        counts: written.counts,
-        carried: written.carried,
-        skipped: written.skipped,
-        audit: written.audit,
-    })
+        target.number,
+        (&stages.pool, options),
+    )?;
+    target.publish(dataset_dir, &config, written, stages.model.is_some())
 }
 
-struct Written {
-    files: Vec<FileEntry>,
-    inputs: Vec<InputEntry>,
-    skipped: Vec<SkippedInput>,
-    counts: RowCounts,
-    carried: CarryCounts,
-    audit: Audit,
+/// What the stages need besides the settings: the worker threads, the
+/// dataset's glossary and the NER model (when the settings turn it on).
+pub(crate) struct Stages {
+    pub pool: rayon::ThreadPool,
+    glossary: Glossary,
+    pub model: Option<NerModel>,
+}
+
+impl Stages {
+    pub fn load(dataset_dir: &Path, config: &DatasetConfig, options: &BuildOptions) -> Result<Self> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(options.jobs.unwrap_or(0))
+            .build()
+            .map_err(|e| {
+                Error::Usage(format!(
+                    "cannot start {:?} worker threads: {e}",
+                    options.jobs
+                ))
+            })?;
+        let model = if config.stages.entities.model {
+            Some(NerModel::builtin()?)
+        } else {
+            None
+        };
+        let glossary = Glossary::load(&dataset_dir.join(GLOSSARY_FILE))?.unwrap_or_default();
+        Ok(Stages {
+            pool,
+            glossary,
+            model,
+        })
+    }
+
+    pub fn sources(&self) -> NameSources<'_> {
+        NameSources {
+            glossary: &self.glossary,
+            model: self.model.as_ref(),
+        }
+    }
+}
+
+/// The version being written: the write lock, its number and staging
+/// folder, and the latest version's translation memory.
+pub(crate) struct Target {
+    lock: WriteLock,
+    latest: Option<Version>,
+    pub number: u32,
+    pub staging: PathBuf,
+    pub memory: Memory,
+}
+
+impl Target {
+    pub fn open(dataset_dir: &Path) -> Result<Self> {
+        let lock = WriteLock::acquire(dataset_dir)?;
+        let latest = Version::latest(dataset_dir)?;
+        let number = latest.as_ref().map_or(1, |v| v.number + 1);
+        let memory = match &latest {
+            Some(version) => Memory::of(version)?,
+            None => Memory::default(),
+        };
+        let staging = lock.staging(number)?;
+        Ok(Target {
+            lock,
+            latest,
+            number,
+            staging,
+            memory,
+        })
+    }
+
+    /// Adds the glossary, the manifest and the descriptions to the written
+    /// tables and publishes the version, unless its data and description
+    /// equal the latest version's.
+    pub fn publish(
+        self,
+        dataset_dir: &Path,
+        config: &DatasetConfig,
+        mut written: Written,
+        model_ran: bool,
+    ) -> Result<BuildReport> {
+        let Target {
+            lock,
+            latest,
+            number,
+            staging,
+            ..
+        } = self;
+        let glossary_path = dataset_dir.join(GLOSSARY_FILE);
+        if let Some(glossary) = Glossary::load(&glossary_path)? {
+            // The version keeps its own copy, so that it stays self-contained
+            // however the dataset's glossary changes later.
+            let bytes = std::fs::read(&glossary_path).at(&glossary_path)?;
+            store::write_synced(&staging.join(GLOSSARY_FILE), &bytes)?;
+            written.files.push(FileEntry {
+                path: GLOSSARY_FILE.to_string(),
+                table: GLOSSARY_TABLE.to_string(),
+                format: "tsv".to_string(),
+                sha256: sha256_hex(&bytes),
+                bytes: bytes.len() as u64,
+                rows: glossary.len() as u64,
+            });
+        }
+        if let Some(latest) = &latest {
+            // The descriptions name the version, so the data is compared, and
+            // what the descriptions say about it.
+            let same_data = describe::data_fingerprint(&latest.manifest)
+                == manifest::fingerprint(&written.files);
+            let same_about = latest.manifest.about.as_ref() == Some(&config.about);
+            if same_data && same_about {
+                std::fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+                return Ok(BuildReport {
+                    published: None,
+                    version: latest.name().to_string(),
+                    fingerprint: latest.manifest.fingerprint.clone(),
+                    counts: written.counts,
+                    carried: written.carried,
+                    skipped: written.skipped,
+                    audit: written.audit,
+                });
+            }
+        }
+        let mut manifest = Manifest {
+            format_version: MANIFEST_FORMAT_VERSION,
+            dataset: config.name.clone(),
+            version: store::version_name(number),
+            parent: latest.as_ref().map(Version::as_parent),
+            tool: tool_ref(model_ran),
+            created: manifest::source_date_epoch()?.map(manifest::rfc3339_utc),
+            source_language: config.source_language.clone(),
+            target_language: config.target_language.clone(),
+            settings: config.stages.clone(),
+            about: Some(config.about.clone()),
+            inputs: written.inputs,
+            skipped: written.skipped.clone(),
+            files: written.files,
+            audit: written.audit.clone(),
+            import: None,
+            fingerprint: String::new(),
+            manifest_sha256: String::new(),
+        };
+        describe::write(&staging, &mut manifest)?;
+        let bytes = manifest::seal(&mut manifest);
+        store::write_synced(&staging.join(MANIFEST_FILE), &bytes)?;
+        let published = lock.publish(&staging, number)?;
+        Ok(BuildReport {
+            published: Some(published),
+            version: manifest.version,
+            fingerprint: manifest.fingerprint,
+            counts: written.counts,
+            carried: written.carried,
+            skipped: written.skipped,
+            audit: written.audit,
+        })
+    }
+}
+
+/// This program, and the NER model when it tagged the entities.
+pub(crate) fn tool_ref(model_ran: bool) -> ToolRef {
+    ToolRef {
+        name: env!("CARGO_PKG_NAME").to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        ner_model: model_ran.then(NerModel::builtin_sha256),
+    }
+}
+
+pub(crate) struct Written {
+    pub files: Vec<FileEntry>,
+    pub inputs: Vec<InputEntry>,
+    pub skipped: Vec<SkippedInput>,
+    pub counts: RowCounts,
+    pub carried: CarryCounts,
+    pub audit: Audit,
 }
 
 /// The split grouping's first pass: every document's shared-content keys,
@@ -234,14 +304,15 @@ fn group_documents(plan: &Plan, settings: &StageSettings, pool: &rayon::ThreadPo
 }
 
 /// What the writer applies to each document's rows in id order: the
-/// translation memory's fills and the split grouping's assignments.
-struct Finishing {
-    memory: Memory,
-    grouping: Grouping,
+/// translation memory's fills and the split grouping's assignments (none
+/// for a shard, whose rows the merge finishes).
+pub(crate) struct Finishing {
+    pub memory: Memory,
+    pub grouping: Option<Grouping>,
 }
 
 /// A processed document: its input entry, and its rows or why it was skipped.
-type Processed = (
+pub(crate) type Processed = (
     Option<InputEntry>,
     std::result::Result<DocumentRows, SkippedInput>,
 );
@@ -249,7 +320,7 @@ type Processed = (
 /// Reads documents in id order on this thread, decodes and processes them in
 /// parallel batches (order kept), and writes them on a writer thread, so
 /// that the output is the same for any number of threads.
-fn write_tables(
+pub(crate) fn write_tables(
     dir: &Path,
     plan: &Plan,
     settings: &StageSettings,
@@ -261,7 +332,9 @@ fn write_tables(
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Processed>>(2);
     let planned = plan.len() as u64;
     std::thread::scope(|scope| {
-        let writer = scope.spawn(move || write_batches(dir, plan, receiver, finishing, number));
+        let (inputs, skipped) = (plan.jsonl_inputs.clone(), plan.skipped.clone());
+        let writer = scope
+            .spawn(move || write_batches(dir, (inputs, skipped), receiver, finishing, number));
         let mut raws = plan.raw_documents();
         let (mut done, mut bytes) = (0u64, 0u64);
         loop {
@@ -327,9 +400,9 @@ fn spawn_table<'scope, T: Table + 'static>(
 /// memory, and hands their rows to one writer thread per table, so that the
 /// four tables are encoded, compressed and hashed at the same time. The
 /// translations that found no slot are written last, as orphans.
-fn write_batches(
+pub(crate) fn write_batches(
     dir: &Path,
-    plan: &Plan,
+    (mut inputs, mut skipped): (Vec<InputEntry>, Vec<SkippedInput>),
     batches: Receiver<Vec<Processed>>,
     finishing: Finishing,
     number: u32,
@@ -340,8 +413,6 @@ fn write_batches(
     } = finishing;
     let mut counts = RowCounts::default();
     let mut auditor = Auditor::default();
-    let mut inputs = plan.jsonl_inputs.clone();
-    let mut skipped = plan.skipped.clone();
     let mut files = std::thread::scope(|scope| -> Result<Vec<FileEntry>> {
         let (documents, documents_done) = spawn_table::<Document>(scope, dir)?;
         let (sentences, sentences_done) = spawn_table::<Sentence>(scope, dir)?;
@@ -354,8 +425,10 @@ fn write_batches(
                 match processed {
                     Err(skip) => skipped.push(skip),
                     Ok(mut rows) => {
-                        let assignment = grouping.assign(&rows.document.doc_id)?;
-                        assign_split(&mut rows, assignment);
+                        if let Some(grouping) = &mut grouping {
+                            let assignment = grouping.assign(&rows.document.doc_id)?;
+                            assign_split(&mut rows, assignment);
+                        }
                         memory.fill(&rows.sentences, &mut rows.slots);
                         auditor.observe(&rows);
                         counts.documents += 1;
@@ -389,7 +462,7 @@ fn write_batches(
         Ok(files)
     })?;
     let mut audit = auditor.finish();
-    if let Some(splits) = &mut audit.splits {
+    if let (Some(splits), Some(grouping)) = (&mut audit.splits, &grouping) {
         splits.groups = grouping.groups();
         (splits.shared_groups, splits.shared_group_documents) = grouping.shared_groups();
     }

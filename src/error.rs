@@ -60,6 +60,10 @@ pub enum Error {
     #[error("{path}: {message}")]
     Input { path: PathBuf, message: String },
 
+    /// A shard result a merge cannot use.
+    #[error("{path}: {message}")]
+    Shard { path: PathBuf, message: String },
+
     #[error("{path}: already exists; choose another folder or remove it first")]
     AlreadyExists { path: PathBuf },
 

@@ -185,6 +185,11 @@ impl Plan {
         self.planned.is_empty()
     }
 
+    /// Keeps only the documents whose id `keep` accepts (one shard's share).
+    pub fn retain_documents(&mut self, keep: impl Fn(&str) -> bool) {
+        self.planned.retain(|entry| keep(&entry.doc_id));
+    }
+
     fn location(&self, entry: &Planned) -> String {
         let source = &self.sources[entry.source];
         match source.kind {

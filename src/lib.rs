@@ -30,6 +30,7 @@ pub mod parallel;
 pub mod pipeline;
 pub mod segment;
 pub mod settings;
+pub mod shard;
 pub mod slots;
 pub mod split;
 pub mod status;

@@ -14,7 +14,7 @@ use crate::model::{ids, Document, Entity, EntityOrigin, Label, Role, Sentence, T
 use crate::ner::NerModel;
 use crate::segment;
 use crate::settings::StageSettings;
-use crate::split::{self, ContentKeys};
+use crate::split::ContentKeys;
 use crate::structure::Layout;
 use crate::text::arabic::normalise_into;
 use crate::text::CharOffsets;
@@ -229,24 +229,21 @@ pub fn content_keys(clean: CleanText, settings: &StageSettings) -> ContentKeys {
     let text = clean.aligned.into_text();
     let layout = Layout::of(&text);
     let ranges = segment::split_with_breaks(&text, &settings.segment, &layout.hard_breaks);
-    let mut norms = Vec::with_capacity(ranges.len());
-    let mut keys = Vec::new();
-    for range in ranges {
-        let sentence = &text[range.clone()];
-        let norm = normalised_sha256_hex(sentence);
-        let translate = layout.role_at(range.start) != Role::Boilerplate;
-        if split::is_shared_content(sentence, translate, settings.splits.min_shared_words) {
-            keys.push(split::hash_key(&norm));
-        }
-        norms.push(norm);
-    }
-    keys.push(split::hash_key(&document_norm_sha256(
-        norms.iter().map(String::as_str),
-    )));
-    ContentKeys {
-        doc_id: clean.doc_id,
-        keys,
-    }
+    let sentences: Vec<(&str, bool, String)> = ranges
+        .into_iter()
+        .map(|range| {
+            let sentence = &text[range.clone()];
+            let translate = layout.role_at(range.start) != Role::Boilerplate;
+            (sentence, translate, normalised_sha256_hex(sentence))
+        })
+        .collect();
+    let document_norm = document_norm_sha256(sentences.iter().map(|(_, _, n)| n.as_str()));
+    ContentKeys::new(
+        clean.doc_id,
+        sentences.iter().map(|(s, t, n)| (*s, *t, n.as_str())),
+        &document_norm,
+        settings.splits.min_shared_words,
+    )
 }
 
 /// The document text covered by its title sentences, if any.

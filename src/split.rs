@@ -91,6 +91,25 @@ pub struct ContentKeys {
     pub keys: Vec<u64>,
 }
 
+impl ContentKeys {
+    /// The keys of a document: the normalised hash of each of its sentences
+    /// (text, translate, `norm_sha256`) that is shared content, and its own
+    /// `norm_sha256`.
+    pub fn new<'a>(
+        doc_id: String,
+        sentences: impl Iterator<Item = (&'a str, bool, &'a str)>,
+        document_norm_sha256: &str,
+        min_words: u32,
+    ) -> Self {
+        let mut keys: Vec<u64> = sentences
+            .filter(|(text, translate, _)| is_shared_content(text, *translate, min_words))
+            .map(|(_, _, norm)| hash_key(norm))
+            .collect();
+        keys.push(hash_key(document_norm_sha256));
+        ContentKeys { doc_id, keys }
+    }
+}
+
 /// Builds the groups from the documents' content keys, in id order.
 #[derive(Debug, Default)]
 pub struct Grouper {

@@ -146,7 +146,8 @@ pub fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
     file.sync_all().at(path)
 }
 
-fn sync_dir(dir: &Path) -> Result<()> {
+/// Syncs a folder, so that the entries created or renamed in it are durable.
+pub fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir).and_then(|d| d.sync_all()).at(dir)
 }
 

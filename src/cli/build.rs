@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::build::{self, BuildOptions};
 use crate::error::Result;
+use crate::shard::{self, Shard};
 
 /// Build the next immutable version from dataset.toml and the raw folder.
 #[derive(Debug, clap::Args)]
@@ -22,6 +23,17 @@ pub struct Args {
     /// Print nothing but errors (no summary, no progress bar).
     #[arg(long, short)]
     quiet: bool,
+    /// Build only shard K of N (the documents whose id hashes to K) into the
+    /// staging folder, for a distributed engine's map step; see --merge.
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse, conflicts_with = "merge")]
+    shard: Option<Shard>,
+    /// Where --shard writes its result [default: DIR/shards].
+    #[arg(long, value_name = "STAGING", requires = "shard")]
+    staging: Option<PathBuf>,
+    /// Check the N shard results in STAGING and publish them as one version,
+    /// the same as a single build of the same inputs.
+    #[arg(long, value_name = "STAGING")]
+    merge: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -51,7 +63,30 @@ pub fn run(args: Args) -> Result<ExitCode> {
         jobs: args.jobs.map(usize::from),
         progress: Some(&progress),
     };
-    let report = build::build(&args.dir, &options);
+    if let Some(shard) = args.shard {
+        let staging = args.staging.unwrap_or_else(|| args.dir.join("shards"));
+        let report = shard::build_shard(&args.dir, shard, &staging, &options);
+        if let Some(bar) = &bar {
+            bar.finish_and_clear();
+        }
+        let report = report?;
+        if !args.quiet {
+            super::emit(&format!(
+                "wrote shard {}/{} ({})\n  documents {}  sentences {}  entities {}\n",
+                shard.index,
+                shard.count,
+                report.folder.display(),
+                report.documents,
+                report.sentences,
+                report.entities
+            ))?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let report = match &args.merge {
+        Some(staging) => shard::merge(&args.dir, staging, &options),
+        None => build::build(&args.dir, &options),
+    };
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
