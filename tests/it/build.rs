@@ -53,9 +53,10 @@ fn a_build_prints_its_summary_and_an_unchanged_rebuild_writes_nothing() {
     // data files are those of the first.
     let config = dataset.join("dataset.toml");
     let settings = std::fs::read_to_string(&config).unwrap();
+    assert!(settings.contains("license = \"unknown\""), "{settings}");
     std::fs::write(
         &config,
-        format!("{settings}\n[about]\nlicense = \"cc-by-4.0\"\n"),
+        settings.replace("license = \"unknown\"", "license = \"cc-by-4.0\""),
     )
     .unwrap();
     let third = tarjama(&["build", arg(&dataset)]);
