@@ -7,7 +7,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 BIN    := target/release/tarjama
 SEED   := datasets/seed-news
-SHARED ?= ../shared
+# The shared data beside the checkout (a CI clone elsewhere finds it at /work/shared).
+SHARED ?= $(firstword $(wildcard ../shared /work/shared) ../shared)
 CORPUS := $(SHARED)/corpus/saudinewsnet.jsonl.gz
 WORK   := bench/work
 
@@ -31,8 +32,9 @@ $(VENV)/.installed: tests/python/requirements.txt
 
 test: build $(VENV)/.installed test-rust test-python
 
+# The sharding tests run on a slice of the corpus when it is there.
 test-rust: build
-	$(CARGO) test --release --locked
+	TARJAMA_CORPUS=$(wildcard $(CORPUS)) $(CARGO) test --release --locked
 	$(BIN) validate $(SEED)
 
 test-python: build $(VENV)/.installed

@@ -113,7 +113,11 @@ pub(crate) struct Stages {
 }
 
 impl Stages {
-    pub fn load(dataset_dir: &Path, config: &DatasetConfig, options: &BuildOptions) -> Result<Self> {
+    pub fn load(
+        dataset_dir: &Path,
+        config: &DatasetConfig,
+        options: &BuildOptions,
+    ) -> Result<Self> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(options.jobs.unwrap_or(0))
             .build()
@@ -333,8 +337,8 @@ pub(crate) fn write_tables(
     let planned = plan.len() as u64;
     std::thread::scope(|scope| {
         let (inputs, skipped) = (plan.jsonl_inputs.clone(), plan.skipped.clone());
-        let writer = scope
-            .spawn(move || write_batches(dir, (inputs, skipped), receiver, finishing, number));
+        let writer =
+            scope.spawn(move || write_batches(dir, (inputs, skipped), receiver, finishing, number));
         let mut raws = plan.raw_documents();
         let (mut done, mut bytes) = (0u64, 0u64);
         loop {

@@ -28,8 +28,7 @@ use crate::ingest;
 use crate::io::hash::file_sha256;
 use crate::io::parquet::read_rows;
 use crate::model::{
-    ids, Document, Entity, FileEntry, InputEntry, Sentence, SkippedInput, ToolRef,
-    TranslationSlot,
+    ids, Document, Entity, FileEntry, InputEntry, Sentence, SkippedInput, ToolRef, TranslationSlot,
 };
 use crate::pipeline::{sha256_hex, DocumentRows};
 use crate::settings::{DatasetConfig, StageSettings};
@@ -190,7 +189,12 @@ impl ShardResult {
 
 /// Reads the N shard results of `staging` and checks that they are all
 /// there, agree with each other and with the dataset, and are intact.
-fn shard_results(dataset_dir: &Path, config: &DatasetConfig, staging: &Path, model_on: bool) -> Result<Vec<ShardResult>> {
+fn shard_results(
+    dataset_dir: &Path,
+    config: &DatasetConfig,
+    staging: &Path,
+    model_on: bool,
+) -> Result<Vec<ShardResult>> {
     let refuse = |path: &Path, message: String| Error::Shard {
         path: path.to_path_buf(),
         message,
@@ -207,10 +211,16 @@ fn shard_results(dataset_dir: &Path, config: &DatasetConfig, staging: &Path, mod
         let dir = staging.join(&name);
         let path = dir.join(SHARD_MANIFEST);
         let bytes = std::fs::read(&path).map_err(|e| {
-            refuse(&dir, format!("no readable {SHARD_MANIFEST} ({e}); run this shard again"))
+            refuse(
+                &dir,
+                format!("no readable {SHARD_MANIFEST} ({e}); run this shard again"),
+            )
         })?;
         let manifest: ShardManifest = serde_json::from_slice(&bytes).map_err(|e| {
-            refuse(&path, format!("not a shard manifest ({e}); run this shard again"))
+            refuse(
+                &path,
+                format!("not a shard manifest ({e}); run this shard again"),
+            )
         })?;
         results.push(ShardResult { dir, manifest });
     }
@@ -241,14 +251,30 @@ fn shard_results(dataset_dir: &Path, config: &DatasetConfig, staging: &Path, mod
     let glossary = glossary_sha256(dataset_dir)?;
     for result in &results {
         let m = &result.manifest;
-        let (name, dir) = (result.dir.file_name().map(|n| n.to_string_lossy().into_owned()), &result.dir);
+        let (name, dir) = (
+            result
+                .dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned()),
+            &result.dir,
+        );
         let disagree = |what: &str| {
             refuse(
                 dir,
                 format!("{what} differs from the dataset's now; run every shard again with this dataset.toml, glossary and tool"),
             )
         };
-        if m.shards != count || name.as_deref() != Some(Shard { index: m.shard, count: m.shards }.folder_name().as_str()) {
+        if m.shards != count
+            || name.as_deref()
+                != Some(
+                    Shard {
+                        index: m.shard,
+                        count: m.shards,
+                    }
+                    .folder_name()
+                    .as_str(),
+                )
+        {
             return Err(refuse(
                 dir,
                 format!("shard {}/{} does not belong with {count} shards; remove the stale results from the staging folder", m.shard, m.shards),
@@ -269,7 +295,12 @@ fn shard_results(dataset_dir: &Path, config: &DatasetConfig, staging: &Path, mod
         for file in &m.files {
             let path = dir.join(&file.path);
             let (sha256, bytes) = file_sha256(&path).map_err(|e| {
-                refuse(&path, format!("listed in {SHARD_MANIFEST} but cannot be read ({e}); run this shard again"))
+                refuse(
+                    &path,
+                    format!(
+                        "listed in {SHARD_MANIFEST} but cannot be read ({e}); run this shard again"
+                    ),
+                )
             })?;
             if sha256 != file.sha256 || bytes != file.bytes {
                 return Err(refuse(
@@ -346,7 +377,10 @@ impl ShardDocuments {
 
 /// Every shard's documents, merged into id order.
 fn merged_documents(results: &[ShardResult]) -> Result<impl Iterator<Item = Result<DocumentRows>>> {
-    let mut shards: Vec<ShardDocuments> = results.iter().map(ShardDocuments::open).collect::<Result<_>>()?;
+    let mut shards: Vec<ShardDocuments> = results
+        .iter()
+        .map(ShardDocuments::open)
+        .collect::<Result<_>>()?;
     Ok(std::iter::from_fn(move || {
         // An unreadable head row is yielded first, so its error is not lost.
         for shard in shards.iter_mut() {

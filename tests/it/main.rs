@@ -13,6 +13,7 @@ mod label_studio;
 mod ner;
 mod schemas;
 mod segment;
+mod shard;
 mod slots;
 mod splits;
 mod validate;
