@@ -38,7 +38,7 @@ test-rust: build
 	$(BIN) validate $(SEED)
 
 test-python: build $(VENV)/.installed
-	TARJAMA_BIN=$(BIN) HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 $(PY) -m pytest -q tests/python
+	TARJAMA_BIN=$(BIN) TARJAMA_CORPUS=$(wildcard $(CORPUS)) HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 $(PY) -m pytest -q -s tests/python
 
 # ICU's C++ library and headers, for the ICU peers (PyICU and icu_segment).
 icu:
