@@ -17,11 +17,11 @@ use crate::describe;
 use crate::error::{Error, IoContext, Result};
 use crate::glossary::{Glossary, GLOSSARY_FILE, GLOSSARY_TABLE};
 use crate::ingest::{self, Plan, RawDocument};
-use crate::io::TableWriter;
+use crate::io::{TableFiles, TableWriter};
 use crate::manifest::{self, MANIFEST_FILE};
 use crate::model::{
     Audit, Document, Entity, FileEntry, InputEntry, Manifest, Orphan, Sentence, SkippedInput,
-    ToolRef, TranslationSlot, MANIFEST_FORMAT_VERSION,
+    TableContent, ToolRef, TranslationSlot, MANIFEST_FORMAT_VERSION,
 };
 use crate::ner::NerModel;
 use crate::pipeline::{self, sha256_hex, DocumentRows, NameSources};
@@ -242,6 +242,7 @@ impl Target {
             inputs: written.inputs,
             skipped: written.skipped.clone(),
             files: written.files,
+            tables: written.tables,
             audit: written.audit.clone(),
             import: None,
             fingerprint: String::new(),
@@ -274,6 +275,7 @@ pub(crate) fn tool_ref(model_ran: bool) -> ToolRef {
 
 pub(crate) struct Written {
     pub files: Vec<FileEntry>,
+    pub tables: BTreeMap<String, TableContent>,
     pub inputs: Vec<InputEntry>,
     pub skipped: Vec<SkippedInput>,
     pub counts: RowCounts,
@@ -337,8 +339,9 @@ pub(crate) fn write_tables(
     let planned = plan.len() as u64;
     std::thread::scope(|scope| {
         let (inputs, skipped) = (plan.jsonl_inputs.clone(), plan.skipped.clone());
-        let writer =
-            scope.spawn(move || write_batches(dir, (inputs, skipped), receiver, finishing, number));
+        let output = (dir, settings.output.rows_per_file);
+        let writer = scope
+            .spawn(move || write_batches(output, (inputs, skipped), receiver, finishing, number));
         let mut raws = plan.raw_documents();
         let (mut done, mut bytes) = (0u64, 0u64);
         loop {
@@ -380,16 +383,16 @@ const TABLE_CHANNEL_BATCHES: usize = 2;
 /// Where a table's rows go, and the thread that writes them.
 type TableThread<'scope, T> = (
     SyncSender<Vec<T>>,
-    ScopedJoinHandle<'scope, Result<[FileEntry; 2]>>,
+    ScopedJoinHandle<'scope, Result<TableFiles>>,
 );
 
 /// A writer thread for one table: it owns the table's files and returns
 /// their manifest entries.
 fn spawn_table<'scope, T: Table + 'static>(
     scope: &'scope std::thread::Scope<'scope, '_>,
-    dir: &Path,
+    (dir, rows_per_file): (&Path, u64),
 ) -> Result<TableThread<'scope, T>> {
-    let mut writer = TableWriter::<T>::create(dir)?;
+    let mut writer = TableWriter::<T>::create(dir, rows_per_file)?;
     let (sender, receiver) = sync_channel::<Vec<T>>(TABLE_CHANNEL_BATCHES);
     let handle = scope.spawn(move || {
         for rows in receiver {
@@ -405,7 +408,7 @@ fn spawn_table<'scope, T: Table + 'static>(
 /// four tables are encoded, compressed and hashed at the same time. The
 /// translations that found no slot are written last, as orphans.
 pub(crate) fn write_batches(
-    dir: &Path,
+    (dir, rows_per_file): (&Path, u64),
     (mut inputs, mut skipped): (Vec<InputEntry>, Vec<SkippedInput>),
     batches: Receiver<Vec<Processed>>,
     finishing: Finishing,
@@ -417,11 +420,12 @@ pub(crate) fn write_batches(
     } = finishing;
     let mut counts = RowCounts::default();
     let mut auditor = Auditor::default();
-    let mut files = std::thread::scope(|scope| -> Result<Vec<FileEntry>> {
-        let (documents, documents_done) = spawn_table::<Document>(scope, dir)?;
-        let (sentences, sentences_done) = spawn_table::<Sentence>(scope, dir)?;
-        let (entities, entities_done) = spawn_table::<Entity>(scope, dir)?;
-        let (slots, slots_done) = spawn_table::<TranslationSlot>(scope, dir)?;
+    let output = (dir, rows_per_file);
+    let mut tables = std::thread::scope(|scope| -> Result<Vec<TableFiles>> {
+        let (documents, documents_done) = spawn_table::<Document>(scope, output)?;
+        let (sentences, sentences_done) = spawn_table::<Sentence>(scope, output)?;
+        let (entities, entities_done) = spawn_table::<Entity>(scope, output)?;
+        let (slots, slots_done) = spawn_table::<TranslationSlot>(scope, output)?;
         for batch in batches {
             let (mut d, mut s, mut e, mut t) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             for (input, processed) in batch {
@@ -456,14 +460,14 @@ pub(crate) fn write_batches(
             store::fault_point("after-document");
         }
         drop((documents, sentences, entities, slots));
-        let mut files = Vec::new();
+        let mut tables = Vec::new();
         for done in [documents_done, sentences_done, entities_done, slots_done] {
-            files.extend(
+            tables.push(
                 done.join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
             );
         }
-        Ok(files)
+        Ok(tables)
     })?;
     let mut audit = auditor.finish();
     if let (Some(splits), Some(grouping)) = (&mut audit.splits, &grouping) {
@@ -473,20 +477,35 @@ pub(crate) fn write_batches(
     let (orphans, carried) = memory.finish(&store::version_name(number));
     counts.orphans = orphans.len() as u64;
     if !orphans.is_empty() {
-        let mut writer = TableWriter::<Orphan>::create(dir)?;
+        let mut writer = TableWriter::<Orphan>::create(dir, rows_per_file)?;
         orphans.into_iter().try_for_each(|o| writer.push(o))?;
-        files.extend(writer.finish()?);
+        tables.push(writer.finish()?);
     }
+    let (files, tables) = table_entries(tables);
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Written {
         files,
+        tables,
         inputs,
         skipped,
         counts,
         carried,
         audit,
     })
+}
+
+/// The manifest's file list and content hashes of written tables.
+pub(crate) fn table_entries(
+    tables: Vec<TableFiles>,
+) -> (Vec<FileEntry>, BTreeMap<String, TableContent>) {
+    let mut files = Vec::new();
+    let mut contents = BTreeMap::new();
+    for table in tables {
+        files.extend(table.files);
+        contents.insert(table.table.to_string(), table.content);
+    }
+    (files, contents)
 }
 
 fn assign_split(rows: &mut DocumentRows, assignment: Assignment) {

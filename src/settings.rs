@@ -79,6 +79,41 @@ pub struct StageSettings {
     pub entities: EntitySettings,
     #[serde(default)]
     pub splits: SplitSettings,
+    /// Left out of manifests when it is the default, so that versions
+    /// written before it existed still describe themselves the same way.
+    #[serde(default, skip_serializing_if = "OutputSettings::is_default")]
+    pub output: OutputSettings,
+}
+
+/// How tables are cut into files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSettings {
+    /// A table of more rows is written as several files of this many rows
+    /// (the last one fewer), named as the Hugging Face hub names shards:
+    /// `sentences-00000-of-00003.parquet`. A smaller table is one file,
+    /// `sentences.parquet`. The cut depends only on the rows, so a sharded
+    /// build cuts its tables exactly as a single build does.
+    #[serde(default = "default_rows_per_file")]
+    pub rows_per_file: u64,
+}
+
+impl Default for OutputSettings {
+    fn default() -> Self {
+        OutputSettings {
+            rows_per_file: default_rows_per_file(),
+        }
+    }
+}
+
+impl OutputSettings {
+    fn is_default(&self) -> bool {
+        *self == OutputSettings::default()
+    }
+}
+
+fn default_rows_per_file() -> u64 {
+    1_000_000
 }
 
 /// Reading and decoding the raw inputs.
@@ -262,6 +297,12 @@ impl DatasetConfig {
         }
         if let Some(message) = config.stages.splits.problem() {
             return Err(Error::Config { path, message });
+        }
+        if config.stages.output.rows_per_file == 0 {
+            return Err(Error::Config {
+                path,
+                message: "[output] rows_per_file must be at least 1".into(),
+            });
         }
         Ok(config)
     }

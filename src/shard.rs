@@ -26,7 +26,7 @@ use crate::error::{Error, IoContext, Result};
 use crate::glossary::GLOSSARY_FILE;
 use crate::ingest;
 use crate::io::hash::file_sha256;
-use crate::io::parquet::read_rows;
+use crate::io::parquet::read_table;
 use crate::model::{
     ids, Document, Entity, FileEntry, InputEntry, Sentence, SkippedInput, ToolRef, TranslationSlot,
 };
@@ -183,7 +183,7 @@ struct ShardResult {
 
 impl ShardResult {
     fn table<T: Table + 'static>(&self) -> Result<impl Iterator<Item = Result<T>>> {
-        read_rows::<T>(&self.dir.join(format!("{}.parquet", T::NAME)))
+        read_table::<T>(&self.dir, &self.manifest.files)
     }
 }
 
@@ -446,7 +446,8 @@ pub fn merge(dataset_dir: &Path, staging: &Path, options: &BuildOptions) -> Resu
     let number = target.number;
     let written = std::thread::scope(|scope| -> Result<build::Written> {
         let writer = scope.spawn(move || {
-            build::write_batches(&staging_dir, (inputs, skipped), receiver, finishing, number)
+            let output = (staging_dir.as_path(), config.stages.output.rows_per_file);
+            build::write_batches(output, (inputs, skipped), receiver, finishing, number)
         });
         let mut done = 0u64;
         let mut batch = Vec::with_capacity(build::BATCH_DOCUMENTS);

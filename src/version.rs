@@ -9,7 +9,8 @@ use crate::error::{Error, IoContext, Result};
 use crate::io::hash::HashingWriter;
 use crate::io::parquet;
 use crate::manifest::{self, MANIFEST_FILE};
-use crate::model::{FileEntry, Manifest, ParentRef};
+use crate::io::TableFiles;
+use crate::model::{FileEntry, Manifest, ParentRef, TableContent};
 use crate::store::{self, WriteLock};
 use crate::table::Table;
 use crate::validate;
@@ -109,17 +110,10 @@ impl Version {
     /// The table's rows from its Parquet file, in id order; none when the
     /// version does not have the table.
     pub fn rows<T: Table + 'static>(&self) -> Result<Rows<T>> {
-        let entry = self
-            .manifest
-            .files
-            .iter()
-            .find(|f| f.table == T::NAME && f.format == "parquet");
-        match entry {
-            None => Ok(Box::new(std::iter::empty())),
-            Some(entry) => Ok(Box::new(parquet::read_rows::<T>(
-                &self.dir.join(&entry.path),
-            )?)),
-        }
+        Ok(Box::new(parquet::read_table::<T>(
+            &self.dir,
+            &self.manifest.files,
+        )?))
     }
 
     /// Refuses to build on a version whose files do not match its manifest,
@@ -152,7 +146,7 @@ pub fn publish_derived(
     dataset_dir: &Path,
     base: &Version,
     replaced: &[&str],
-    write_tables: impl FnOnce(&Path, &str) -> Result<Vec<FileEntry>>,
+    write_tables: impl FnOnce(&Path, &str) -> Result<Vec<TableFiles>>,
     amend: impl FnOnce(&mut Manifest),
 ) -> Result<Version> {
     let lock = WriteLock::acquire(dataset_dir)?;
@@ -180,13 +174,34 @@ pub fn publish_derived(
             files.push(entry.clone());
         }
     }
-    files.extend(write_tables(&staging, &name)?);
+    let mut tables = base.manifest.tables.clone();
+    // A version written before content hashes were recorded: a table of
+    // one JSONL file has that file's hash as its content hash.
+    for entry in files.iter().filter(|f| f.format == "jsonl") {
+        let one_file = files
+            .iter()
+            .filter(|f| f.table == entry.table && f.format == "jsonl")
+            .count()
+            == 1;
+        if one_file && !tables.contains_key(&entry.table) {
+            let content = TableContent {
+                rows: entry.rows,
+                sha256: entry.sha256.clone(),
+            };
+            tables.insert(entry.table.clone(), content);
+        }
+    }
+    for table in write_tables(&staging, &name)? {
+        files.extend(table.files);
+        tables.insert(table.table.to_string(), table.content);
+    }
     files.sort_by_key(|f| table_rank(&f.table, &f.path));
     let mut manifest = base.manifest.clone();
     manifest.version = name;
     manifest.parent = Some(base.as_parent());
     manifest.created = manifest::source_date_epoch()?.map(manifest::rfc3339_utc);
     manifest.files = files;
+    manifest.tables = tables;
     manifest.import = None;
     amend(&mut manifest);
     describe::write(&staging, &mut manifest)?;

@@ -62,10 +62,14 @@ fn yaml_header(out: &mut String, manifest: &Manifest, about: &About, tables: &[D
         if table.name == "sentences" {
             out.push_str("  default: true\n");
         }
+        let paths: Vec<String> = table.parquet.iter().map(|p| quoted(p)).collect();
+        let path = match paths.as_slice() {
+            [one] => one.clone(),
+            _ => format!("[{}]", paths.join(", ")),
+        };
         let _ = writeln!(
             out,
-            "  data_files:\n  - split: {HF_SPLIT}\n    path: {}",
-            quoted(&table.parquet)
+            "  data_files:\n  - split: {HF_SPLIT}\n    path: {path}"
         );
     }
     out.push_str("dataset_info:\n");
@@ -214,7 +218,7 @@ fn prose(out: &mut String, manifest: &Manifest, about: &About, tables: &[Describ
              Polars (`pl.read_parquet`), DuckDB (`SELECT * FROM '{file}'`) and Spark read the \
              Parquet files as they are; the JSONL files hold the same rows.",
             name = table.name,
-            file = table.parquet
+            file = table.parquet_glob
         );
     }
 

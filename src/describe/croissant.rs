@@ -95,7 +95,8 @@ pub fn render(manifest: &Manifest, about: &About) -> String {
         json!([manifest.source_language, manifest.target_language]),
     );
     dataset.insert("citeAs".into(), json!(super::citation(manifest, about)));
-    let distribution: Vec<Value> = data_files(manifest)
+    let tables = tables(manifest);
+    let mut distribution: Vec<Value> = data_files(manifest)
         .map(|file| {
             json!({
                 "@type": "cr:FileObject",
@@ -108,8 +109,18 @@ pub fn render(manifest: &Manifest, about: &About) -> String {
             })
         })
         .collect();
+    // A table cut into several files is read as a set of files.
+    distribution.extend(tables.iter().filter(|t| t.parquet.len() > 1).map(|t| {
+        json!({
+            "@type": "cr:FileSet",
+            "@id": file_set_id(t),
+            "name": file_set_id(t),
+            "encodingFormat": "application/x-parquet",
+            "includes": t.parquet_glob,
+        })
+    }));
     dataset.insert("distribution".into(), Value::Array(distribution));
-    let record_sets: Vec<Value> = tables(manifest).iter().map(record_set).collect();
+    let record_sets: Vec<Value> = tables.iter().map(record_set).collect();
     dataset.insert("recordSet".into(), Value::Array(record_sets));
     let mut text = serde_json::to_string_pretty(&Value::Object(dataset))
         .expect("JSON values always serialise");
@@ -130,8 +141,15 @@ fn data_type(data_type: &DataType) -> &'static str {
 /// field (`start`, `end`) and struct columns as fields with sub-fields.
 fn record_set(table: &DescribedTable) -> Value {
     let name = table.name;
-    let source =
-        |column: &str| json!({"fileObject": {"@id": table.parquet}, "extract": {"column": column}});
+    let files = match table.parquet.as_slice() {
+        [one] => json!({"fileObject": {"@id": one}}),
+        _ => json!({"fileSet": {"@id": file_set_id(table)}}),
+    };
+    let source = |column: &str| {
+        let mut source = files.clone();
+        source["extract"] = json!({"column": column});
+        source
+    };
     let leaf = |id: String, field: &Field, source: Value| {
         let mut value = json!({
             "@type": "cr:Field",
@@ -196,6 +214,10 @@ fn record_set(table: &DescribedTable) -> Value {
         "key": {"@id": format!("{name}/{}", table.id_column)},
         "field": fields,
     })
+}
+
+fn file_set_id(table: &DescribedTable) -> String {
+    format!("{}-parquet-files", table.name)
 }
 
 /// The field a join column of `table` refers to.

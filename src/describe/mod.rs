@@ -85,7 +85,10 @@ pub fn write(staging: &Path, manifest: &mut Manifest) -> Result<()> {
 /// A table of the version as the descriptions present it.
 struct DescribedTable {
     name: &'static str,
-    parquet: String,
+    /// Its Parquet files, in order.
+    parquet: Vec<String>,
+    /// A path or glob that reads them all.
+    parquet_glob: String,
     rows: u64,
     schema: SchemaRef,
     features: Vec<(String, features::Feature)>,
@@ -94,11 +97,19 @@ struct DescribedTable {
 }
 
 fn described<T: Table>(manifest: &Manifest, id_column: &'static str) -> Option<DescribedTable> {
-    let parquet = data_files(manifest).find(|f| f.table == T::NAME && f.format == "parquet")?;
+    let parquet: Vec<&FileEntry> = data_files(manifest)
+        .filter(|f| f.table == T::NAME && f.format == "parquet")
+        .collect();
+    let parquet_glob = match parquet.as_slice() {
+        [] => return None,
+        [one] => one.path.clone(),
+        _ => format!("{}-*-of-*.parquet", T::NAME),
+    };
     Some(DescribedTable {
         name: T::NAME,
-        parquet: parquet.path.clone(),
-        rows: parquet.rows,
+        rows: parquet.iter().map(|f| f.rows).sum(),
+        parquet: parquet.iter().map(|f| f.path.clone()).collect(),
+        parquet_glob,
         schema: T::schema(),
         features: features::features::<T>(),
         id_column,

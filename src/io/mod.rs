@@ -9,4 +9,4 @@ mod table_writer;
 pub mod xml;
 
 pub use aside::write_aside;
-pub use table_writer::TableWriter;
+pub use table_writer::{TableFiles, TableWriter};

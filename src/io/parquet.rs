@@ -19,6 +19,7 @@ use parquet::schema::types::ColumnPath;
 
 use crate::describe::features;
 use crate::error::{Error, IoContext, Result};
+use crate::model::FileEntry;
 use crate::table::Table;
 
 /// `created_by` in every file's footer. Fixed rather than the library's
@@ -156,6 +157,20 @@ fn check_chunk_ranges(
         }
     }
     Ok(())
+}
+
+/// Streams the rows of table `T` from its Parquet files among `files`
+/// (paths relative to `dir`), file after file in the listed order.
+pub fn read_table<T: Table + 'static>(
+    dir: &Path,
+    files: &[FileEntry],
+) -> Result<impl Iterator<Item = Result<T>>> {
+    let parts = files
+        .iter()
+        .filter(|f| f.table == T::NAME && f.format == "parquet")
+        .map(|f| read_rows::<T>(&dir.join(&f.path)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(parts.into_iter().flatten())
 }
 
 /// Streams the rows of a table's Parquet file, batch by batch.

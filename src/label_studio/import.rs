@@ -192,7 +192,7 @@ pub fn import(dataset_dir: &Path, file: &Path, reviewer: Option<&str>) -> Result
         &base,
         &[Entity::NAME],
         |dir, _| {
-            let mut writer = crate::io::TableWriter::<Entity>::create(dir)?;
+            let mut writer = crate::io::TableWriter::<Entity>::create(dir, base.manifest.settings.output.rows_per_file)?;
             let mut added = new_entities.into_values().peekable();
             for old in base.rows::<Entity>()? {
                 let old = old?;
@@ -204,7 +204,7 @@ pub fn import(dataset_dir: &Path, file: &Path, reviewer: Option<&str>) -> Result
                 }
             }
             added.try_for_each(|new| writer.push(new))?;
-            Ok(writer.finish()?.to_vec())
+            Ok(vec![writer.finish()?])
         },
         |manifest| manifest.import = Some(record),
     )?;

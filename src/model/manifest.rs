@@ -34,6 +34,12 @@ pub struct Manifest {
     pub inputs: Vec<InputEntry>,
     pub skipped: Vec<SkippedInput>,
     pub files: Vec<FileEntry>,
+    /// Per table: its rows and the sha256 of its rows as JSONL lines in id
+    /// order, whatever files they are cut into, so that two versions with
+    /// the same rows compare equal (a sharded build and a single one).
+    /// Absent in versions written before it was recorded.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tables: BTreeMap<String, TableContent>,
     pub audit: Audit,
     /// Set on a version made by `tarjama slots import`: what was imported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,6 +126,15 @@ pub struct SplitAudit {
     /// Groups of more than one document, and the documents in them.
     pub shared_groups: u64,
     pub shared_group_documents: u64,
+}
+
+/// A table's rows and content hash.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableContent {
+    pub rows: u64,
+    /// sha256 of the concatenation of the table's JSONL files, in order.
+    pub sha256: String,
 }
 
 /// One data file of the version.

@@ -14,7 +14,7 @@ pub use document::{Changes, Document};
 pub use entity::{Entity, EntityOrigin, Label};
 pub use manifest::{
     Audit, FileEntry, ImportRecord, InputEntry, Manifest, ParentRef, SkippedInput, SplitAudit,
-    ToolRef, MANIFEST_FORMAT_VERSION,
+    TableContent, ToolRef, MANIFEST_FORMAT_VERSION,
 };
 pub use orphan::{orphan_reason, Orphan};
 pub use sentence::{Role, Sentence};

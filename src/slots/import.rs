@@ -204,7 +204,7 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
         &base,
         &[TranslationSlot::NAME],
         |dir, _| {
-            let mut writer = TableWriter::<TranslationSlot>::create(dir)?;
+            let mut writer = TableWriter::<TranslationSlot>::create(dir, base.manifest.settings.output.rows_per_file)?;
             let mut sentences = base.rows::<Sentence>()?;
             for slot in base.rows::<TranslationSlot>()? {
                 let mut slot = slot?;
@@ -235,7 +235,7 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
                 }
                 writer.push(slot)?;
             }
-            Ok(writer.finish()?.to_vec())
+            Ok(vec![writer.finish()?])
         },
         |manifest| manifest.import = Some(record(&summary, from_memory.get())),
     )?;

@@ -251,6 +251,7 @@ fn check_files(dir: &Path, manifest: &Manifest, report: &mut Report) {
             report.add(rules::FILE_MISSING, dir, None, None, message);
         }
     }
+    check_table_contents(dir, manifest, report);
     let recomputed = manifest::fingerprint(&manifest.files);
     if recomputed != manifest.fingerprint {
         let message = format!(
@@ -265,6 +266,50 @@ fn check_files(dir: &Path, manifest: &Manifest, report: &mut Report) {
             message,
         );
     }
+}
+
+/// Each table's content hash: its JSONL files, concatenated in order. A
+/// table of one file has that file's hash, already checked, so only tables
+/// cut into several files are read again.
+fn check_table_contents(dir: &Path, manifest: &Manifest, report: &mut Report) {
+    let manifest_path = dir.join(MANIFEST_FILE);
+    for (table, content) in &manifest.tables {
+        let parts: Vec<&FileEntry> = manifest
+            .files
+            .iter()
+            .filter(|f| &f.table == table && f.format == "jsonl")
+            .collect();
+        let rows: u64 = parts.iter().map(|f| f.rows).sum();
+        let sha256 = match parts.as_slice() {
+            [one] => Ok(one.sha256.clone()),
+            _ => concatenated_sha256(dir, &parts),
+        };
+        let problem = match sha256 {
+            Err(e) => Some(format!("cannot hash its JSONL files: {e}")),
+            Ok(sha256) if sha256 != content.sha256 || rows != content.rows => Some(format!(
+                "{rows} rows with content sha256 {sha256} in {} JSONL file(s), the manifest says {} rows, {}",
+                parts.len(),
+                content.rows,
+                content.sha256
+            )),
+            Ok(_) => None,
+        };
+        if let Some(problem) = problem {
+            let message = format!("table {table:?}: {problem}");
+            report.add(rules::TABLE_CONTENT, &manifest_path, None, None, message);
+        }
+    }
+}
+
+fn concatenated_sha256(dir: &Path, parts: &[&FileEntry]) -> crate::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in parts {
+        let path = dir.join(&part.path);
+        let mut file = std::fs::File::open(&path).map_err(|e| crate::Error::io(&path, e))?;
+        std::io::copy(&mut file, &mut hasher).map_err(|e| crate::Error::io(&path, e))?;
+    }
+    Ok(hex::encode(hasher.finalize()))
 }
 
 fn check_file(

@@ -15,12 +15,17 @@ use super::findings::Report;
 use super::rules;
 use crate::describe::features;
 use crate::io::parquet;
-use crate::model::Manifest;
+use crate::model::{FileEntry, Manifest};
 use crate::table::Table;
 
 /// A table's rows with their 1-based row numbers; findings go to a report
 /// shared by the four tables of a version.
 pub struct TableRows<T: Table> {
+    /// The file pairs still to read, after the current one.
+    parts: std::collections::VecDeque<(FileEntry, FileEntry)>,
+    dir: PathBuf,
+    /// The row number across the table's files, for the consistency checks.
+    table_row: u64,
     parquet_path: PathBuf,
     jsonl_path: PathBuf,
     rows: Box<dyn Iterator<Item = crate::Result<T>>>,
@@ -38,13 +43,28 @@ impl<T: Table + 'static> TableRows<T> {
     /// Opens the table's files; `None` (with findings) when the Parquet file
     /// is missing, unreadable or of another schema.
     pub fn open(dir: &Path, manifest: &Manifest, findings: &mut Report) -> Option<Self> {
-        let entry = |format: &str| {
+        let entries = |format: &'static str| {
             manifest
                 .files
                 .iter()
-                .find(|f| f.table == T::NAME && f.format == format)
+                .filter(move |f| f.table == T::NAME && f.format == format)
+                .cloned()
         };
-        let (parquet_entry, jsonl_entry) = (entry("parquet")?, entry("jsonl")?);
+        let mut parts: std::collections::VecDeque<(FileEntry, FileEntry)> =
+            entries("parquet").zip(entries("jsonl")).collect();
+        let (parquet_entry, jsonl_entry) = parts.pop_front()?;
+        let mut rows = Self::open_part(dir, &parquet_entry, &jsonl_entry, findings)?;
+        rows.parts = parts;
+        Some(rows)
+    }
+
+    /// Opens one Parquet and JSONL file pair of the table.
+    fn open_part(
+        dir: &Path,
+        parquet_entry: &FileEntry,
+        jsonl_entry: &FileEntry,
+        findings: &mut Report,
+    ) -> Option<Self> {
         let parquet_path = dir.join(&parquet_entry.path);
         let jsonl_path = dir.join(&jsonl_entry.path);
         if !parquet_path.is_file() {
@@ -93,6 +113,9 @@ impl<T: Table + 'static> TableRows<T> {
         }
         let rows = Box::new(rows);
         Some(TableRows {
+            parts: Default::default(),
+            dir: dir.to_path_buf(),
+            table_row: 0,
             jsonl: File::open(&jsonl_path)
                 .ok()
                 .map(|f| BufReader::with_capacity(1 << 16, f)),
@@ -233,8 +256,9 @@ impl<T: Table + 'static> Iterator for TableRows<T> {
         match self.rows.next() {
             Some(Ok(row)) => {
                 self.count += 1;
+                self.table_row += 1;
                 self.check_row(&row);
-                Some((self.count, row))
+                Some((self.table_row, row))
             }
             Some(Err(e)) => {
                 self.findings.add(
@@ -249,7 +273,18 @@ impl<T: Table + 'static> Iterator for TableRows<T> {
             }
             None => {
                 self.finish(true);
-                None
+                let (parquet_entry, jsonl_entry) = self.parts.pop_front()?;
+                let mut findings = Report::new();
+                let next =
+                    Self::open_part(&self.dir, &parquet_entry, &jsonl_entry, &mut findings);
+                self.findings.absorb(findings);
+                let mut next = next?;
+                next.parts = std::mem::take(&mut self.parts);
+                next.table_row = self.table_row;
+                next.previous_id = self.previous_id.take();
+                next.findings = std::mem::replace(&mut self.findings, Report::new());
+                *self = next;
+                self.next()
             }
         }
     }

@@ -40,6 +40,7 @@ rules! {
     VERSION_FINGERPRINT = "version.fingerprint", Error, "the fingerprint does not recompute from the file entries";
     VERSION_PARENT = "version.parent", Error, "the parent version is missing or its fingerprint differs from the one recorded";
     DESCRIBE_MISMATCH = "describe.mismatch", Error, "croissant.json or README.md is missing or differs from what the manifest gives";
+    TABLE_CONTENT = "table.content", Error, "a table's rows or content hash in the manifest differ from its JSONL files";
     TABLE_UNREADABLE = "table.unreadable", Error, "a Parquet file or the glossary cannot be read";
     TABLE_SCHEMA = "table.schema", Error, "a Parquet file's schema differs from schemas/";
     TABLE_JSONL_INVALID = "table.jsonl-invalid", Error, "a JSONL line is not a valid row of its table";

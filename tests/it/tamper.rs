@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use tarjama::describe;
-use tarjama::io::{parquet::read_rows, TableWriter};
+use tarjama::io::{parquet::read_rows, TableFiles, TableWriter};
 use tarjama::manifest;
 use tarjama::model::{Document, Entity, FileEntry, Manifest, Orphan, Sentence, TranslationSlot};
 use tarjama::table::Table;
@@ -34,10 +34,12 @@ fn load<T: Table>(dir: &Path) -> Vec<T> {
     read_rows::<T>(&path).unwrap().map(|r| r.unwrap()).collect()
 }
 
-fn store<T: Table>(dir: &Path, rows: Vec<T>) -> Vec<FileEntry> {
-    let mut writer = TableWriter::<T>::create(dir).unwrap();
+fn store<T: Table>(dir: &Path, rows: Vec<T>, tables: &mut Vec<TableFiles>) -> Vec<FileEntry> {
+    let mut writer = TableWriter::<T>::create(dir, u64::MAX).unwrap();
     rows.into_iter().for_each(|r| writer.push(r).unwrap());
-    writer.finish().unwrap().to_vec()
+    let written = writer.finish().unwrap();
+    tables.push(written.clone());
+    written.files
 }
 
 /// Rewrites every table of a version with `edit` applied to its rows and
@@ -59,16 +61,24 @@ pub fn rewrite_version(version: &Path, edit: impl FnOnce(&mut Tables)) {
         .into_iter()
         .filter(|f| f.format == "tsv")
         .collect();
-    let mut files = store(version, tables.documents);
-    files.extend(store(version, tables.sentences));
-    files.extend(store(version, tables.entities));
-    files.extend(store(version, tables.slots));
+    let mut written = Vec::new();
+    let mut files = store(version, tables.documents, &mut written);
+    files.extend(store(version, tables.sentences, &mut written));
+    files.extend(store(version, tables.entities, &mut written));
+    files.extend(store(version, tables.slots, &mut written));
     if !tables.orphans.is_empty() {
-        files.extend(store(version, tables.orphans));
+        files.extend(store(version, tables.orphans, &mut written));
     }
     files.extend(kept);
     edit_manifest(version, |m| {
         m.files = files;
+        // A version that records content hashes records the new ones.
+        if !m.tables.is_empty() {
+            m.tables = written
+                .into_iter()
+                .map(|t| (t.table.to_string(), t.content))
+                .collect();
+        }
         // A producer that writes descriptions writes them for its rows.
         if m.about.is_some() {
             describe::write(version, m).unwrap();

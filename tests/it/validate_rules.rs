@@ -617,6 +617,15 @@ const FIXTURES: &[Fixture] = &[
         },
     },
     Fixture {
+        rule: "table.content",
+        base: Base::Syndicated,
+        damage: |d| {
+            edit_manifest(&latest(d), |m| {
+                m.tables.get_mut("entities").unwrap().rows += 1;
+            })
+        },
+    },
+    Fixture {
         rule: "split.inconsistent",
         base: Base::Syndicated,
         damage: |d| {
