@@ -73,13 +73,17 @@ def main(argv=None):
         return merge.returncode
     merged = time.monotonic()
 
-    # The merged Parquet is read by Spark as it is.
+    # The merged Parquet is read by Spark as it is (a large table is several files).
     version = latest_version(args.dataset)
-    sentences = spark.read.parquet(str(version / "sentences.parquet"))
+    manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    files = [str(version / f["path"]) for f in manifest["files"]
+             if f["table"] == "sentences" and f["format"] == "parquet"]
+    sentences = spark.read.parquet(*files)
     splits = {row["split"]: row["count"] for row in sentences.groupBy("split").count().collect()}
     print(json.dumps({
         "version": version.name,
         "shards": len(done),
+        "sentence_files": len(files),
         "map_seconds": round(mapped - started, 2),
         "merge_seconds": round(merged - mapped, 2),
         "sentences": sentences.count(),

@@ -93,7 +93,8 @@ impl<T: Table> TableWriter<T> {
     }
 
     fn temporary(&self, index: usize, format: &str) -> PathBuf {
-        self.dir.join(format!(".{}-{index:05}.{format}.part", T::NAME))
+        self.dir
+            .join(format!(".{}-{index:05}.{format}.part", T::NAME))
     }
 
     fn open_part(&mut self) -> Result<()> {

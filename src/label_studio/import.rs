@@ -192,7 +192,10 @@ pub fn import(dataset_dir: &Path, file: &Path, reviewer: Option<&str>) -> Result
         &base,
         &[Entity::NAME],
         |dir, _| {
-            let mut writer = crate::io::TableWriter::<Entity>::create(dir, base.manifest.settings.output.rows_per_file)?;
+            let mut writer = crate::io::TableWriter::<Entity>::create(
+                dir,
+                base.manifest.settings.output.rows_per_file,
+            )?;
             let mut added = new_entities.into_values().peekable();
             for old in base.rows::<Entity>()? {
                 let old = old?;

@@ -204,7 +204,10 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
         &base,
         &[TranslationSlot::NAME],
         |dir, _| {
-            let mut writer = TableWriter::<TranslationSlot>::create(dir, base.manifest.settings.output.rows_per_file)?;
+            let mut writer = TableWriter::<TranslationSlot>::create(
+                dir,
+                base.manifest.settings.output.rows_per_file,
+            )?;
             let mut sentences = base.rows::<Sentence>()?;
             for slot in base.rows::<TranslationSlot>()? {
                 let mut slot = slot?;

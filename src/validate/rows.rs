@@ -275,8 +275,7 @@ impl<T: Table + 'static> Iterator for TableRows<T> {
                 self.finish(true);
                 let (parquet_entry, jsonl_entry) = self.parts.pop_front()?;
                 let mut findings = Report::new();
-                let next =
-                    Self::open_part(&self.dir, &parquet_entry, &jsonl_entry, &mut findings);
+                let next = Self::open_part(&self.dir, &parquet_entry, &jsonl_entry, &mut findings);
                 self.findings.absorb(findings);
                 let mut next = next?;
                 next.parts = std::mem::take(&mut self.parts);

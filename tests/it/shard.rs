@@ -14,9 +14,15 @@ use crate::util::*;
 
 const ARTICLES: usize = 2000;
 
+/// Writes the articles and a dataset.toml that cuts tables into files of
+/// 3,000 rows, so that the large tables are several files.
 fn write_slice(dataset: &Path) {
     std::fs::create_dir_all(dataset.join("raw")).unwrap();
-    std::fs::write(dataset.join("dataset.toml"), "name = \"slice\"\n").unwrap();
+    std::fs::write(
+        dataset.join("dataset.toml"),
+        "name = \"slice\"\n[output]\nrows_per_file = 3000\n",
+    )
+    .unwrap();
     let mut out = std::fs::File::create(dataset.join("raw/slice.jsonl")).unwrap();
     match std::env::var_os("TARJAMA_CORPUS").filter(|c| !c.is_empty()) {
         Some(corpus) => {
@@ -82,6 +88,20 @@ fn merged_shards_equal_a_single_build_for_1_3_and_8_shards() {
     let manifest: serde_json::Value = serde_json::from_slice(&expected).unwrap();
     // The merge's whole-corpus steps ran: the documents are grouped into splits.
     assert!(manifest["audit"]["splits"]["groups"].as_u64().unwrap() > 1);
+    let files: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        files.iter().any(|f| f.starts_with("sentences-00000-of-")),
+        "a large table is cut into files: {files:?}"
+    );
+    assert!(
+        files.contains(&"documents.parquet"),
+        "a small table keeps one file: {files:?}"
+    );
     for n in [1, 3, 8] {
         let (merged, _) = sharded(&dir, &format!("shards-{n}"), n);
         // Same rows in the same files: the manifests, hashes and all, are identical.
@@ -208,15 +228,15 @@ fn a_tampered_shard_result_is_refused_with_its_file_named() {
             arg(&staging),
         ]);
     }
-    let sentences = staging.join("shard-0-of-2/sentences.parquet");
-    let mut bytes = std::fs::read(&sentences).unwrap();
+    let documents = staging.join("shard-0-of-2/documents.parquet");
+    let mut bytes = std::fs::read(&documents).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 1;
-    std::fs::write(&sentences, bytes).unwrap();
+    std::fs::write(&documents, bytes).unwrap();
     let merge = tarjama(&["build", arg(&dataset), "--merge", arg(&staging)]);
     assert_eq!(merge.code, Some(2));
     assert!(
-        merge.stderr.contains("shard-0-of-2/sentences.parquet"),
+        merge.stderr.contains("shard-0-of-2/documents.parquet"),
         "{}",
         merge.stderr
     );

@@ -8,6 +8,8 @@ Versions written before descriptions existed have neither file nor `about`.
 """
 
 import hashlib
+import os
+import subprocess
 import itertools
 import json
 import pathlib
@@ -99,3 +101,24 @@ def test_every_card_config_loads_offline_with_the_declared_features(version):
     assert isinstance(label, ClassLabel)
     assert label.names == ["PER", "LOC", "ORG", "MISC", "NUM", "DATE"]
     assert label.int2str(entities[0]["label"]) in label.names
+
+
+def test_a_table_cut_into_several_files_is_one_record_set_and_one_config(tmp_path):
+    """Croissant reads the files as a FileSet, `datasets` as one config."""
+    dataset = tmp_path / "seed"
+    (dataset / "raw").mkdir(parents=True)
+    for article in (DATASET / "raw").iterdir():
+        (dataset / "raw" / article.name).write_bytes(article.read_bytes())
+    (dataset / "dataset.toml").write_text('name = "seed"\n[output]\nrows_per_file = 40\n')
+    tarjama = os.environ.get("TARJAMA_BIN", str(ROOT / "target/release/tarjama"))
+    subprocess.run([tarjama, "build", "--quiet", str(dataset)], check=True)
+    version = dataset / "versions" / "v0001"
+    m = manifest(version)
+    parts = [f["path"] for f in m["files"] if f["table"] == "sentences" and f["format"] == "parquet"]
+    assert parts == [f"sentences-0000{i}-of-00003.parquet" for i in range(3)]
+    croissant = mlc.Dataset(str(version / "croissant.json"))
+    assert not croissant.metadata.issues.errors, croissant.metadata.issues.report()
+    assert sum(1 for _ in croissant.records("sentences")) == m["tables"]["sentences"]["rows"] == 83
+    loaded = load_dataset(str(version), "sentences", split="full")
+    assert loaded.num_rows == 83
+    assert loaded["sentence_id"] == sorted(loaded["sentence_id"]), "the files are read in order"
