@@ -14,6 +14,7 @@ import itertools
 import json
 import pathlib
 
+import jsonschema
 import mlcroissant as mlc
 import pyarrow.parquet as pq
 import pytest
@@ -114,6 +115,11 @@ def test_a_table_cut_into_several_files_is_one_record_set_and_one_config(tmp_pat
     subprocess.run([tarjama, "build", "--quiet", str(dataset)], check=True)
     version = dataset / "versions" / "v0001"
     m = manifest(version)
+    schema = json.loads((ROOT / "schemas" / "manifest.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(m, schema)
+    jsonl = b"".join((version / f["path"]).read_bytes() for f in m["files"]
+                     if f["table"] == "sentences" and f["format"] == "jsonl")
+    assert hashlib.sha256(jsonl).hexdigest() == m["tables"]["sentences"]["sha256"]
     parts = [f["path"] for f in m["files"] if f["table"] == "sentences" and f["format"] == "parquet"]
     assert parts == [f"sentences-0000{i}-of-00003.parquet" for i in range(3)]
     croissant = mlc.Dataset(str(version / "croissant.json"))
