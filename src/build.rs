@@ -245,6 +245,7 @@ impl Target {
             tables: written.tables,
             audit: written.audit.clone(),
             import: None,
+            descriptions_format: None,
             fingerprint: String::new(),
             manifest_sha256: String::new(),
         };

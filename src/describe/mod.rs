@@ -23,6 +23,12 @@ use crate::settings::About;
 use crate::store;
 use crate::table::Table;
 
+/// How this tool renders the descriptions. Bump it whenever the rendering
+/// changes: `validate` compares a version's descriptions byte for byte only
+/// with a rendering of the format that wrote them, and otherwise checks that
+/// they name every data file with its sha256 (see [`check_meaning`]).
+pub const FORMAT: u32 = 1;
+
 /// The description files: (table, file name, format).
 pub const DESCRIPTIONS: [(&str, &str, &str); 2] = [
     ("croissant", "croissant.json", "json"),
@@ -68,6 +74,7 @@ pub fn render(manifest: &Manifest) -> [(&'static str, &'static str, &'static str
 /// lists them in the manifest (replacing any copied from a parent).
 pub fn write(staging: &Path, manifest: &mut Manifest) -> Result<()> {
     manifest.files.retain(|f| !is_description(f));
+    manifest.descriptions_format = Some(FORMAT);
     for (table, file, format, text) in render(manifest) {
         store::write_synced(&staging.join(file), text.as_bytes())?;
         manifest.files.push(FileEntry {
@@ -80,6 +87,40 @@ pub fn write(staging: &Path, manifest: &mut Manifest) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// Whether descriptions of another rendering format still describe the
+/// manifest's data: `croissant.json` lists every data file with its sha256
+/// and size, and `README.md` names every data file's sha256. The problem, if any.
+pub fn check_meaning(manifest: &Manifest, file: &str, text: &str) -> Option<String> {
+    let mut files = data_files(manifest);
+    if file == "README.md" {
+        return files
+            .find(|f| !text.contains(&f.sha256))
+            .map(|f| format!("does not give {}'s sha256 {}", f.path, f.sha256));
+    }
+    let croissant: Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(e) => return Some(format!("not valid JSON: {e}")),
+    };
+    let listed = croissant["distribution"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    files
+        .find(|f| {
+            !listed.iter().any(|o| {
+                o["contentUrl"] == f.path.as_str()
+                    && o["sha256"] == f.sha256.as_str()
+                    && o["contentSize"] == format!("{} B", f.bytes).as_str()
+            })
+        })
+        .map(|f| {
+            format!(
+                "does not list {} with sha256 {} and {} bytes",
+                f.path, f.sha256, f.bytes
+            )
+        })
 }
 
 /// A table of the version as the descriptions present it.

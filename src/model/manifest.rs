@@ -41,6 +41,10 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tables: BTreeMap<String, TableContent>,
     pub audit: Audit,
+    /// The rendering format of `croissant.json` and `README.md`; absent in
+    /// versions written before it was recorded (format 1) or without them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descriptions_format: Option<u32>,
     /// Set on a version made by `tarjama slots import`: what was imported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub import: Option<ImportRecord>,

@@ -351,6 +351,8 @@ fn check_descriptions(dir: &Path, manifest: &Manifest, report: &mut Report) {
     if !listed && manifest.about.is_none() {
         return;
     }
+    // Versions from before the format was recorded were written in format 1.
+    let same_format = manifest.descriptions_format.unwrap_or(1) == describe::FORMAT;
     for (_, file, _, expected) in describe::render(manifest) {
         let path = dir.join(file);
         let Ok(found) = std::fs::read_to_string(&path) else {
@@ -358,6 +360,12 @@ fn check_descriptions(dir: &Path, manifest: &Manifest, report: &mut Report) {
             report.add(rules::DESCRIBE_MISMATCH, &path, None, None, message);
             continue;
         };
+        if !same_format {
+            if let Some(problem) = describe::check_meaning(manifest, file, &found) {
+                report.add(rules::DESCRIBE_MISMATCH, &path, None, None, problem);
+            }
+            continue;
+        }
         if found != expected {
             let line = found
                 .lines()

@@ -273,3 +273,48 @@ fn a_page_that_makes_the_parquet_decoder_panic_is_reported_as_unreadable() {
         .unwrap()
         .contains("decoder failed on damaged data"));
 }
+
+#[test]
+fn descriptions_of_another_format_must_still_name_every_file_with_its_hash() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_copy("seed");
+    let run = tarjama(&["build", "--quiet", arg(&dataset)]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let version = dataset.join("versions/v0001");
+    // As an older or newer tool would have rendered them: other prose, same hashes.
+    edit_manifest(&version, |m| m.descriptions_format = Some(99));
+    let card = version.join("README.md");
+    let text = std::fs::read_to_string(&card).unwrap();
+    std::fs::write(
+        &card,
+        text.replace("## Offsets", "## Offsets (code points)"),
+    )
+    .unwrap();
+    rehash_files(&version);
+    let (code, report) = validate_json(&dataset);
+    assert_eq!(code, Some(0), "{report}");
+    // A card that no longer names the sentences file's hash does not describe the data.
+    let (m, _) = tarjama::manifest::read(&version).unwrap();
+    let sentences = m
+        .files
+        .iter()
+        .find(|f| f.path == "sentences.parquet")
+        .unwrap();
+    let text = std::fs::read_to_string(&card).unwrap();
+    std::fs::write(&card, text.replace(&sentences.sha256, "0")).unwrap();
+    rehash_files(&version);
+    let (code, report) = validate_json(&dataset);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        findings(&report),
+        vec![("describe.mismatch".to_string(), "README.md".to_string())]
+    );
+    let message = report["findings"][0]["message"].as_str().unwrap();
+    assert_eq!(
+        message,
+        format!(
+            "does not give sentences.parquet's sha256 {}",
+            sentences.sha256
+        )
+    );
+}
