@@ -1,7 +1,6 @@
 //! `tarjama entities export|import`: entity spans out to Label Studio for
 //! review and the reviewed spans back as a new version.
 
-use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -121,11 +120,7 @@ fn import(args: ImportArgs) -> Result<ExitCode> {
         )));
     }
     let summary = label_studio::import(&args.dir, &args.file, args.reviewer.as_deref())?;
-    let code = if summary.rejected_total() > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    };
+    let code = super::import_exit_code(summary.rejected_total());
     if args.json {
         let json = serde_json::json!({
             "tasks": summary.tasks,
@@ -140,49 +135,23 @@ fn import(args: ImportArgs) -> Result<ExitCode> {
         super::emit(&format!("{json}\n"))?;
         return Ok(code);
     }
-    let mut out = String::new();
-    match &summary.published {
-        Some(version) => writeln!(
-            out,
-            "published {} ({})",
-            version.name(),
-            version.dir.display()
-        ),
-        None => writeln!(out, "nothing accepted; no new version"),
-    }
-    .expect("infallible");
-    let by_code = |counts: &std::collections::BTreeMap<&str, u64>| {
-        let listed: Vec<String> = counts
-            .iter()
-            .map(|(code, n)| format!("{code} {n}"))
-            .collect();
-        if listed.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", listed.join(", "))
-        }
-    };
-    writeln!(
-        out,
-        "  tasks {}: accepted {} ({} spans, {} converted from UTF-16 offsets), skipped {}{}, rejected {}{}",
+    let counts = format!(
+        "  tasks {}: accepted {} ({} spans, {} converted from UTF-16 offsets), skipped {}{}, rejected {}{}\n",
         summary.tasks,
         summary.accepted,
         summary.spans,
         summary.converted_utf16,
         summary.skipped_total(),
-        by_code(&summary.skipped),
+        super::by_code(&summary.skipped),
         summary.rejected_total(),
-        by_code(&summary.rejected),
-    )
-    .expect("infallible");
-    if let Some(rejects) = &summary.rejects_file {
-        writeln!(
-            out,
-            "  rejected tasks, each with its reasons: {} (fix them and import that file)",
-            rejects.display()
-        )
-        .expect("infallible");
-    }
+        super::by_code(&summary.rejected),
+    );
+    let out = super::import_report(
+        summary.published.as_ref(),
+        &counts,
+        summary.rejects_file.as_deref(),
+        "rejected tasks",
+    );
     super::emit(&out)?;
     Ok(code)
 }

@@ -61,6 +61,50 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// What an import printed about its outcome: the version it published (or
+/// none), a line of counts, and where its rejected rows went. Shared by
+/// `slots import` and `entities import`.
+fn import_report(
+    published: Option<&crate::version::Version>,
+    counts: &str,
+    rejects: Option<&std::path::Path>,
+    rejected: &str,
+) -> String {
+    let mut out = match published {
+        Some(version) => format!("published {} ({})\n", version.name(), version.dir.display()),
+        None => "nothing accepted; no new version\n".to_string(),
+    };
+    out.push_str(counts);
+    if let Some(rejects) = rejects {
+        out.push_str(&format!(
+            "  {rejected}, each with its reasons: {} (fix them and import that file)\n",
+            rejects.display()
+        ));
+    }
+    out
+}
+
+/// Counts by code, as ` (code n, code n)`, or nothing when there are none.
+fn by_code(counts: &std::collections::BTreeMap<&str, u64>) -> String {
+    if counts.is_empty() {
+        return String::new();
+    }
+    let listed: Vec<String> = counts
+        .iter()
+        .map(|(code, n)| format!("{code} {n}"))
+        .collect();
+    format!(" ({})", listed.join(", "))
+}
+
+/// Exit status 1 when an import rejected anything (what it accepted is published).
+fn import_exit_code(rejected: u64) -> std::process::ExitCode {
+    if rejected > 0 {
+        std::process::ExitCode::from(1)
+    } else {
+        std::process::ExitCode::SUCCESS
+    }
+}
+
 /// The audit as indented lines, for `build` and `log`.
 fn audit_lines(audit: &crate::model::Audit) -> String {
     let join = |m: &std::collections::BTreeMap<String, u64>| {

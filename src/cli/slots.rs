@@ -133,11 +133,7 @@ fn import(args: ImportArgs) -> Result<ExitCode> {
         overwrite: args.overwrite,
     };
     let summary = slots::import(&args.dir, &args.file, &options)?;
-    let code = if summary.rejected_total() > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    };
+    let code = super::import_exit_code(summary.rejected_total());
     if args.json {
         let json = serde_json::json!({
             "rows": summary.rows,
@@ -151,59 +147,29 @@ fn import(args: ImportArgs) -> Result<ExitCode> {
         super::emit(&format!("{json}\n"))?;
         return Ok(code);
     }
-    let mut out = String::new();
-    match &summary.published {
-        Some(version) => writeln!(
-            out,
-            "published {} ({})",
-            version.name(),
-            version.dir.display()
-        ),
-        None => writeln!(out, "nothing accepted; no new version"),
-    }
-    .expect("infallible");
-    let by_reason = |counts: &std::collections::BTreeMap<&str, u64>| {
-        counts
-            .iter()
-            .map(|(code, n)| format!("{code} {n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    writeln!(
-        out,
-        "  rows {}: accepted {}, skipped {}{}, rejected {}{}",
+    let mut counts = format!(
+        "  rows {}: accepted {}, skipped {}{}, rejected {}{}\n",
         summary.rows,
         summary.accepted,
         summary.skipped_total(),
-        if summary.skipped.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", by_reason(&summary.skipped))
-        },
+        super::by_code(&summary.skipped),
         summary.rejected_total(),
-        if summary.rejected.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", by_reason(&summary.rejected))
-        },
-    )
-    .expect("infallible");
+        super::by_code(&summary.rejected),
+    );
     if summary.from_memory > 0 {
         writeln!(
-            out,
+            counts,
             "  translation memory: {} other empty slots with the same source filled as drafts",
             summary.from_memory
         )
         .expect("infallible");
     }
-    if let Some(rejects) = &summary.rejects_file {
-        writeln!(
-            out,
-            "  rejected rows, each with its reason: {} (fix them and import that file)",
-            rejects.display()
-        )
-        .expect("infallible");
-    }
+    let out = super::import_report(
+        summary.published.as_ref(),
+        &counts,
+        summary.rejects_file.as_deref(),
+        "rejected rows",
+    );
     super::emit(&out)?;
     Ok(code)
 }
