@@ -53,6 +53,19 @@ fn run_ok(args: &[&str]) {
     assert_eq!(run.code, Some(0), "{args:?}: {}{}", run.stdout, run.stderr);
 }
 
+/// Builds one shard of the dataset into the staging folder.
+fn build_shard(dataset: &Path, shard: &str, staging: &Path) {
+    run_ok(&[
+        "build",
+        "--quiet",
+        arg(dataset),
+        "--shard",
+        shard,
+        "--staging",
+        arg(staging),
+    ]);
+}
+
 fn manifest_bytes(dataset: &Path) -> Vec<u8> {
     std::fs::read(dataset.join("versions/v0001/manifest.json")).unwrap()
 }
@@ -63,16 +76,7 @@ fn sharded(dir: &TestDir, name: &str, n: u32) -> (PathBuf, PathBuf) {
     write_slice(&dataset);
     let staging = dir.path().join(format!("{name}-staging"));
     for k in 0..n {
-        let shard = format!("{k}/{n}");
-        run_ok(&[
-            "build",
-            "--quiet",
-            arg(&dataset),
-            "--shard",
-            &shard,
-            "--staging",
-            arg(&staging),
-        ]);
+        build_shard(&dataset, &format!("{k}/{n}"), &staging);
     }
     run_ok(&["build", "--quiet", arg(&dataset), "--merge", arg(&staging)]);
     (dataset, staging)
@@ -120,15 +124,7 @@ fn a_shard_run_twice_gives_the_same_bytes() {
     let (dataset, staging) = sharded(&dir, "twice", 3);
     let shard = staging.join("shard-1-of-3");
     let before: Vec<(String, Vec<u8>)> = files_of(&shard);
-    run_ok(&[
-        "build",
-        "--quiet",
-        arg(&dataset),
-        "--shard",
-        "1/3",
-        "--staging",
-        arg(&staging),
-    ]);
+    build_shard(&dataset, "1/3", &staging);
     assert!(
         files_of(&shard) == before,
         "a retried task changed its result"
@@ -161,15 +157,7 @@ fn a_killed_shard_is_named_by_the_merge_and_rerun_alone() {
     write_slice(&dataset);
     let staging = dir.path().join("killed-staging");
     for k in [0, 2] {
-        run_ok(&[
-            "build",
-            "--quiet",
-            arg(&dataset),
-            "--shard",
-            &format!("{k}/3"),
-            "--staging",
-            arg(&staging),
-        ]);
+        build_shard(&dataset, &format!("{k}/3"), &staging);
     }
     // Shard 1 dies after its first batch of documents, as a killed task would.
     let killed = tarjama_env(
@@ -198,15 +186,7 @@ fn a_killed_shard_is_named_by_the_merge_and_rerun_alone() {
     );
     assert!(!dataset.join("versions/v0001").exists());
 
-    run_ok(&[
-        "build",
-        "--quiet",
-        arg(&dataset),
-        "--shard",
-        "1/3",
-        "--staging",
-        arg(&staging),
-    ]);
+    build_shard(&dataset, "1/3", &staging);
     run_ok(&["build", "--quiet", arg(&dataset), "--merge", arg(&staging)]);
     assert!(manifest_bytes(&dataset) == manifest_bytes(&single));
 }
@@ -218,15 +198,7 @@ fn a_tampered_shard_result_is_refused_with_its_file_named() {
     write_slice(&dataset);
     let staging = dir.path().join("tampered-staging");
     for k in 0..2 {
-        run_ok(&[
-            "build",
-            "--quiet",
-            arg(&dataset),
-            "--shard",
-            &format!("{k}/2"),
-            "--staging",
-            arg(&staging),
-        ]);
+        build_shard(&dataset, &format!("{k}/2"), &staging);
     }
     let documents = staging.join("shard-0-of-2/documents.parquet");
     let mut bytes = std::fs::read(&documents).unwrap();
@@ -247,24 +219,8 @@ fn a_tampered_shard_result_is_refused_with_its_file_named() {
     );
 
     // A result of another sharding left in the staging folder is refused too.
-    run_ok(&[
-        "build",
-        "--quiet",
-        arg(&dataset),
-        "--shard",
-        "0/2",
-        "--staging",
-        arg(&staging),
-    ]);
-    run_ok(&[
-        "build",
-        "--quiet",
-        arg(&dataset),
-        "--shard",
-        "2/3",
-        "--staging",
-        arg(&staging),
-    ]);
+    build_shard(&dataset, "0/2", &staging);
+    build_shard(&dataset, "2/3", &staging);
     let merge = tarjama(&["build", arg(&dataset), "--merge", arg(&staging)]);
     assert_eq!(merge.code, Some(2));
     assert!(
