@@ -339,12 +339,18 @@ fn take_rows<T>(rows: &mut Rows<T>, belongs: impl Fn(&T) -> bool) -> Result<Vec<
 }
 
 impl ShardDocuments {
-    fn open(result: &ShardResult) -> Result<Self> {
+    /// Opens a shard's tables; without `annotations`, its entities and
+    /// slots are not read (the grouping pass needs only the sentences).
+    fn open(result: &ShardResult, annotations: bool) -> Result<Self> {
+        fn none<T: 'static>() -> Rows<T> {
+            let rows: Box<dyn Iterator<Item = Result<T>>> = Box::new(std::iter::empty());
+            rows.peekable()
+        }
         Ok(ShardDocuments {
             documents: rows(result)?,
             sentences: rows(result)?,
-            entities: rows(result)?,
-            slots: rows(result)?,
+            entities: if annotations { rows(result)? } else { none() },
+            slots: if annotations { rows(result)? } else { none() },
         })
     }
 
@@ -375,11 +381,15 @@ impl ShardDocuments {
     }
 }
 
-/// Every shard's documents, merged into id order.
-fn merged_documents(results: &[ShardResult]) -> Result<impl Iterator<Item = Result<DocumentRows>>> {
+/// Every shard's documents, merged into id order (with their entities and
+/// slots when `annotations`).
+fn merged_documents(
+    results: &[ShardResult],
+    annotations: bool,
+) -> Result<impl Iterator<Item = Result<DocumentRows>>> {
     let mut shards: Vec<ShardDocuments> = results
         .iter()
-        .map(ShardDocuments::open)
+        .map(|result| ShardDocuments::open(result, annotations))
         .collect::<Result<_>>()?;
     Ok(std::iter::from_fn(move || {
         // An unreadable head row is yielded first, so its error is not lost.
@@ -404,7 +414,7 @@ pub fn merge(dataset_dir: &Path, staging: &Path, options: &BuildOptions) -> Resu
     let mut target = Target::open(dataset_dir)?;
 
     let mut grouper = Grouper::default();
-    for rows in merged_documents(&results)? {
+    for rows in merged_documents(&results, false)? {
         let rows = rows?;
         grouper.add(&ContentKeys::new(
             rows.document.doc_id.clone(),
@@ -452,7 +462,7 @@ pub fn merge(dataset_dir: &Path, staging: &Path, options: &BuildOptions) -> Resu
         let mut done = 0u64;
         let mut batch = Vec::with_capacity(build::BATCH_DOCUMENTS);
         let mut read_error = None;
-        for rows in merged_documents(&results)? {
+        for rows in merged_documents(&results, true)? {
             match rows {
                 Ok(rows) => batch.push((None, Ok(rows))),
                 Err(e) => {
