@@ -72,7 +72,7 @@ pub fn is_shared_content(text: &str, translate: bool, min_words: u32) -> bool {
     translate
         && text
             .split_whitespace()
-            .filter(|word| word.chars().any(char::is_alphabetic))
+            .filter(|word| word.chars().any(crate::text::arabic::is_letter))
             .take(min_words as usize)
             .count()
             >= min_words as usize

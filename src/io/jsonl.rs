@@ -8,9 +8,16 @@ use std::path::Path;
 
 use serde::Serialize;
 
-/// Writes one row as a line.
+/// Writes one record as a line.
 pub fn write_row<W: Write, T: Serialize>(out: &mut W, row: &T) -> std::io::Result<()> {
     serde_json::to_writer(&mut *out, row)?;
+    out.write_all(b"\n")
+}
+
+/// Writes one table row as a line: the same bytes as [`write_row`], faster
+/// on long texts (see [`super::compact_json`]).
+pub fn write_table_row<W: Write, T: Serialize>(out: &mut W, row: &T) -> std::io::Result<()> {
+    super::compact_json::to_writer(&mut *out, row)?;
     out.write_all(b"\n")
 }
 

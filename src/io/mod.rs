@@ -2,6 +2,7 @@
 //! written aside and renamed into place.
 
 mod aside;
+pub mod compact_json;
 pub mod hash;
 pub mod jsonl;
 pub mod parquet;

@@ -129,13 +129,14 @@ impl<T: Table> TableWriter<T> {
         if self.part.is_none() {
             self.open_part()?;
         }
-        let jsonl_path = self.temporary(self.finished.len(), "jsonl");
         let part = self.part.as_mut().expect("a part is open");
         let mut tee = Tee {
             file: &mut part.jsonl,
             content: &mut self.content,
         };
-        jsonl::write_row(&mut tee, &row).at(jsonl_path)?;
+        if let Err(e) = jsonl::write_table_row(&mut tee, &row) {
+            return Err(Error::io(self.temporary(self.finished.len(), "jsonl"), e));
+        }
         part.rows += 1;
         let full = part.rows == self.rows_per_file;
         self.pending.push(row);

@@ -15,7 +15,8 @@ use super::findings::Report;
 use super::rules;
 use crate::describe::features;
 use crate::io::parquet;
-use crate::model::{FileEntry, Manifest};
+use crate::model::{Document, Entity, FileEntry, Manifest, Orphan, Sentence, TranslationSlot};
+use crate::pipeline::sha256_is;
 use crate::table::Table;
 
 /// A table's rows with their 1-based row numbers; findings go to a report
@@ -39,7 +40,7 @@ pub struct TableRows<T: Table> {
     finished: bool,
 }
 
-impl<T: Table + 'static> TableRows<T> {
+impl<T: Table + CheckAlone + 'static> TableRows<T> {
     /// Opens the table's files; `None` (with findings) when the Parquet file
     /// is missing, unreadable or of another schema.
     pub fn open(dir: &Path, manifest: &Manifest, findings: &mut Report) -> Option<Self> {
@@ -162,6 +163,7 @@ impl<T: Table + 'static> TableRows<T> {
     fn check_row(&mut self, row: &T) {
         let id = row.id();
         let findings = &mut self.findings;
+        row.check_alone(self.count, &self.parquet_path, findings);
         if let Some(previous) = &self.previous_id {
             if previous.as_str() == id {
                 findings.add(
@@ -183,7 +185,7 @@ impl<T: Table + 'static> TableRows<T> {
         }
         if self.next_jsonl_line() {
             let mut line = SameBytes::new(&self.line);
-            serde_json::to_writer(&mut line, row).expect("rows always serialise");
+            crate::io::compact_json::to_writer(&mut line, row).expect("rows always serialise");
             if !line.is_whole_match() {
                 let line = self.jsonl_count;
                 let findings = &mut self.findings;
@@ -246,7 +248,7 @@ impl<T: Table + 'static> TableRows<T> {
     }
 }
 
-impl<T: Table + 'static> Iterator for TableRows<T> {
+impl<T: Table + CheckAlone + 'static> Iterator for TableRows<T> {
     type Item = (u64, T);
 
     fn next(&mut self) -> Option<(u64, T)> {
@@ -288,6 +290,34 @@ impl<T: Table + 'static> Iterator for TableRows<T> {
         }
     }
 }
+
+/// Checks that need nothing but the row itself, run on its table's thread
+/// so that the consistency pass, which joins the tables, has less to do.
+pub trait CheckAlone {
+    fn check_alone(&self, _row: u64, _path: &Path, _findings: &mut Report) {}
+}
+
+impl CheckAlone for Document {
+    fn check_alone(&self, row: u64, path: &Path, findings: &mut Report) {
+        if !sha256_is(&self.text, &self.text_sha256) {
+            let message = "text_sha256 is not the sha256 of the text".to_string();
+            findings.add(rules::DOCUMENT_HASH, path, Some(row), Some(&self.doc_id), message);
+        }
+    }
+}
+
+impl CheckAlone for Sentence {
+    fn check_alone(&self, row: u64, path: &Path, findings: &mut Report) {
+        if !sha256_is(&self.text, &self.text_sha256) {
+            let message = "text_sha256 is not the sha256 of the text".to_string();
+            findings.add(rules::SENTENCE_HASH, path, Some(row), Some(&self.sentence_id), message);
+        }
+    }
+}
+
+impl CheckAlone for Entity {}
+impl CheckAlone for TranslationSlot {}
+impl CheckAlone for Orphan {}
 
 /// A writer that compares what is written with the bytes of a line instead
 /// of keeping it: serialising a row into it says whether the line holds
@@ -374,7 +404,7 @@ impl<T> Iterator for ChannelRows<T> {
 /// Reads and row-checks a table on a thread of the scope. Returns the rows
 /// (or `None` when the table cannot be read, after the thread has recorded
 /// why) and the thread, whose result is the table's findings.
-pub fn spawn<'scope, T: Table + 'static>(
+pub fn spawn<'scope, T: Table + CheckAlone + 'static>(
     scope: &'scope std::thread::Scope<'scope, '_>,
     dir: &'scope Path,
     manifest: &'scope Manifest,
