@@ -19,15 +19,13 @@ use serde::ser::{self, Impossible, Serialize};
 
 /// Writes `value` as compact JSON, exactly as `serde_json::to_writer` does.
 pub fn to_writer<W: Write, T: Serialize + ?Sized>(out: W, value: &T) -> std::io::Result<()> {
-    value
-        .serialize(&mut Writer { out })
-        .map_err(|e| match e {
-            Error::Io(e) => e,
-            Error::Unsupported(what) => std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                format!("a table row holds {what}, which rows never do"),
-            ),
-        })
+    value.serialize(&mut Writer { out }).map_err(|e| match e {
+        Error::Io(e) => e,
+        Error::Unsupported(what) => std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("a table row holds {what}, which rows never do"),
+        ),
+    })
 }
 
 #[derive(Debug)]
@@ -90,7 +88,10 @@ fn first_escaped(bytes: &[u8]) -> Option<usize> {
     for chunk in chunks.by_ref() {
         // A fold with no early exit, which the compiler turns into vector compares.
         if chunk.iter().fold(false, |any, &b| any | is_escaped(b)) {
-            return chunk.iter().position(|&b| is_escaped(b)).map(|i| offset + i);
+            return chunk
+                .iter()
+                .position(|&b| is_escaped(b))
+                .map(|i| offset + i);
         }
         offset += CHUNK;
     }

@@ -4,7 +4,6 @@
 //! id, so the tables are merged document by document: only one document's
 //! rows are held at a time, and memory does not grow with the corpus.
 
-use std::collections::HashMap;
 use std::iter::Peekable;
 use std::path::Path;
 
@@ -26,6 +25,7 @@ type Rows<T> = Peekable<ChannelRows<T>>;
 
 /// What the checks of a document's entities and slots need of a sentence.
 struct SentenceInfo {
+    id: String,
     start: i32,
     end: i32,
     text: String,
@@ -34,6 +34,30 @@ struct SentenceInfo {
     boilerplate: bool,
     has_slot: bool,
     row: u64,
+    /// The English renderings of its names, which its translation should use.
+    renderings: Vec<String>,
+}
+
+/// A document's sentences, in table order, which is id order in a sound table.
+struct DocumentSentences(Vec<SentenceInfo>);
+
+impl DocumentSentences {
+    fn position(&self, id: &str) -> Option<usize> {
+        let sentences = &self.0;
+        match sentences.binary_search_by(|s| s.id.as_str().cmp(id)) {
+            Ok(at) => Some(at),
+            // Out of order (a finding of its own): look at every sentence.
+            Err(_) => sentences.iter().position(|s| s.id == id),
+        }
+    }
+
+    fn get(&self, id: &str) -> Option<&SentenceInfo> {
+        self.position(id).map(|at| &self.0[at])
+    }
+
+    fn get_mut(&mut self, id: &str) -> Option<&mut SentenceInfo> {
+        self.position(id).map(|at| &mut self.0[at])
+    }
 }
 
 /// What the row checks compare with besides the rows.
@@ -79,8 +103,7 @@ pub fn check(
                 message,
             );
         }
-        let mut infos: HashMap<String, SentenceInfo> = HashMap::new();
-        let mut order: Vec<String> = Vec::new();
+        let mut infos = DocumentSentences(Vec::new());
         let mut previous_end = 0;
         let mut expected_index = 0;
         // Text between sentences, checked for stray characters once every
@@ -105,20 +128,18 @@ pub fn check(
             if in_range && s.start > gap_start {
                 gaps.push((gap_start, s.start));
             }
-            order.push(s.sentence_id.clone());
-            infos.insert(
-                s.sentence_id,
-                SentenceInfo {
-                    start: s.start,
-                    end: s.end,
-                    text: s.text,
-                    text_sha256: s.text_sha256,
-                    translate: s.translate,
-                    boilerplate: s.role == Role::Boilerplate.as_str(),
-                    has_slot: false,
-                    row,
-                },
-            );
+            infos.0.push(SentenceInfo {
+                id: s.sentence_id,
+                start: s.start,
+                end: s.end,
+                text: s.text,
+                text_sha256: s.text_sha256,
+                translate: s.translate,
+                boilerplate: s.role == Role::Boilerplate.as_str(),
+                has_slot: false,
+                row,
+                renderings: Vec::new(),
+            });
         }
 
         if all_in_range {
@@ -127,23 +148,18 @@ pub fn check(
         }
 
         let mut spans: Vec<(String, i32, i32, String, u64)> = Vec::new();
-        // The English renderings of each sentence's names, which its translation should use.
-        let mut renderings: HashMap<String, Vec<String>> = HashMap::new();
         while let Some((row, e)) = entities.next_if(|(_, e)| e.doc_id <= document.doc_id) {
             if check_entity(&e, row, &document.doc_id, &infos, &text, &ent_path, report) {
                 check_glossary(&e, row, context.glossary, &ent_path, report);
-                if let Some(en) = &e.en {
-                    renderings
-                        .entry(e.sentence_id.clone())
-                        .or_default()
-                        .push(en.clone());
+                if let (Some(en), Some(sentence)) = (e.en, infos.get_mut(&e.sentence_id)) {
+                    sentence.renderings.push(en);
                 }
                 spans.push((e.origin, e.start, e.end, e.entity_id, row));
             }
         }
         check_crossings(spans, &ent_path, report);
 
-        let last_sentence = order.last().cloned();
+        let last_sentence = infos.0.last().map(|s| s.id.clone());
         while let Some((row, slot)) = slots.next_if(|(_, slot)| {
             last_sentence
                 .as_ref()
@@ -152,7 +168,7 @@ pub fn check(
             let sentence = check_slot(&slot, row, &mut infos, &slot_path, report);
             if let (Some(sentence), Some(target)) = (sentence, &slot.text) {
                 let id = &slot.sentence_id;
-                let names = renderings.get(id).map_or(&[][..], Vec::as_slice);
+                let names = sentence.renderings.as_slice();
                 let mut problems =
                     translation_qa::check_pair(&sentence.text, target, names, context.length_band);
                 problems.extend(translations.check(id, &sentence.text, target));
@@ -161,15 +177,14 @@ pub fn check(
                 }
             }
         }
-        for id in &order {
-            let info = &infos[id];
+        for info in &infos.0 {
             if info.translate && !info.has_slot {
                 let message = "the sentence is to be translated but has no slot".to_string();
                 report.add(
                     rules::SLOT_MISSING,
                     &sent_path,
                     Some(info.row),
-                    Some(id),
+                    Some(&info.id),
                     message,
                 );
             }
@@ -330,7 +345,7 @@ fn check_entity(
     e: &Entity,
     row: u64,
     doc_id: &str,
-    sentences: &HashMap<String, SentenceInfo>,
+    sentences: &DocumentSentences,
     text: &CharIndexed,
     path: &Path,
     report: &mut Report,
@@ -473,7 +488,7 @@ fn check_crossings(
 fn check_slot<'a>(
     slot: &TranslationSlot,
     row: u64,
-    sentences: &'a mut HashMap<String, SentenceInfo>,
+    sentences: &'a mut DocumentSentences,
     path: &Path,
     report: &mut Report,
 ) -> Option<&'a SentenceInfo> {

@@ -301,7 +301,13 @@ impl CheckAlone for Document {
     fn check_alone(&self, row: u64, path: &Path, findings: &mut Report) {
         if !sha256_is(&self.text, &self.text_sha256) {
             let message = "text_sha256 is not the sha256 of the text".to_string();
-            findings.add(rules::DOCUMENT_HASH, path, Some(row), Some(&self.doc_id), message);
+            findings.add(
+                rules::DOCUMENT_HASH,
+                path,
+                Some(row),
+                Some(&self.doc_id),
+                message,
+            );
         }
     }
 }
@@ -310,7 +316,13 @@ impl CheckAlone for Sentence {
     fn check_alone(&self, row: u64, path: &Path, findings: &mut Report) {
         if !sha256_is(&self.text, &self.text_sha256) {
             let message = "text_sha256 is not the sha256 of the text".to_string();
-            findings.add(rules::SENTENCE_HASH, path, Some(row), Some(&self.sentence_id), message);
+            findings.add(
+                rules::SENTENCE_HASH,
+                path,
+                Some(row),
+                Some(&self.sentence_id),
+                message,
+            );
         }
     }
 }
