@@ -184,18 +184,24 @@ pub fn read_rows<T: Table>(path: &Path) -> Result<impl Iterator<Item = Result<T>
         .build()
         .map_err(|e| unreadable(&e))?;
     let path = path.to_path_buf();
-    let batches = ContainedBatches {
+    let mut batches = ContainedBatches {
         reader: Some(reader),
     };
-    Ok(batches.flat_map(move |batch| {
-        let rows: Vec<Result<T>> = match batch.and_then(|batch| T::from_batch(&batch)) {
-            Ok(rows) => rows.into_iter().map(Ok).collect(),
-            Err(message) => vec![Err(Error::Parquet {
-                path: path.clone(),
-                message,
-            })],
-        };
-        rows
+    let mut rows = Vec::new().into_iter();
+    // Rows are moved out of each batch's vector as they are asked for, not
+    // collected again: a row is a few hundred bytes, and there are millions.
+    Ok(std::iter::from_fn(move || loop {
+        if let Some(row) = rows.next() {
+            return Some(Ok(row));
+        }
+        match batches.next()?.and_then(|batch| T::from_batch(&batch)) {
+            Ok(batch) => rows = batch.into_iter(),
+            Err(message) => {
+                batches.reader = None;
+                let path = path.clone();
+                return Some(Err(Error::Parquet { path, message }));
+            }
+        }
     }))
 }
 

@@ -10,6 +10,7 @@
 mod consistency;
 pub mod findings;
 mod integrity;
+mod jsonl_check;
 mod rows;
 pub mod rules;
 mod splits;

@@ -2,16 +2,13 @@
 //! integrity checks done on the way: id order and uniqueness, the JSONL row
 //! at the same position, and the row counts of both files.
 //!
-//! The JSONL line is compared as bytes with the row written the way `build`
-//! writes it (keys in field order, compact), which is much cheaper than
-//! parsing it; only a line that differs is parsed, to say whether it is
-//! invalid or holds other values.
+//! The JSONL lines are compared as bytes with the rows written the way
+//! `build` writes them ([`JsonlCheck`]).
 
-use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use super::findings::Report;
+use super::jsonl_check::JsonlCheck;
 use super::rules;
 use crate::describe::features;
 use crate::io::parquet;
@@ -30,12 +27,10 @@ pub struct TableRows<T: Table> {
     parquet_path: PathBuf,
     jsonl_path: PathBuf,
     rows: Box<dyn Iterator<Item = crate::Result<T>>>,
-    jsonl: Option<BufReader<File>>,
+    jsonl: Option<JsonlCheck>,
     expected: (u64, u64),
     count: u64,
-    jsonl_count: u64,
     previous_id: Option<String>,
-    line: Vec<u8>,
     findings: Report,
     finished: bool,
 }
@@ -117,17 +112,13 @@ impl<T: Table + CheckAlone + 'static> TableRows<T> {
             parts: Default::default(),
             dir: dir.to_path_buf(),
             table_row: 0,
-            jsonl: File::open(&jsonl_path)
-                .ok()
-                .map(|f| BufReader::with_capacity(1 << 16, f)),
+            jsonl: JsonlCheck::open(jsonl_path.clone()),
             parquet_path,
             jsonl_path,
             rows,
             expected: (parquet_entry.rows, jsonl_entry.rows),
             count: 0,
-            jsonl_count: 0,
             previous_id: None,
-            line: Vec::new(),
             findings: Report::new(),
             finished: false,
         })
@@ -141,23 +132,6 @@ impl<T: Table + CheckAlone + 'static> TableRows<T> {
     /// The Parquet file's path, which consistency findings name.
     pub fn path(&self) -> &Path {
         &self.parquet_path
-    }
-
-    fn next_jsonl_line(&mut self) -> bool {
-        let Some(jsonl) = self.jsonl.as_mut() else {
-            return false;
-        };
-        self.line.clear();
-        match jsonl.read_until(b'\n', &mut self.line) {
-            Ok(0) | Err(_) => false,
-            Ok(_) => {
-                if self.line.last() == Some(&b'\n') {
-                    self.line.pop();
-                }
-                self.jsonl_count += 1;
-                true
-            }
-        }
     }
 
     fn check_row(&mut self, row: &T) {
@@ -183,66 +157,33 @@ impl<T: Table + CheckAlone + 'static> TableRows<T> {
                 );
             }
         }
-        if self.next_jsonl_line() {
-            let mut line = SameBytes::new(&self.line);
-            crate::io::compact_json::to_writer(&mut line, row).expect("rows always serialise");
-            if !line.is_whole_match() {
-                let line = self.jsonl_count;
-                let findings = &mut self.findings;
-                match serde_json::from_slice::<T>(&self.line) {
-                    Err(e) => findings.add(
-                        rules::TABLE_JSONL_INVALID,
-                        &self.jsonl_path,
-                        Some(line),
-                        None,
-                        format!("not a valid {} row: {e}", T::NAME),
-                    ),
-                    Ok(json_row) if json_row != *row => {
-                        let message = format!(
-                            "line {line} differs from Parquet row {} (id {id:?})",
-                            self.count
-                        );
-                        findings.add(
-                            rules::TABLE_JSONL_MISMATCH,
-                            &self.jsonl_path,
-                            Some(line),
-                            Some(id),
-                            message,
-                        );
-                    }
-                    Ok(_) => {}
-                }
-            }
+        if let Some(jsonl) = self.jsonl.as_mut() {
+            jsonl.push(row, self.count, findings);
         }
-        self.previous_id = Some(id.to_string());
+        match &mut self.previous_id {
+            Some(previous) => {
+                previous.clear();
+                previous.push_str(id);
+            }
+            None => self.previous_id = Some(id.to_string()),
+        }
     }
 
     /// Row counts against the manifest, and any JSONL lines past the last row.
     fn finish(&mut self, readable: bool) {
         self.finished = true;
-        while self.next_jsonl_line() {
-            if serde_json::from_slice::<T>(&self.line).is_err() {
-                let line = self.jsonl_count;
-                self.findings.add(
-                    rules::TABLE_JSONL_INVALID,
-                    &self.jsonl_path,
-                    Some(line),
-                    None,
-                    format!("not a valid {} row", T::NAME),
-                );
-            }
-        }
         let findings = &mut self.findings;
+        if let Some(jsonl) = self.jsonl.as_mut() {
+            jsonl.finish::<T>(findings);
+        }
         findings.stats.rows += self.count;
         if readable && self.count != self.expected.0 {
             let message = format!("{} rows, the manifest says {}", self.count, self.expected.0);
             findings.add(rules::FILE_ROWS, &self.parquet_path, None, None, message);
         }
-        if self.jsonl.is_some() && self.jsonl_count != self.expected.1 {
-            let message = format!(
-                "{} lines, the manifest says {}",
-                self.jsonl_count, self.expected.1
-            );
+        let lines = self.jsonl.as_ref().map(JsonlCheck::lines);
+        if let Some(lines) = lines.filter(|&lines| lines != self.expected.1) {
+            let message = format!("{lines} lines, the manifest says {}", self.expected.1);
             findings.add(rules::FILE_ROWS, &self.jsonl_path, None, None, message);
         }
     }
@@ -330,42 +271,6 @@ impl CheckAlone for Sentence {
 impl CheckAlone for Entity {}
 impl CheckAlone for TranslationSlot {}
 impl CheckAlone for Orphan {}
-
-/// A writer that compares what is written with the bytes of a line instead
-/// of keeping it: serialising a row into it says whether the line holds
-/// exactly that row, with no copy of the row's text.
-struct SameBytes<'a> {
-    expected: &'a [u8],
-    written: usize,
-    same: bool,
-}
-
-impl<'a> SameBytes<'a> {
-    fn new(expected: &'a [u8]) -> Self {
-        SameBytes {
-            expected,
-            written: 0,
-            same: true,
-        }
-    }
-
-    fn is_whole_match(&self) -> bool {
-        self.same && self.written == self.expected.len()
-    }
-}
-
-impl std::io::Write for SameBytes<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let end = self.written + buf.len();
-        self.same = self.same && self.expected.get(self.written..end) == Some(buf);
-        self.written = end;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn describe(schema: &arrow_schema::Schema) -> String {
     schema
