@@ -12,9 +12,6 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::PathBuf;
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-
 use super::findings::Report;
 use super::rules;
 use crate::table::Table;
@@ -71,12 +68,7 @@ impl JsonlCheck {
     }
 
     /// Checks the line of the Parquet row `row` (1-based), `value`.
-    pub fn push<T: Table + Serialize + DeserializeOwned>(
-        &mut self,
-        value: &T,
-        row: u64,
-        findings: &mut Report,
-    ) {
+    pub fn push<T: Table>(&mut self, value: &T, row: u64, findings: &mut Report) {
         if self.window.is_empty() {
             self.window_first_row = row;
         }
@@ -94,7 +86,7 @@ impl JsonlCheck {
 
     /// Compares what is left, then reads the lines past the last row: each
     /// must at least be a valid row.
-    pub fn finish<T: Table + DeserializeOwned>(&mut self, findings: &mut Report) {
+    pub fn finish<T: Table>(&mut self, findings: &mut Report) {
         match self.source {
             Source::Lines(_) => self.compare_lines::<T>(findings),
             Source::Windows(_) => self.compare_window::<T>(findings),
@@ -109,7 +101,7 @@ impl JsonlCheck {
         }
     }
 
-    fn compare_window<T: Table + DeserializeOwned>(&mut self, findings: &mut Report) {
+    fn compare_window<T: Table>(&mut self, findings: &mut Report) {
         let Source::Windows(file) = &mut self.source else {
             return;
         };
@@ -118,8 +110,10 @@ impl JsonlCheck {
         // A read error ends the file here; the line count then says so.
         while filled < self.found.len() {
             match file.read(&mut self.found[filled..]) {
-                Ok(0) | Err(_) => break,
+                Ok(0) => break,
                 Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
             }
         }
         self.found.truncate(filled);
@@ -147,7 +141,7 @@ impl JsonlCheck {
         }
     }
 
-    fn compare_lines<T: Table + DeserializeOwned>(&mut self, findings: &mut Report) {
+    fn compare_lines<T: Table>(&mut self, findings: &mut Report) {
         let window = std::mem::take(&mut self.window);
         for (i, expected) in window.split_inclusive(|&b| b == b'\n').enumerate() {
             if !self.next_line() {
@@ -163,12 +157,7 @@ impl JsonlCheck {
         self.window_rows = 0;
     }
 
-    fn report_difference<T: Table + DeserializeOwned>(
-        &self,
-        expected: &[u8],
-        row: u64,
-        findings: &mut Report,
-    ) {
+    fn report_difference<T: Table>(&self, expected: &[u8], row: u64, findings: &mut Report) {
         let line = self.lines;
         let found = match serde_json::from_slice::<T>(&self.line) {
             Err(e) => {
