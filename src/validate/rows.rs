@@ -240,31 +240,41 @@ pub trait CheckAlone {
 
 impl CheckAlone for Document {
     fn check_alone(&self, row: u64, path: &Path, findings: &mut Report) {
-        if !sha256_is(&self.text, &self.text_sha256) {
-            let message = "text_sha256 is not the sha256 of the text".to_string();
-            findings.add(
-                rules::DOCUMENT_HASH,
-                path,
-                Some(row),
-                Some(&self.doc_id),
-                message,
-            );
-        }
+        let hashed = (self.text.as_str(), self.text_sha256.as_str());
+        check_text_hash(
+            rules::DOCUMENT_HASH,
+            hashed,
+            (row, &self.doc_id),
+            path,
+            findings,
+        );
     }
 }
 
 impl CheckAlone for Sentence {
     fn check_alone(&self, row: u64, path: &Path, findings: &mut Report) {
-        if !sha256_is(&self.text, &self.text_sha256) {
-            let message = "text_sha256 is not the sha256 of the text".to_string();
-            findings.add(
-                rules::SENTENCE_HASH,
-                path,
-                Some(row),
-                Some(&self.sentence_id),
-                message,
-            );
-        }
+        let hashed = (self.text.as_str(), self.text_sha256.as_str());
+        check_text_hash(
+            rules::SENTENCE_HASH,
+            hashed,
+            (row, &self.sentence_id),
+            path,
+            findings,
+        );
+    }
+}
+
+/// Reports `rule` when a row's `text_sha256` is not the sha256 of its text.
+fn check_text_hash(
+    rule: rules::Rule,
+    (text, text_sha256): (&str, &str),
+    (row, id): (u64, &str),
+    path: &Path,
+    findings: &mut Report,
+) {
+    if !sha256_is(text, text_sha256) {
+        let message = "text_sha256 is not the sha256 of the text".to_string();
+        findings.add(rule, path, Some(row), Some(id), message);
     }
 }
 
