@@ -10,6 +10,7 @@ use crate::error::{IoContext, Result};
 use crate::io::hash::file_sha256;
 use crate::io::write_aside;
 use crate::ner::clusters::{Clusters, Cooccurrences, LearnOptions};
+use crate::ner::corpus_names::{CorpusNames, NameCounts};
 use crate::ner::gold::{example, read_records, Scores};
 use crate::ner::model::ModelInfo;
 use crate::ner::tags::LABELS;
@@ -41,11 +42,13 @@ struct TrainArgs {
     /// Records to score after each epoch (not used for training).
     #[arg(long)]
     dev: Option<PathBuf>,
-    /// Unlabelled text to learn word clusters from: JSONL records with a
-    /// "text" (gzip or plain), for example ../shared/corpus/saudinewsnet.jsonl.gz.
+    /// Unlabelled text to learn word clusters from, and to tag with a first
+    /// model to learn which words it finds inside names: JSONL records with
+    /// a "text" (gzip or plain), for example ../shared/corpus/saudinewsnet.jsonl.gz.
     #[arg(long, conflicts_with = "clusters_of")]
     corpus: Option<PathBuf>,
-    /// Reuse the word clusters of an existing model file instead of learning them.
+    /// Reuse the word clusters and corpus names of an existing model file
+    /// instead of learning them.
     #[arg(long, value_name = "MODEL")]
     clusters_of: Option<PathBuf>,
     #[arg(long, default_value_t = 10)]
@@ -114,7 +117,16 @@ fn run_train(args: TrainArgs) -> Result<ExitCode> {
         epochs: args.epochs,
         seed: args.seed,
     };
-    let clusters = match &args.corpus {
+    let report = |what: &str, model: &NerModel| -> Option<String> {
+        let micro = evaluate(model, dev.as_ref()?).micro();
+        Some(format!(
+            "{what}: dev P {:.4} R {:.4} F1 {:.4}",
+            micro.precision(),
+            micro.recall(),
+            micro.f1()
+        ))
+    };
+    let (clusters, corpus_names) = match &args.corpus {
         Some(corpus) => {
             let mut cooccurrences = Cooccurrences::default();
             let digest = read_corpus(corpus, |text| cooccurrences.add_text(text))?;
@@ -124,28 +136,43 @@ fn run_train(args: TrainArgs) -> Result<ExitCode> {
             info.clusters_sha256 = Some(digest);
             let clusters = cooccurrences.learn(&LearnOptions::default());
             eprintln!("clusters: {} words", clusters.len());
-            clusters
+            let first = train(
+                &examples,
+                clusters.clone(),
+                CorpusNames::default(),
+                options,
+                info.clone(),
+                |_, _| {},
+            );
+            if let Some(line) = report("first pass", &first) {
+                eprintln!("{line}");
+            }
+            let corpus_names = count_names(corpus, &first)?.evidence();
+            eprintln!("corpus names: {} words", corpus_names.len());
+            (clusters, corpus_names)
         }
         None => match &args.clusters_of {
             Some(path) => {
                 let donor = NerModel::load(path)?;
                 info.clusters_sha256 = donor.info.clusters_sha256.clone();
-                donor.lexicon().clusters.clone()
+                let lexicon = donor.lexicon();
+                (lexicon.clusters.clone(), lexicon.corpus_names.clone())
             }
-            None => Clusters::empty(),
+            None => (Clusters::empty(), CorpusNames::default()),
         },
     };
-    let model = train(&examples, clusters, options, info, |epoch, model| {
-        if let Some(dev) = &dev {
-            let micro = evaluate(model, dev).micro();
-            eprintln!(
-                "epoch {epoch:>2}: dev P {:.4} R {:.4} F1 {:.4}",
-                micro.precision(),
-                micro.recall(),
-                micro.f1()
-            );
-        }
-    });
+    let model = train(
+        &examples,
+        clusters,
+        corpus_names,
+        options,
+        info,
+        |epoch, model| {
+            if let Some(line) = report(&format!("epoch {epoch:>2}"), model) {
+                eprintln!("{line}");
+            }
+        },
+    );
     let bytes = model.to_bytes();
     write_aside(&args.output, |file| file.write_all(&bytes).at(&args.output))?;
     super::emit(&format!(
@@ -159,6 +186,23 @@ fn run_train(args: TrainArgs) -> Result<ExitCode> {
         args.seed
     ))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Tags the corpus with `model`, a batch of texts at a time, and counts
+/// where it found names.
+fn count_names(corpus: &Path, model: &NerModel) -> Result<NameCounts> {
+    const BATCH: usize = 1024;
+    let mut counts = NameCounts::default();
+    let mut batch = Vec::with_capacity(BATCH);
+    read_corpus(corpus, |text| {
+        batch.push(text.to_string());
+        if batch.len() == BATCH {
+            counts.add_texts(model, &batch);
+            batch.clear();
+        }
+    })?;
+    counts.add_texts(model, &batch);
+    Ok(counts)
 }
 
 /// Feeds the "text" of every record of a JSONL file (`.gz` or plain) to

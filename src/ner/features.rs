@@ -1,10 +1,12 @@
 //! Features of a token in its sentence, hashed to `u64` so that extracting
 //! them allocates nothing per feature: the word's matching form, its stem
 //! without proclitics (و ف ب ك ل ال) and the proclitics themselves,
-//! suffixes and prefixes, word shape, the neighbouring words, and the
-//! distributional clusters learnt from unlabelled text.
+//! suffixes and prefixes, word shape, the neighbouring words, the
+//! distributional clusters learnt from unlabelled text, the training names
+//! and what a first model found in the unlabelled text.
 
 use crate::ner::lexicon::Lexicon;
+use crate::ner::tags::LABELS;
 use crate::text::arabic::{is_digit, is_letter, normalise};
 
 /// One token's strings, computed once per sentence.
@@ -127,6 +129,9 @@ enum Template {
     Name,
     NamePrev,
     NameNext,
+    CorpusName,
+    CorpusNamePrev,
+    CorpusNameNext,
 }
 
 /// splitmix64's increment: its generators add it to their state before mixing.
@@ -287,6 +292,28 @@ pub fn token_features(views: &[TokenView], i: usize, lexicon: &Lexicon, out: &mu
             .map_or(0, |v| lexicon.names.tags_of(v.stem()));
         for tag in (0..8).filter(|b| tags & (1 << b) != 0) {
             out.push(FeatureHash::new(template).number(tag).finish());
+        }
+    }
+    for (template, j) in [
+        (Template::CorpusName, i),
+        (Template::CorpusNamePrev, i - 1),
+        (Template::CorpusNameNext, i + 1),
+    ] {
+        let evidence = usize::try_from(j)
+            .ok()
+            .and_then(|j| views.get(j))
+            .map_or(0, |v| lexicon.corpus_names.evidence_of(v.stem()));
+        // One feature per label with its level, and one for never a name.
+        for part in 0..=LABELS.len() {
+            let level = (evidence >> (2 * part)) & 0b11;
+            if level != 0 {
+                out.push(
+                    FeatureHash::new(template)
+                        .number(part as u32)
+                        .number(u32::from(level))
+                        .finish(),
+                );
+            }
         }
     }
 }

@@ -1,9 +1,10 @@
 //! What the model knows about words beyond its weights: the word clusters
-//! learnt from unlabelled text, and the names of the training data with the
-//! tags they were seen with.
+//! learnt from unlabelled text, what a first model found in that text, and
+//! the names of the training data with the tags they were seen with.
 
 use crate::error::Result;
 use crate::ner::clusters::Clusters;
+use crate::ner::corpus_names::CorpusNames;
 use crate::ner::gold::Example;
 use crate::ner::model::{read_word_map, write_word_map, Reader, WordMap};
 use crate::ner::tags::OUTSIDE;
@@ -11,18 +12,21 @@ use crate::ner::tags::OUTSIDE;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Lexicon {
     pub clusters: Clusters,
+    pub corpus_names: CorpusNames,
     pub names: Names,
 }
 
 impl Lexicon {
     pub fn write(&self, out: &mut Vec<u8>) {
         self.clusters.write(out);
+        self.corpus_names.write(out);
         self.names.write(out);
     }
 
     pub fn read(r: &mut Reader) -> Result<Lexicon> {
         Ok(Lexicon {
             clusters: Clusters::read(r)?,
+            corpus_names: CorpusNames::read(r)?,
             names: Names::read(r)?,
         })
     }

@@ -5,13 +5,15 @@
 //!
 //! - [`tokens`]: tokens with byte ranges, raw or pre-tokenised text alike
 //! - [`features`]: hashed features of a token in its sentence
-//! - [`clusters`]: word clusters from unlabelled text; [`lexicon`]: them
-//!   and the training names
+//! - [`clusters`]: word clusters from unlabelled text; [`corpus_names`]:
+//!   the names a first model found there; [`lexicon`]: both and the
+//!   training names
 //! - [`tags`], [`decode`]: BIO tags, Viterbi and tag probabilities
 //! - [`train`]: the perceptron; [`model`]: the trained model and its file
 //! - [`gold`]: annotated records, training examples and scores
 
 pub mod clusters;
+pub mod corpus_names;
 pub mod decode;
 pub mod features;
 pub mod gold;

@@ -28,7 +28,7 @@ use crate::ner::tokens::{is_word, tokens};
 use crate::pipeline::sha256_hex;
 
 const MAGIC: &[u8] = b"tarjama-ner\n";
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The model shipped with the tool (`tarjama ner train` writes it).
 const BUILTIN: &[u8] = include_bytes!("../../models/ner-ar.bin");
@@ -43,7 +43,8 @@ pub struct ModelInfo {
     pub train_tokens: usize,
     pub epochs: u32,
     pub seed: u64,
-    /// sha256 of the unlabelled text the clusters were learnt from, if any.
+    /// sha256 of the unlabelled text the clusters and corpus names were
+    /// learnt from, if any.
     pub clusters_sha256: Option<String>,
     pub features: usize,
 }

@@ -5,6 +5,7 @@
 //! model bytes on every machine.
 
 use crate::ner::clusters::Clusters;
+use crate::ner::corpus_names::CorpusNames;
 use crate::ner::decode::{viterbi, Emissions, Transitions};
 use crate::ner::features::{mix64, token_features, GOLDEN_GAMMA};
 use crate::ner::gold::Example;
@@ -129,6 +130,7 @@ impl Trainer {
 pub fn train(
     examples: &[Example],
     clusters: Clusters,
+    corpus_names: CorpusNames,
     options: TrainOptions,
     info: ModelInfo,
     mut after_epoch: impl FnMut(u32, &NerModel),
@@ -139,6 +141,7 @@ pub fn train(
     let fold_lexicons: Vec<Lexicon> = (0..NAME_FOLDS)
         .map(|fold| Lexicon {
             clusters: clusters.clone(),
+            corpus_names: corpus_names.clone(),
             names: Names::from_examples(
                 examples
                     .iter()
@@ -151,6 +154,7 @@ pub fn train(
     let lexicon = Lexicon {
         names: Names::from_examples(examples),
         clusters,
+        corpus_names,
     };
     let mut index = FeatureIndex::default();
     let mut hashes = Vec::new();

@@ -1,0 +1,185 @@
+//! What a first model found in the unlabelled corpus: for each word, how
+//! often it stood inside a name of each label. A name missing from the
+//! annotated data is often named in the corpus where its context gives it
+//! away (`الرئيس العراقي جلال طالباني`); the final model then knows it in
+//! contexts that do not (`قال طالباني`).
+
+use rayon::prelude::*;
+
+use crate::error::Result;
+use crate::ner::features::TokenView;
+use crate::ner::model::{read_word_map, write_word_map, NerModel, Reader, WordMap};
+use crate::ner::tags::LABELS;
+use crate::ner::tokens::{is_word, tokens};
+
+/// Words seen fewer times than this say nothing reliable.
+const MIN_COUNT: u32 = 3;
+/// Words seen this often and never inside a name are evidence of `O`.
+const NEVER_A_NAME_COUNT: u32 = 20;
+/// Share of a word's occurrences inside a name of one label, from which
+/// each evidence level (1, 2, 3) holds.
+const SHARE_LEVELS: [f64; 3] = [0.1, 0.3, 0.6];
+
+/// The counts of one word: occurrences, then occurrences inside a name of
+/// each label (in [`LABELS`] order).
+type WordCounts = [u32; 1 + LABELS.len()];
+
+/// Counts over tagged texts, fed a batch at a time so the corpus is never
+/// held whole. Sums do not depend on the order, so neither on the threads.
+#[derive(Debug, Default)]
+pub struct NameCounts {
+    of_stem: WordMap<WordCounts>,
+}
+
+impl NameCounts {
+    /// Tags `texts` with `model` (in parallel) and counts their words.
+    pub fn add_texts(&mut self, model: &NerModel, texts: &[String]) {
+        let batch = texts
+            .par_iter()
+            .fold(NameCounts::default, |mut counts, text| {
+                counts.add_tagged(model, text);
+                counts
+            })
+            .reduce(NameCounts::default, NameCounts::merge);
+        self.merge_in(batch);
+    }
+
+    fn add_tagged(&mut self, model: &NerModel, text: &str) {
+        let spans = model.tag(text);
+        let mut spans = spans.iter().peekable();
+        for range in tokens(text) {
+            let word = &text[range.clone()];
+            if !is_word(word) {
+                continue;
+            }
+            while spans.next_if(|s| s.range.end <= range.start).is_some() {}
+            let label = spans
+                .peek()
+                .filter(|s| s.range.start <= range.start)
+                .and_then(|s| LABELS.iter().position(|&l| l == s.label));
+            let view = TokenView::new(word);
+            let counts = match self.of_stem.get_mut(view.stem()) {
+                Some(counts) => counts,
+                None => self.of_stem.entry(view.stem().to_string()).or_default(),
+            };
+            counts[0] += 1;
+            if let Some(label) = label {
+                counts[1 + label] += 1;
+            }
+        }
+    }
+
+    fn merge(mut self, other: NameCounts) -> NameCounts {
+        self.merge_in(other);
+        self
+    }
+
+    fn merge_in(&mut self, other: NameCounts) {
+        for (stem, counts) in other.of_stem {
+            let mine = self.of_stem.entry(stem).or_default();
+            for (m, c) in mine.iter_mut().zip(counts) {
+                *m += c;
+            }
+        }
+    }
+
+    /// The evidence worth keeping, as [`CorpusNames`].
+    pub fn evidence(&self) -> CorpusNames {
+        let evidence_of_stem = self
+            .of_stem
+            .iter()
+            .filter_map(|(stem, counts)| Some((stem.clone(), evidence(counts)?)))
+            .collect();
+        CorpusNames { evidence_of_stem }
+    }
+}
+
+/// A word's evidence as bits: two per label (its level, 0 to 3), then
+/// [`NEVER_A_NAME`]; `None` when there is nothing to say.
+fn evidence(counts: &WordCounts) -> Option<u16> {
+    let seen = counts[0];
+    if seen < MIN_COUNT {
+        return None;
+    }
+    let mut bits = 0u16;
+    for (label, &inside) in counts[1..].iter().enumerate() {
+        let share = f64::from(inside) / f64::from(seen);
+        let level = SHARE_LEVELS.iter().filter(|&&l| share >= l).count() as u16;
+        bits |= level << (2 * label);
+    }
+    if bits == 0 && seen >= NEVER_A_NAME_COUNT && counts[1..].iter().all(|&c| c == 0) {
+        bits = NEVER_A_NAME;
+    }
+    (bits != 0).then_some(bits)
+}
+
+/// The bit of a frequent word never found inside a name.
+pub const NEVER_A_NAME: u16 = 1 << (2 * LABELS.len());
+
+/// Per word stem, the evidence a first model found in the corpus.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CorpusNames {
+    evidence_of_stem: WordMap<u16>,
+}
+
+impl CorpusNames {
+    pub fn len(&self) -> usize {
+        self.evidence_of_stem.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.evidence_of_stem.is_empty()
+    }
+
+    /// The evidence bits of a stem; 0 when there is none.
+    pub fn evidence_of(&self, stem: &str) -> u16 {
+        self.evidence_of_stem.get(stem).copied().unwrap_or(0)
+    }
+
+    /// Appends the stems with their evidence as `u16` each.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        write_word_map(&self.evidence_of_stem, out, |bits, out| {
+            out.extend_from_slice(&bits.to_le_bytes())
+        });
+    }
+
+    pub fn read(r: &mut Reader) -> Result<CorpusNames> {
+        Ok(CorpusNames {
+            evidence_of_stem: read_word_map(r, |r| r.u16())?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_inside_tagged_names_are_counted_by_stem_and_label() {
+        let model = NerModel::builtin().unwrap();
+        let texts = vec![
+            "قال الرئيس الروسي فلاديمير بوتين إن بلاده مستعدة.".to_string();
+            3
+        ];
+        let mut counts = NameCounts::default();
+        counts.add_texts(&model, &texts);
+        let per = LABELS.iter().position(|l| l.as_str() == "PER").unwrap();
+        assert_eq!(counts.of_stem["بوتين"][0], 3);
+        assert_eq!(counts.of_stem["بوتين"][1 + per], 3);
+        // `الروسي` and `بلاده` are counted under their stems, never inside a name.
+        assert_eq!(counts.of_stem["روسي"], [3, 0, 0, 0, 0]);
+        let names = counts.evidence();
+        assert_eq!(names.evidence_of("بوتين"), 3 << (2 * per));
+        assert_eq!(names.evidence_of("روسي"), 0, "too rare to be evidence of O");
+    }
+
+    #[test]
+    fn evidence_levels_follow_the_share_inside_names() {
+        // Seen 10 times: 7 as PER (share 0.7, level 3), 2 as ORG (0.2, level 1).
+        assert_eq!(evidence(&[10, 7, 0, 2, 0]), Some(3 | 1 << 4));
+        assert_eq!(evidence(&[2, 2, 0, 0, 0]), None, "too rare to say");
+        assert_eq!(evidence(&[25, 0, 0, 0, 0]), Some(NEVER_A_NAME));
+        assert_eq!(evidence(&[10, 0, 0, 0, 0]), None);
+        assert_eq!(evidence(&[100, 0, 1, 0, 0]), None, "a share under 0.1");
+    }
+}
