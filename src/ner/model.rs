@@ -1,5 +1,5 @@
-//! The trained tagger: feature weights per tag, tag transitions and the word
-//! clusters, in one file that ships inside the binary. The file is a zlib
+//! The trained tagger: feature weights per tag, tag transitions and the
+//! lexicon (word clusters, corpus names, training names), in one file that ships inside the binary. The file is a zlib
 //! stream of a fixed binary layout (little endian), so the same training run
 //! gives the same bytes:
 //!
