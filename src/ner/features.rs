@@ -223,6 +223,7 @@ pub fn token_features(views: &[TokenView], i: usize, lexicon: &Lexicon, out: &mu
             views[j as usize].shape as u32
         }
     };
+    let view_at = |j: isize| usize::try_from(j).ok().and_then(|j| views.get(j));
     let i = i as isize;
     let form = view.form.as_str();
     let stem = view.stem();
@@ -265,11 +266,7 @@ pub fn token_features(views: &[TokenView], i: usize, lexicon: &Lexicon, out: &mu
         (Template::ClusterPrev, i - 1),
         (Template::ClusterNext, i + 1),
     ] {
-        let Some(ids) = usize::try_from(j)
-            .ok()
-            .and_then(|j| views.get(j))
-            .and_then(|v| clusters.of(v.stem()))
-        else {
+        let Some(ids) = view_at(j).and_then(|v| clusters.of(v.stem())) else {
             continue;
         };
         for (level, &id) in ids.iter().enumerate() {
@@ -286,10 +283,7 @@ pub fn token_features(views: &[TokenView], i: usize, lexicon: &Lexicon, out: &mu
         (Template::NamePrev, i - 1),
         (Template::NameNext, i + 1),
     ] {
-        let tags = usize::try_from(j)
-            .ok()
-            .and_then(|j| views.get(j))
-            .map_or(0, |v| lexicon.names.tags_of(v.stem()));
+        let tags = view_at(j).map_or(0, |v| lexicon.names.tags_of(v.stem()));
         for tag in (0..8).filter(|b| tags & (1 << b) != 0) {
             out.push(FeatureHash::new(template).number(tag).finish());
         }
@@ -299,10 +293,7 @@ pub fn token_features(views: &[TokenView], i: usize, lexicon: &Lexicon, out: &mu
         (Template::CorpusNamePrev, i - 1),
         (Template::CorpusNameNext, i + 1),
     ] {
-        let evidence = usize::try_from(j)
-            .ok()
-            .and_then(|j| views.get(j))
-            .map_or(0, |v| lexicon.corpus_names.evidence_of(v.stem()));
+        let evidence = view_at(j).map_or(0, |v| lexicon.corpus_names.evidence_of(v.stem()));
         // One feature per label with its level, and one for never a name.
         for part in 0..=LABELS.len() {
             let level = (evidence >> (2 * part)) & 0b11;

@@ -53,18 +53,23 @@ fn corpus_training_counts_names_and_a_retrain_reusing_them_is_identical() {
     let dir = TestDir::new();
     let train = fixture("train.jsonl");
     let corpus = fixture("corpus.jsonl");
+    // Learns from `--corpus` or reuses with `--clusters-of`.
+    let train_with = |out: &std::path::Path, lexicon_from: &str, source: &std::path::Path| {
+        let (out, source) = (arg(out), arg(source));
+        tarjama(&[
+            "ner",
+            "train",
+            arg(&train),
+            "-o",
+            out,
+            lexicon_from,
+            source,
+            "--epochs",
+            "8",
+        ])
+    };
     let first = dir.path().join("first.bin");
-    let run = tarjama(&[
-        "ner",
-        "train",
-        arg(&train),
-        "-o",
-        arg(&first),
-        "--corpus",
-        arg(&corpus),
-        "--epochs",
-        "8",
-    ]);
+    let run = train_with(&first, "--corpus", &corpus);
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
     let names: usize = run
         .stderr
@@ -80,17 +85,7 @@ fn corpus_training_counts_names_and_a_retrain_reusing_them_is_identical() {
     );
 
     let again = dir.path().join("again.bin");
-    let run = tarjama(&[
-        "ner",
-        "train",
-        arg(&train),
-        "-o",
-        arg(&again),
-        "--clusters-of",
-        arg(&first),
-        "--epochs",
-        "8",
-    ]);
+    let run = train_with(&again, "--clusters-of", &first);
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
     assert_eq!(std::fs::read(first).unwrap(), std::fs::read(again).unwrap());
 }
