@@ -7,10 +7,8 @@
 use rayon::prelude::*;
 
 use crate::error::Result;
-use crate::ner::features::TokenView;
 use crate::ner::model::{read_word_map, write_word_map, NerModel, Reader, WordMap};
 use crate::ner::tags::LABELS;
-use crate::ner::tokens::{is_word, tokens};
 
 /// Words seen fewer times than this say nothing reliable.
 const MIN_COUNT: u32 = 3;
@@ -45,19 +43,7 @@ impl NameCounts {
     }
 
     fn add_tagged(&mut self, model: &NerModel, text: &str) {
-        let spans = model.tag(text);
-        let mut spans = spans.iter().peekable();
-        for range in tokens(text) {
-            let word = &text[range.clone()];
-            if !is_word(word) {
-                continue;
-            }
-            while spans.next_if(|s| s.range.end <= range.start).is_some() {}
-            let label = spans
-                .peek()
-                .filter(|s| s.range.start <= range.start)
-                .and_then(|s| LABELS.iter().position(|&l| l == s.label));
-            let view = TokenView::new(word);
+        for (view, label) in model.word_labels(text) {
             let counts = match self.of_stem.get_mut(view.stem()) {
                 Some(counts) => counts,
                 None => self.of_stem.entry(view.stem().to_string()).or_default(),

@@ -23,7 +23,7 @@ use crate::model::Label;
 use crate::ner::decode::{marginals, viterbi, Emissions, Transitions};
 use crate::ner::features::{token_features, TokenView};
 use crate::ner::lexicon::Lexicon;
-use crate::ner::tags::{spans, LABELS, TAG_COUNT};
+use crate::ner::tags::{label_of, spans, LABELS, TAG_COUNT};
 use crate::ner::tokens::{is_word, tokens};
 use crate::pipeline::sha256_hex;
 
@@ -183,13 +183,12 @@ impl NerModel {
     /// The PER / LOC / ORG / MISC spans of one sentence, as byte ranges
     /// in increasing order.
     pub fn tag(&self, sentence: &str) -> Vec<TaggedSpan> {
-        let ranges = tokens(sentence);
-        let views: Vec<TokenView> = ranges
-            .iter()
-            .map(|r| TokenView::new(&sentence[r.clone()]))
-            .collect();
-        let emissions = self.emissions(&views, &mut Vec::new());
-        let tags = viterbi(&emissions, &self.transitions);
+        let Decoded {
+            ranges,
+            emissions,
+            tags,
+            ..
+        } = self.decode(sentence);
         let found = spans(&tags);
         if found.is_empty() {
             return Vec::new();
@@ -214,6 +213,42 @@ impl NerModel {
                 })
             })
             .collect()
+    }
+
+    /// Each word of a text (punctuation left out) with the label index
+    /// ([`LABELS`]) of the name the model puts it in, if any.
+    pub fn word_labels<'a>(
+        &self,
+        text: &'a str,
+    ) -> impl Iterator<Item = (TokenView, Option<usize>)> + 'a {
+        let Decoded {
+            ranges,
+            views,
+            tags,
+            ..
+        } = self.decode(text);
+        ranges
+            .into_iter()
+            .zip(views)
+            .zip(tags)
+            .filter(move |((range, _), _)| is_word(&text[range.clone()]))
+            .map(|((_, view), tag)| (view, label_of(tag)))
+    }
+
+    fn decode(&self, sentence: &str) -> Decoded {
+        let ranges = tokens(sentence);
+        let views: Vec<TokenView> = ranges
+            .iter()
+            .map(|r| TokenView::new(&sentence[r.clone()]))
+            .collect();
+        let emissions = self.emissions(&views, &mut Vec::new());
+        let tags = viterbi(&emissions, &self.transitions);
+        Decoded {
+            ranges,
+            views,
+            emissions,
+            tags,
+        }
     }
 
     /// The model file's bytes.
@@ -293,6 +328,14 @@ impl NerModel {
         }
         Ok(NerModel::new(info, &hashes, weights, transitions, lexicon))
     }
+}
+
+/// A sentence's tokens as the model sees them, with their best tags.
+struct Decoded {
+    ranges: Vec<Range<usize>>,
+    views: Vec<TokenView>,
+    emissions: Vec<Emissions>,
+    tags: Vec<u8>,
 }
 
 /// A score rounded to four decimals: `exp` may differ in its last bit
