@@ -55,6 +55,10 @@ struct TrainArgs {
     epochs: u32,
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Perceptrons trained side by side, each on its own order of the
+    /// sentences, whose mean is the model.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
 }
 
 /// Tag the "text" of JSONL records; each is written back with
@@ -110,12 +114,14 @@ fn run_train(args: TrainArgs) -> Result<ExitCode> {
         train_tokens: examples.iter().map(|e| e.tags.len()).sum(),
         epochs: args.epochs,
         seed: args.seed,
+        runs: args.runs,
         clusters_sha256: None,
         features: 0,
     };
     let options = TrainOptions {
         epochs: args.epochs,
         seed: args.seed,
+        runs: args.runs,
     };
     let report = |what: &str, model: &NerModel| -> Option<String> {
         let micro = evaluate(model, dev.as_ref()?).micro();
@@ -176,14 +182,15 @@ fn run_train(args: TrainArgs) -> Result<ExitCode> {
     let bytes = model.to_bytes();
     write_aside(&args.output, |file| file.write_all(&bytes).at(&args.output))?;
     super::emit(&format!(
-        "wrote {} ({} bytes): {} features, {} sentences, {} tokens, {} epochs, seed {}\n",
+        "wrote {} ({} bytes): {} features, {} sentences, {} tokens, {} epochs, seed {}, {} runs\n",
         args.output.display(),
         bytes.len(),
         model.info.features,
         model.info.train_sentences,
         model.info.train_tokens,
         args.epochs,
-        args.seed
+        args.seed,
+        args.runs
     ))?;
     Ok(ExitCode::SUCCESS)
 }

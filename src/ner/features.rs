@@ -38,6 +38,14 @@ impl TokenView {
     fn proclitics(&self) -> &str {
         &self.form[..self.proclitic_len]
     }
+
+    /// The matching form without a leading conjunction و or ف: the word as
+    /// a name stands in text, article and prepositions kept, so that a name
+    /// (`سوريه`, Syria) and an adjective made from it (`السوريه`, the
+    /// Syrian), one stem, stay apart.
+    pub fn word(&self) -> &str {
+        without_conjunction(&self.form)
+    }
 }
 
 /// The kind of characters a token is made of, with a length bucket for words.
@@ -83,12 +91,7 @@ impl Shape {
 /// (`للحكومة`). A bare ب ك ل is left alone: too many names start with one
 /// (`بوتين`, `لبنان`). At least two letters of stem remain.
 fn proclitic_len(form: &str) -> usize {
-    let mut rest = form;
-    if let Some(after) = rest.strip_prefix('و').or_else(|| rest.strip_prefix('ف')) {
-        if after.chars().count() >= 3 {
-            rest = after;
-        }
-    }
+    let mut rest = without_conjunction(form);
     for article in ["ال", "بال", "كال", "لال", "لل"] {
         if let Some(after) = rest.strip_prefix(article) {
             if after.chars().count() >= 2 {
@@ -98,6 +101,14 @@ fn proclitic_len(form: &str) -> usize {
         }
     }
     form.len() - rest.len()
+}
+
+/// `form` without a leading و or ف, when at least three letters remain.
+fn without_conjunction(form: &str) -> &str {
+    form.strip_prefix('و')
+        .or_else(|| form.strip_prefix('ف'))
+        .filter(|after| after.chars().count() >= 3)
+        .unwrap_or(form)
 }
 
 /// Feature templates; their numbers are part of the model file format.
@@ -293,7 +304,7 @@ pub fn token_features(views: &[TokenView], i: usize, lexicon: &Lexicon, out: &mu
         (Template::CorpusNamePrev, i - 1),
         (Template::CorpusNameNext, i + 1),
     ] {
-        let evidence = view_at(j).map_or(0, |v| lexicon.corpus_names.evidence_of(v.stem()));
+        let evidence = view_at(j).map_or(0, |v| lexicon.corpus_names.evidence_of(v.word()));
         // One feature per label with its level, and one for never a name.
         for part in 0..=LABELS.len() {
             let level = (evidence >> (2 * part)) & 0b11;
@@ -323,6 +334,15 @@ mod tests {
         assert_eq!(stem("بوتين"), "بوتين");
         assert_eq!(stem("لبنان"), "لبنان");
         assert_eq!(stem("وفد"), "وفد");
+    }
+
+    #[test]
+    fn words_keep_their_article_but_not_their_conjunction() {
+        let word = |w: &str| TokenView::new(w).word().to_string();
+        assert_eq!(word("وسورية"), "سوريه");
+        assert_eq!(word("السورية"), "السوريه");
+        assert_eq!(word("فالسورية"), "السوريه");
+        assert_eq!(word("ولد"), "ولد", "too short to carry a conjunction");
     }
 
     #[test]

@@ -28,7 +28,7 @@ use crate::ner::tokens::{is_word, tokens};
 use crate::pipeline::sha256_hex;
 
 const MAGIC: &[u8] = b"tarjama-ner\n";
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The model shipped with the tool (`tarjama ner train` writes it).
 const BUILTIN: &[u8] = include_bytes!("../../models/ner-ar.bin");
@@ -43,6 +43,8 @@ pub struct ModelInfo {
     pub train_tokens: usize,
     pub epochs: u32,
     pub seed: u64,
+    /// Perceptrons averaged into the model.
+    pub runs: u32,
     /// sha256 of the unlabelled text the clusters and corpus names were
     /// learnt from, if any.
     pub clusters_sha256: Option<String>,
@@ -138,6 +140,18 @@ impl NerModel {
             transitions,
             lexicon,
         }
+    }
+
+    /// The weights of one feature, by tag.
+    #[cfg(test)]
+    pub(crate) fn weights_of(&self, hash: u64) -> Option<&[f32]> {
+        let &f = self.index.get(&hash)?;
+        Some(&self.weights[f as usize * TAG_COUNT..][..TAG_COUNT])
+    }
+
+    #[cfg(test)]
+    pub(crate) fn transitions(&self) -> &Transitions {
+        &self.transitions
     }
 
     /// The model compiled into the tool.

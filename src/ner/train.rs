@@ -1,8 +1,14 @@
 //! Training: a structured averaged perceptron (Collins 2002) over the
 //! hashed features, with first-order tag transitions and Viterbi decoding.
-//! Weights are integers during training and the average is taken once at
-//! the end, so a run is exact: the same data, seed and epochs give the same
-//! model bytes on every machine.
+//! Several perceptrons are trained side by side, each visiting the
+//! sentences in its own order, and the model is the mean of their averaged
+//! weights: one order's luck (which names it saw last) then matters less.
+//! Weights are integers during training and the averages are taken once at
+//! the end, in a fixed order, so training is exact: the same data, seed,
+//! epochs and runs give the same model bytes on every machine and any
+//! number of threads.
+
+use rayon::prelude::*;
 
 use crate::ner::clusters::Clusters;
 use crate::ner::corpus_names::CorpusNames;
@@ -21,6 +27,8 @@ pub struct TrainOptions {
     pub epochs: u32,
     /// Seeds the order in which sentences are visited in each epoch.
     pub seed: u64,
+    /// Perceptrons trained side by side and averaged (at least one).
+    pub runs: u32,
 }
 
 /// A weight with the bookkeeping for its running average: `total` is the
@@ -39,9 +47,9 @@ impl Averaged {
         self.weight += delta;
     }
 
-    fn average(&self, steps: u32) -> f32 {
+    fn average(&self, steps: u32) -> f64 {
         let total = self.total + i64::from(steps - self.stamp) * i64::from(self.weight);
-        (total as f64 / f64::from(steps.max(1))) as f32
+        total as f64 / f64::from(steps.max(1))
     }
 }
 
@@ -62,14 +70,42 @@ impl SplitMix {
     }
 }
 
+/// One perceptron with its own order of the sentences.
 struct Trainer {
     weights: Vec<Averaged>,
     start: [Averaged; TAG_COUNT],
     from: [[Averaged; TAG_COUNT]; TAG_COUNT],
     step: u32,
+    order: Vec<usize>,
+    rng: SplitMix,
 }
 
 impl Trainer {
+    fn new(features: usize, sentences: usize, seed: u64) -> Self {
+        Trainer {
+            weights: vec![Averaged::default(); features * TAG_COUNT],
+            start: Default::default(),
+            from: Default::default(),
+            step: 0,
+            order: (0..sentences).collect(),
+            rng: SplitMix(seed),
+        }
+    }
+
+    /// One pass over the sentences in a new order.
+    fn epoch(&mut self, features: &[Vec<Vec<u32>>], examples: &[Example]) {
+        self.rng.shuffle(&mut self.order);
+        for i in 0..self.order.len() {
+            let k = self.order[i];
+            self.step += 1;
+            let emissions = self.emissions(&features[k]);
+            let predicted = viterbi(&emissions, &self.transitions(|a| a.weight as f32));
+            if predicted != examples[k].tags {
+                self.learn(&features[k], &examples[k].tags, &predicted);
+            }
+        }
+    }
+
     fn emissions(&self, features: &[Vec<u32>]) -> Vec<Emissions> {
         features
             .iter()
@@ -180,61 +216,144 @@ pub fn train(
                 .collect()
         })
         .collect();
-    let mut trainer = Trainer {
-        weights: vec![Averaged::default(); hashes.len() * TAG_COUNT],
-        start: Default::default(),
-        from: Default::default(),
-        step: 0,
-    };
-    let mut order: Vec<usize> = (0..examples.len()).collect();
-    let mut rng = SplitMix(options.seed);
+    // Run 0 keeps the seed itself; the others step away from it as splitmix64 does.
+    let mut trainers: Vec<Trainer> = (0..u64::from(options.runs.max(1)))
+        .map(|run| {
+            let seed = options.seed.wrapping_add(run.wrapping_mul(GOLDEN_GAMMA));
+            Trainer::new(hashes.len(), examples.len(), seed)
+        })
+        .collect();
     let mut model = None;
     for epoch in 1..=options.epochs {
-        rng.shuffle(&mut order);
-        for &k in &order {
-            trainer.step += 1;
-            let emissions = trainer.emissions(&features[k]);
-            let predicted = viterbi(&emissions, &trainer.transitions(|a| a.weight as f32));
-            if predicted != examples[k].tags {
-                trainer.learn(&features[k], &examples[k].tags, &predicted);
-            }
-        }
-        let averaged = averaged_model(&trainer, &hashes, &lexicon, &info);
+        trainers
+            .par_iter_mut()
+            .for_each(|trainer| trainer.epoch(&features, examples));
+        let averaged = averaged_model(&trainers, &hashes, &lexicon, &info);
         after_epoch(epoch, &averaged);
         model = Some(averaged);
     }
-    model.unwrap_or_else(|| averaged_model(&trainer, &hashes, &lexicon, &info))
+    model.unwrap_or_else(|| averaged_model(&trainers, &hashes, &lexicon, &info))
 }
 
-/// The averaged weights, leaving out features whose weights all average to zero.
+/// The mean of the trainers' averaged weights, leaving out features whose
+/// weights all average to zero.
 fn averaged_model(
-    trainer: &Trainer,
+    trainers: &[Trainer],
     hashes: &[u64],
     lexicon: &Lexicon,
     info: &ModelInfo,
 ) -> NerModel {
-    let steps = trainer.step;
+    let mean = |value: &dyn Fn(&Trainer) -> &Averaged| -> f32 {
+        let sum: f64 = trainers.iter().map(|t| value(t).average(t.step)).sum();
+        (sum / trainers.len() as f64) as f32
+    };
     let mut kept_hashes = Vec::new();
     let mut weights = Vec::new();
     for (f, &hash) in hashes.iter().enumerate() {
-        let row: Vec<f32> = trainer.weights[f * TAG_COUNT..][..TAG_COUNT]
-            .iter()
-            .map(|w| w.average(steps))
-            .collect();
+        let row: [f32; TAG_COUNT] =
+            std::array::from_fn(|tag| mean(&|t| &t.weights[f * TAG_COUNT + tag]));
         if row.iter().any(|&w| w != 0.0) {
             kept_hashes.push(hash);
             weights.extend(row);
         }
     }
+    let transitions = Transitions {
+        start: std::array::from_fn(|tag| mean(&|t| &t.start[tag])),
+        from: std::array::from_fn(|prev| std::array::from_fn(|tag| mean(&|t| &t.from[prev][tag]))),
+    };
     let info = ModelInfo {
         features: kept_hashes.len(),
         ..info.clone()
     };
-    NerModel::new(
-        info,
-        &kept_hashes,
-        weights,
-        trainer.transitions(|a| a.average(steps)),
-        lexicon.clone(),
-    )
+    NerModel::new(info, &kept_hashes, weights, transitions, lexicon.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::ner::gold::{example, GoldRecord, GoldSpan};
+
+    fn examples() -> Vec<Example> {
+        let record = |text: &str, start, end, label: &str| GoldRecord {
+            id: "x".into(),
+            text: text.into(),
+            entities: vec![GoldSpan {
+                start,
+                end,
+                label: label.into(),
+            }],
+        };
+        [
+            record("قال فلاديمير بوتين امس .", 4, 18, "PER"),
+            record("وصل الوفد الى موسكو امس .", 14, 19, "LOC"),
+            record("اعلنت الامم المتحده انها سترسل قوات .", 6, 19, "ORG"),
+            record("قال بوتين في موسكو .", 4, 9, "PER"),
+        ]
+        .iter()
+        .map(|r| example(r, Path::new("toy.jsonl"), 1).unwrap())
+        .collect()
+    }
+
+    fn trained(examples: &[Example], seed: u64, runs: u32) -> NerModel {
+        let info = ModelInfo {
+            labels: Vec::new(),
+            train_sha256: String::new(),
+            train_sentences: examples.len(),
+            train_tokens: 0,
+            epochs: 3,
+            seed,
+            runs,
+            clusters_sha256: None,
+            features: 0,
+        };
+        let options = TrainOptions {
+            epochs: 3,
+            seed,
+            runs,
+        };
+        let (clusters, names) = (Clusters::empty(), CorpusNames::default());
+        train(examples, clusters, names, options, info, |_, _| {})
+    }
+
+    #[test]
+    fn a_model_of_two_runs_is_the_mean_of_the_runs_alone() {
+        let examples = examples();
+        let first = trained(&examples, 7, 1);
+        let second = trained(&examples, 7u64.wrapping_add(GOLDEN_GAMMA), 1);
+        let both = trained(&examples, 7, 2);
+        let close = |mean: f32, a: f32, b: f32| (mean - (a + b) / 2.0).abs() < 1e-5;
+        let [a, b, m] = [&first, &second, &both].map(|model| model.transitions().clone());
+        for tag in 0..TAG_COUNT {
+            assert!(
+                close(m.start[tag], a.start[tag], b.start[tag]),
+                "start {tag}"
+            );
+            for next in 0..TAG_COUNT {
+                let (x, y) = (a.from[tag][next], b.from[tag][next]);
+                assert!(close(m.from[tag][next], x, y), "{tag} -> {next}");
+            }
+        }
+        let mut hashes = Vec::new();
+        token_features(&examples[0].views, 1, &both.lexicon().clone(), &mut hashes);
+        let zeros = [0f32; TAG_COUNT];
+        for hash in hashes {
+            let of = |model: &NerModel| {
+                model
+                    .weights_of(hash)
+                    .map_or(zeros, |w| w.try_into().unwrap())
+            };
+            let (x, y, mean) = (of(&first), of(&second), of(&both));
+            assert!(
+                (0..TAG_COUNT).all(|t| close(mean[t], x[t], y[t])),
+                "{hash:x}"
+            );
+        }
+        assert_ne!(
+            first.to_bytes(),
+            second.to_bytes(),
+            "the runs see different orders"
+        );
+    }
 }

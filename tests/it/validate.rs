@@ -9,7 +9,7 @@ fn the_committed_dataset_is_valid() {
     let run = tarjama(&["validate", arg(&seed_dataset())]);
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
     assert!(
-        run.stdout.starts_with("valid: 7 versions, 68 files"),
+        run.stdout.starts_with("valid: 8 versions, 79 files"),
         "{}",
         run.stdout
     );
