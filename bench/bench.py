@@ -6,7 +6,9 @@
 1. `tarjama build` on the corpus, and the Python reference pipeline
    (bench/python_pipeline.py: pysbd + pyarrow) on the same corpus: MB/s of raw
    text, their ratio, peak RSS of each (/usr/bin/time -v).
-2. `tarjama build` on the corpus doubled (every article twice, new ids): peak RSS.
+2. `tarjama build` on the corpus doubled (every article twice, new ids), and
+   on the corpus with its records in reverse id order (gzip, so read by
+   offset from a decompressed copy): peak RSS.
 3. `tarjama validate` (every rule, and --integrity-only) on the built version
    against `openssl dgst -sha256` over the same files: best of 3 runs.
 4. The sentence splitter alone against ICU's C++ break iterator (results of
@@ -73,14 +75,21 @@ def main():
 
     raw_bytes, articles = 0, 0
     doubled = work / "doubled.jsonl"
+    records = []
     with gzip.open(corpus, "rt", encoding="utf-8") as f, open(doubled, "w", encoding="utf-8") as out:
         for line in f:
+            records.append(line)
             record = json.loads(line)
             raw_bytes += len(record["text"].encode())
             articles += 1
             for copy in ("a", "b"):
                 out.write(json.dumps(dict(record, id=f"{record['id']}-{copy}"), ensure_ascii=False) + "\n")
     mb = raw_bytes / 1e6
+    reversed_corpus = work / "reversed.jsonl.gz"
+    records.sort(key=lambda line: json.loads(line)["id"], reverse=True)
+    with gzip.open(reversed_corpus, "wt", encoding="utf-8", compresslevel=1) as out:
+        out.writelines(records)
+    del records
 
     ds = dataset(work, "corpus", corpus)
     t_build, rss_build, summary = timed([args.tarjama, "build", "--quiet", str(ds)])
@@ -88,6 +97,8 @@ def main():
     t_py, rss_py, py_stdout = timed([args.python, "bench/python_pipeline.py", str(corpus), str(py_out)])
     ds2 = dataset(work, "doubled", doubled)
     t_build2, rss_build2, _ = timed([args.tarjama, "build", "--quiet", str(ds2)])
+    ds3 = dataset(work, "reversed", reversed_corpus)
+    t_build3, rss_build3, _ = timed([args.tarjama, "build", "--quiet", str(ds3)])
 
     version = ds / "versions" / "v0001"
     files = sorted(str(p) for p in version.iterdir())
@@ -100,6 +111,7 @@ def main():
         ("build: tarjama", f"{t_build:.2f} s", f"{mb / t_build:.1f} MB/s", f"{rss_build:.0f} MiB"),
         ("build: Python (pysbd + pyarrow)", f"{t_py:.2f} s", f"{mb / t_py:.2f} MB/s", f"{rss_py:.0f} MiB"),
         ("build: tarjama, corpus doubled", f"{t_build2:.2f} s", f"{2 * mb / t_build2:.1f} MB/s", f"{rss_build2:.0f} MiB"),
+        ("build: tarjama, records in reverse id order", f"{t_build3:.2f} s", f"{mb / t_build3:.1f} MB/s", f"{rss_build3:.0f} MiB"),
         ("validate, every rule", f"{t_val:.2f} s", f"{total / 1e6 / t_val:.0f} MB/s of files", ""),
         ("validate --integrity-only", f"{t_int:.2f} s", f"{total / 1e6 / t_int:.0f} MB/s of files", ""),
         ("openssl dgst -sha256, same files", f"{t_ssl:.2f} s", f"{total / 1e6 / t_ssl:.0f} MB/s of files", ""),
@@ -108,6 +120,7 @@ def main():
         ("build throughput, tarjama / Python", f"{t_py / t_build:.1f}x", ">= 50x"),
         ("peak RSS, corpus", f"{rss_build:.0f} MiB", "<= 512 MiB"),
         ("peak RSS, doubled / single", f"{rss_build2 / rss_build:.2f}x", "<= 1.1x"),
+        ("peak RSS, reverse id order / in order", f"{rss_build3 / rss_build:.2f}x", "<= 1.1x"),
         ("validate every rule / openssl speed", f"{t_ssl / t_val:.2f}x", ">= 0.5x"),
         ("validate --integrity-only / openssl speed", f"{t_ssl / t_int:.2f}x", ">= 1.0x"),
     ]

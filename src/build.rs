@@ -85,9 +85,14 @@ pub struct BuildOptions<'a> {
 pub fn build(dataset_dir: &Path, options: &BuildOptions) -> Result<BuildReport> {
     let config = DatasetConfig::load(dataset_dir)?;
     let raw_dir = config.raw_dir(dataset_dir);
-    let plan = ingest::plan(dataset_dir, &raw_dir, &config.stages.ingest)?;
-    let stages = Stages::load(dataset_dir, &config, options)?;
     let mut target = Target::open(dataset_dir)?;
+    let plan = ingest::plan(
+        dataset_dir,
+        &raw_dir,
+        &config.stages.ingest,
+        &target.staging,
+    )?;
+    let stages = Stages::load(dataset_dir, &config, options)?;
     let grouping = group_documents(&plan, &config.stages, &stages.pool);
     let written = write_tables(
         &target.staging,

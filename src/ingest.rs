@@ -5,17 +5,21 @@
 //! [`decode`] recognises) and `.jsonl` / `.jsonl.gz` files (one article per
 //! record: `id` and `text`; the other fields become document metadata).
 //! [`plan`] reads every input once to learn the document ids (keeping only
-//! the ids, not the texts) and sorts them; [`Plan::documents`] then streams
-//! the documents in id order: a JSONL file whose records are in id order is
-//! read sequentially, once; only a file whose records are out of order is
-//! held in memory while it is consumed.
+//! the ids and where each record lies, not the texts) and sorts them;
+//! [`Plan::raw_documents`] then streams the documents in id order: a JSONL
+//! file whose records are in id order is read sequentially, once; one whose
+//! records are out of order is read record by record at their offsets (a
+//! gzip file from a decompressed copy in the build's scratch folder), so
+//! that memory does not grow with the file either way.
 //!
 //! Every input either becomes documents or is listed as skipped with a
 //! reason (and a record-level skip names the file and line); one bad input
 //! never stops the run.
 
 use std::collections::HashMap;
-use std::io::BufRead;
+use std::fs::File;
+use std::io::{BufRead, Read, Write};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -62,8 +66,18 @@ struct Source {
     path: PathBuf,
     rel_path: String,
     kind: SourceKind,
-    /// Whether the file's records appear in id order.
-    sorted: bool,
+    access: Access,
+}
+
+/// How a source's documents are read in id order.
+#[derive(Debug)]
+enum Access {
+    /// A text file, or JSONL records in id order: read from the start, once
+    /// per pass.
+    InOrder,
+    /// JSONL records out of id order: each read at its offset in this file,
+    /// the source itself or, for gzip, its decompressed copy.
+    ByOffset(File),
 }
 
 #[derive(Debug)]
@@ -72,6 +86,10 @@ struct Planned {
     source: usize,
     /// 1-based line of a JSONL record; 0 for a text file.
     line: u64,
+    /// Where the record's line starts in the (decompressed) file, and its
+    /// length without the newline.
+    offset: u64,
+    len: u64,
 }
 
 /// Every document to build, in id order, and every input that is skipped.
@@ -103,8 +121,15 @@ pub fn relative(base: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// Lists and indexes the raw folder.
-pub fn plan(dataset_dir: &Path, raw_dir: &Path, settings: &IngestSettings) -> Result<Plan> {
+/// Lists and indexes the raw folder. A gzip JSONL file whose records are
+/// out of id order is decompressed into `scratch_dir` (a folder of the
+/// build's own, removed with it) to be read by offset.
+pub fn plan(
+    dataset_dir: &Path,
+    raw_dir: &Path,
+    settings: &IngestSettings,
+    scratch_dir: &Path,
+) -> Result<Plan> {
     let mut paths = Vec::new();
     walk(raw_dir, &mut paths)?;
     let mut plan = Plan {
@@ -147,10 +172,12 @@ pub fn plan(dataset_dir: &Path, raw_dir: &Path, settings: &IngestSettings) -> Re
                     doc_id: ids::doc_id_from_stem(&stem),
                     source: plan.sources.len(),
                     line: 0,
+                    offset: 0,
+                    len: 0,
                 });
-                plan.sources.push(Source { path, rel_path, kind: SourceKind::Text, sorted: true });
+                plan.sources.push(Source { path, rel_path, kind: SourceKind::Text, access: Access::InOrder });
             }
-            (false, Some(kind)) => plan.index_jsonl(path, rel_path, kind),
+            (false, Some(kind)) => plan.index_jsonl(path, rel_path, kind, scratch_dir)?,
         }
     }
     plan.planned
@@ -198,9 +225,16 @@ impl Plan {
         }
     }
 
-    /// Reads a JSONL input once: hashes it, learns its record ids, and lists
-    /// its malformed records.
-    fn index_jsonl(&mut self, path: PathBuf, rel_path: String, kind: SourceKind) {
+    /// Reads a JSONL input once: hashes it, learns its record ids and
+    /// offsets, and lists its malformed records. An `Err` is a scratch file
+    /// that cannot be written, not a problem of the input.
+    fn index_jsonl(
+        &mut self,
+        path: PathBuf,
+        rel_path: String,
+        kind: SourceKind,
+        scratch_dir: &Path,
+    ) -> Result<()> {
         let source = self.sources.len();
         let opened = file_sha256(&path).and_then(|hash| {
             Ok((
@@ -216,18 +250,23 @@ impl Plan {
                     "unreadable",
                     format!("cannot read the file ({e}); check its permissions"),
                 ));
-                return;
+                return Ok(());
             }
         };
         let mut previous: Option<String> = None;
         let mut sorted = true;
         let mut line_no = 0u64;
+        let mut offset = 0u64;
         let mut buf = Vec::new();
         loop {
             buf.clear();
+            let line_offset = offset;
             match lines.read_until(b'\n', &mut buf) {
                 Ok(0) => break,
-                Ok(_) => line_no += 1,
+                Ok(n) => {
+                    line_no += 1;
+                    offset += n as u64;
+                }
                 Err(e) => {
                     let reason = format!("the file cannot be read past line {line_no} ({e}); the rest of it is not included: re-export or re-compress it");
                     self.skipped.push(skip(
@@ -253,6 +292,8 @@ impl Plan {
                         doc_id,
                         source,
                         line: line_no,
+                        offset: line_offset,
+                        len: buf.strip_suffix(b"\n").unwrap_or(&buf).len() as u64,
                     });
                 }
                 Err(reason) => self.skipped.push(skip(&location, "invalid-record", reason)),
@@ -263,12 +304,24 @@ impl Plan {
             sha256,
             bytes,
         });
+        let access = match (sorted, kind) {
+            (true, _) => Access::InOrder,
+            (false, SourceKind::Jsonl { gzip: true }) => {
+                Access::ByOffset(decompressed_copy(&path, source, scratch_dir)?)
+            }
+            // A plain file that cannot be reopened: its records say so when read.
+            (false, _) => match File::open(&path) {
+                Ok(file) => Access::ByOffset(file),
+                Err(_) => Access::InOrder,
+            },
+        };
         self.sources.push(Source {
             path,
             rel_path,
             kind,
-            sorted,
+            access,
         });
+        Ok(())
     }
 
     /// Streams the planned documents' raw bytes in id order. Reading is
@@ -297,7 +350,7 @@ impl Plan {
                     (
                         true,
                         cursor
-                            .line(entry.line)
+                            .record(entry)
                             .map_err(|reason| skip(&location, "unreadable", reason)),
                     )
                 }
@@ -396,43 +449,74 @@ fn open_lines(path: &Path, kind: SourceKind) -> std::io::Result<Box<dyn BufRead>
     jsonl::open_lines(path, matches!(kind, SourceKind::Jsonl { gzip: true }))
 }
 
-/// Sequential access to the lines of a JSONL file, or random access to the
-/// lines of one whose records are out of id order (held in memory).
-enum Cursor {
+/// The decompressed content of the gzip file `path` in a new file of
+/// `scratch_dir`, for reading its records by offset. The file has no name
+/// once written (Unix keeps an open file whose name is removed), so neither
+/// a finished build nor a killed one leaves it behind. Decompression stops
+/// where the file is corrupt, as indexing did.
+fn decompressed_copy(path: &Path, source: usize, scratch_dir: &Path) -> Result<File> {
+    let copy_path = scratch_dir.join(format!(".unsorted-{source}.jsonl"));
+    let not_writable = |source| Error::NotWritable {
+        path: copy_path.clone(),
+        source,
+    };
+    let copy = File::options()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&copy_path)
+        .map_err(not_writable)?;
+    std::fs::remove_file(&copy_path).map_err(not_writable)?;
+    let mut writer = std::io::BufWriter::with_capacity(1 << 16, &copy);
+    if let Ok(mut lines) = open_lines(path, SourceKind::Jsonl { gzip: true }) {
+        let mut chunk = vec![0u8; 1 << 16];
+        while let Ok(n @ 1..) = lines.read(&mut chunk) {
+            writer.write_all(&chunk[..n]).map_err(not_writable)?;
+        }
+    }
+    writer.flush().map_err(not_writable)?;
+    drop(writer);
+    Ok(copy)
+}
+
+/// Reads a JSONL source's planned records, in the plan's order.
+enum Cursor<'a> {
     Sequential { lines: Box<dyn BufRead>, at: u64 },
-    Loaded(HashMap<u64, Vec<u8>>),
+    ByOffset(&'a File),
     Failed(String),
 }
 
-impl Cursor {
-    fn open(source: &Source) -> Cursor {
-        let lines = match open_lines(&source.path, source.kind) {
-            Ok(lines) => lines,
-            Err(e) => return Cursor::Failed(format!("cannot reopen the file ({e})")),
-        };
-        if source.sorted {
-            return Cursor::Sequential { lines, at: 0 };
+impl<'a> Cursor<'a> {
+    fn open(source: &'a Source) -> Cursor<'a> {
+        if let Access::ByOffset(file) = &source.access {
+            return Cursor::ByOffset(file);
         }
-        let mut loaded = HashMap::new();
-        for (i, line) in lines.split(b'\n').enumerate() {
-            match line {
-                Ok(line) => {
-                    loaded.insert(i as u64 + 1, line);
-                }
-                Err(_) => break,
-            }
+        match open_lines(&source.path, source.kind) {
+            Ok(lines) => Cursor::Sequential { lines, at: 0 },
+            Err(e) => Cursor::Failed(format!("cannot reopen the file ({e})")),
         }
-        Cursor::Loaded(loaded)
     }
 
-    /// The bytes of line `n` (1-based); lines are asked for in increasing
-    /// order from a sequential cursor.
-    fn line(&mut self, n: u64) -> std::result::Result<Vec<u8>, String> {
+    /// The bytes of the record `entry`; records are asked for in increasing
+    /// line order from a sequential cursor.
+    fn record(&mut self, entry: &Planned) -> std::result::Result<Vec<u8>, String> {
+        let n = entry.line;
         match self {
             Cursor::Failed(reason) => Err(reason.clone()),
-            Cursor::Loaded(lines) => lines
-                .remove(&n)
-                .ok_or_else(|| format!("line {n} vanished since the file was indexed")),
+            Cursor::ByOffset(file) => {
+                let mut buf = vec![0u8; entry.len as usize];
+                let mut end = [0u8; 1];
+                file.read_exact_at(&mut buf, entry.offset)
+                    .map_err(|e| format!("cannot read line {n}: {e}"))?;
+                // The line must still end where it ended when indexed.
+                match file.read_at(&mut end, entry.offset + entry.len) {
+                    Ok(0) => Ok(buf),
+                    Ok(_) if end == *b"\n" => Ok(buf),
+                    _ => Err(format!(
+                        "line {n} is not where it was: the file changed during the build"
+                    )),
+                }
+            }
             Cursor::Sequential { lines, at } => {
                 let mut buf = Vec::new();
                 while *at < n {
@@ -672,6 +756,38 @@ fn read_all(mut reader: impl std::io::Read) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_out_of_id_order_are_read_at_their_offsets_and_a_changed_file_is_caught() {
+        let dir = std::env::temp_dir().join(format!("tarjama-by-offset-{}", std::process::id()));
+        let raw = dir.join("raw");
+        std::fs::create_dir_all(&raw).unwrap();
+        let records = "{\"id\": \"b\", \"text\": \"باء\"}\n{\"id\": \"a\", \"text\": \"ألف\"}\n";
+        std::fs::write(raw.join("r.jsonl"), records).unwrap();
+        let plan = plan(&dir, &raw, &IngestSettings::default(), &dir).unwrap();
+        let read = |plan: &Plan| -> Vec<std::result::Result<Vec<u8>, SkippedInput>> {
+            plan.raw_documents().map(|raw| raw.bytes).collect()
+        };
+        let bytes = read(&plan);
+        assert_eq!(
+            bytes[0].as_ref().unwrap(),
+            r#"{"id": "a", "text": "ألف"}"#.as_bytes()
+        );
+        assert_eq!(
+            bytes[1].as_ref().unwrap(),
+            r#"{"id": "b", "text": "باء"}"#.as_bytes()
+        );
+        // One byte more in the first line moves the second one.
+        std::fs::write(raw.join("r.jsonl"), records.replacen("باء", "باءً", 1)).unwrap();
+        let bytes = read(&plan);
+        std::fs::remove_dir_all(&dir).unwrap();
+        let skipped = bytes[0].as_ref().unwrap_err();
+        assert_eq!(skipped.path, "raw/r.jsonl:2");
+        assert!(
+            skipped.reason.contains("changed during the build"),
+            "{skipped:?}"
+        );
+    }
 
     #[test]
     fn utf16_with_bom_decodes() {
