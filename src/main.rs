@@ -5,6 +5,10 @@ use std::process::ExitCode;
 use clap::Parser;
 use tarjama::cli::{self, Cli};
 
+/// See Cargo.toml for why not the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match cli::run(Cli::parse()) {
         Ok(code) => code,
