@@ -85,15 +85,10 @@ pub struct BuildOptions<'a> {
 pub fn build(dataset_dir: &Path, options: &BuildOptions) -> Result<BuildReport> {
     let config = DatasetConfig::load(dataset_dir)?;
     let raw_dir = config.raw_dir(dataset_dir);
-    let mut target = Target::open(dataset_dir)?;
-    let plan = ingest::plan(
-        dataset_dir,
-        &raw_dir,
-        &config.stages.ingest,
-        &target.staging,
-    )?;
+    let plan = ingest::plan(dataset_dir, &raw_dir, &config.stages.ingest)?;
     let stages = Stages::load(dataset_dir, &config, options)?;
-    let grouping = group_documents(&plan, &config.stages, &stages.pool);
+    let mut target = Target::open(dataset_dir)?;
+    let grouping = group_documents(&plan, &target.staging, &config.stages, &stages.pool);
     let written = write_tables(
         &target.staging,
         &plan,
@@ -291,9 +286,14 @@ pub(crate) struct Written {
 
 /// The split grouping's first pass: every document's shared-content keys,
 /// computed in parallel batches and added in id order.
-fn group_documents(plan: &Plan, settings: &StageSettings, pool: &rayon::ThreadPool) -> Grouping {
+fn group_documents(
+    plan: &Plan,
+    scratch_dir: &Path,
+    settings: &StageSettings,
+    pool: &rayon::ThreadPool,
+) -> Grouping {
     let mut grouper = Grouper::default();
-    let mut raws = plan.raw_documents();
+    let mut raws = plan.raw_documents(scratch_dir);
     loop {
         let batch: Vec<RawDocument> = raws.by_ref().take(BATCH_DOCUMENTS).collect();
         if batch.is_empty() {
@@ -348,7 +348,7 @@ pub(crate) fn write_tables(
         let output = (dir, settings.output.rows_per_file);
         let writer = scope
             .spawn(move || write_batches(output, (inputs, skipped), receiver, finishing, number));
-        let mut raws = plan.raw_documents();
+        let mut raws = plan.raw_documents(dir);
         let (mut done, mut bytes) = (0u64, 0u64);
         loop {
             let batch: Vec<RawDocument> = raws.by_ref().take(BATCH_DOCUMENTS).collect();

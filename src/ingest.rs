@@ -21,6 +21,7 @@ use std::fs::File;
 use std::io::{BufRead, Read, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 
@@ -75,9 +76,10 @@ enum Access {
     /// A text file, or JSONL records in id order: read from the start, once
     /// per pass.
     InOrder,
-    /// JSONL records out of id order: each read at its offset in this file,
-    /// the source itself or, for gzip, its decompressed copy.
-    ByOffset(File),
+    /// JSONL records out of id order: each read at its offset in the file
+    /// itself or, for gzip, in a decompressed copy; opened (or made) on first
+    /// use, kept for the next pass, or why it cannot be.
+    ByOffset(OnceLock<std::result::Result<File, String>>),
 }
 
 #[derive(Debug)]
@@ -121,15 +123,8 @@ pub fn relative(base: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// Lists and indexes the raw folder. A gzip JSONL file whose records are
-/// out of id order is decompressed into `scratch_dir` (a folder of the
-/// build's own, removed with it) to be read by offset.
-pub fn plan(
-    dataset_dir: &Path,
-    raw_dir: &Path,
-    settings: &IngestSettings,
-    scratch_dir: &Path,
-) -> Result<Plan> {
+/// Lists and indexes the raw folder.
+pub fn plan(dataset_dir: &Path, raw_dir: &Path, settings: &IngestSettings) -> Result<Plan> {
     let mut paths = Vec::new();
     walk(raw_dir, &mut paths)?;
     let mut plan = Plan {
@@ -177,7 +172,7 @@ pub fn plan(
                 });
                 plan.sources.push(Source { path, rel_path, kind: SourceKind::Text, access: Access::InOrder });
             }
-            (false, Some(kind)) => plan.index_jsonl(path, rel_path, kind, scratch_dir)?,
+            (false, Some(kind)) => plan.index_jsonl(path, rel_path, kind),
         }
     }
     plan.planned
@@ -226,15 +221,8 @@ impl Plan {
     }
 
     /// Reads a JSONL input once: hashes it, learns its record ids and
-    /// offsets, and lists its malformed records. An `Err` is a scratch file
-    /// that cannot be written, not a problem of the input.
-    fn index_jsonl(
-        &mut self,
-        path: PathBuf,
-        rel_path: String,
-        kind: SourceKind,
-        scratch_dir: &Path,
-    ) -> Result<()> {
+    /// offsets, and lists its malformed records.
+    fn index_jsonl(&mut self, path: PathBuf, rel_path: String, kind: SourceKind) {
         let source = self.sources.len();
         let opened = file_sha256(&path).and_then(|hash| {
             Ok((
@@ -250,7 +238,7 @@ impl Plan {
                     "unreadable",
                     format!("cannot read the file ({e}); check its permissions"),
                 ));
-                return Ok(());
+                return;
             }
         };
         let mut previous: Option<String> = None;
@@ -304,30 +292,27 @@ impl Plan {
             sha256,
             bytes,
         });
-        let access = match (sorted, kind) {
-            (true, _) => Access::InOrder,
-            (false, SourceKind::Jsonl { gzip: true }) => {
-                Access::ByOffset(decompressed_copy(&path, source, scratch_dir)?)
-            }
-            // A plain file that cannot be reopened: its records say so when read.
-            (false, _) => match File::open(&path) {
-                Ok(file) => Access::ByOffset(file),
-                Err(_) => Access::InOrder,
-            },
-        };
         self.sources.push(Source {
             path,
             rel_path,
             kind,
-            access,
+            access: if sorted {
+                Access::InOrder
+            } else {
+                Access::ByOffset(OnceLock::new())
+            },
         });
-        Ok(())
     }
 
     /// Streams the planned documents' raw bytes in id order. Reading is
     /// sequential; [`RawDocument::ingest`] (decoding and cleanup) can then
-    /// run on any thread.
-    pub fn raw_documents(&self) -> impl Iterator<Item = RawDocument> + '_ {
+    /// run on any thread. A gzip file whose records are out of id order is
+    /// decompressed into `scratch_dir` (a folder of the build's own) the
+    /// first time, to be read by offset.
+    pub fn raw_documents<'a>(
+        &'a self,
+        scratch_dir: &'a Path,
+    ) -> impl Iterator<Item = RawDocument> + 'a {
         let mut cursors: HashMap<usize, Cursor> = HashMap::new();
         self.planned.iter().map(move |entry| {
             let source = &self.sources[entry.source];
@@ -346,7 +331,7 @@ impl Plan {
                 SourceKind::Jsonl { .. } => {
                     let cursor = cursors
                         .entry(entry.source)
-                        .or_insert_with(|| Cursor::open(source));
+                        .or_insert_with(|| Cursor::open(source, entry.source, scratch_dir));
                     (
                         true,
                         cursor
@@ -449,16 +434,27 @@ fn open_lines(path: &Path, kind: SourceKind) -> std::io::Result<Box<dyn BufRead>
     jsonl::open_lines(path, matches!(kind, SourceKind::Jsonl { gzip: true }))
 }
 
-/// The decompressed content of the gzip file `path` in a new file of
-/// `scratch_dir`, for reading its records by offset. The file has no name
-/// once written (Unix keeps an open file whose name is removed), so neither
-/// a finished build nor a killed one leaves it behind. Decompression stops
-/// where the file is corrupt, as indexing did.
-fn decompressed_copy(path: &Path, source: usize, scratch_dir: &Path) -> Result<File> {
-    let copy_path = scratch_dir.join(format!(".unsorted-{source}.jsonl"));
-    let not_writable = |source| Error::NotWritable {
-        path: copy_path.clone(),
-        source,
+/// The file to read `source`'s records from by offset: the file itself, or
+/// for gzip its decompressed content in a new file of `scratch_dir`. That
+/// copy has no name once made (Unix keeps an open file whose name is
+/// removed), so neither a finished build nor a killed one leaves it behind.
+/// Decompression stops where the file is corrupt, as indexing did.
+fn open_by_offset(
+    source: &Source,
+    number: usize,
+    scratch_dir: &Path,
+) -> std::result::Result<File, String> {
+    let reopen = |e| format!("cannot reopen the file ({e})");
+    if source.kind != (SourceKind::Jsonl { gzip: true }) {
+        return File::open(&source.path).map_err(reopen);
+    }
+    let mut lines = open_lines(&source.path, source.kind).map_err(reopen)?;
+    let copy_path = scratch_dir.join(format!(".unsorted-{number}.jsonl"));
+    let not_writable = |e| {
+        format!(
+            "its records are out of id order, and a decompressed copy to read them from cannot be written to {} ({e}); free some disk space or sort the file by id",
+            copy_path.display()
+        )
     };
     let copy = File::options()
         .read(true)
@@ -468,11 +464,9 @@ fn decompressed_copy(path: &Path, source: usize, scratch_dir: &Path) -> Result<F
         .map_err(not_writable)?;
     std::fs::remove_file(&copy_path).map_err(not_writable)?;
     let mut writer = std::io::BufWriter::with_capacity(1 << 16, &copy);
-    if let Ok(mut lines) = open_lines(path, SourceKind::Jsonl { gzip: true }) {
-        let mut chunk = vec![0u8; 1 << 16];
-        while let Ok(n @ 1..) = lines.read(&mut chunk) {
-            writer.write_all(&chunk[..n]).map_err(not_writable)?;
-        }
+    let mut chunk = vec![0u8; 1 << 16];
+    while let Ok(n @ 1..) = lines.read(&mut chunk) {
+        writer.write_all(&chunk[..n]).map_err(not_writable)?;
     }
     writer.flush().map_err(not_writable)?;
     drop(writer);
@@ -487,9 +481,12 @@ enum Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
-    fn open(source: &'a Source) -> Cursor<'a> {
+    fn open(source: &'a Source, number: usize, scratch_dir: &Path) -> Cursor<'a> {
         if let Access::ByOffset(file) = &source.access {
-            return Cursor::ByOffset(file);
+            return match file.get_or_init(|| open_by_offset(source, number, scratch_dir)) {
+                Ok(file) => Cursor::ByOffset(file),
+                Err(reason) => Cursor::Failed(reason.clone()),
+            };
         }
         match open_lines(&source.path, source.kind) {
             Ok(lines) => Cursor::Sequential { lines, at: 0 },
@@ -764,9 +761,9 @@ mod tests {
         std::fs::create_dir_all(&raw).unwrap();
         let records = "{\"id\": \"b\", \"text\": \"باء\"}\n{\"id\": \"a\", \"text\": \"ألف\"}\n";
         std::fs::write(raw.join("r.jsonl"), records).unwrap();
-        let plan = plan(&dir, &raw, &IngestSettings::default(), &dir).unwrap();
+        let plan = plan(&dir, &raw, &IngestSettings::default()).unwrap();
         let read = |plan: &Plan| -> Vec<std::result::Result<Vec<u8>, SkippedInput>> {
-            plan.raw_documents().map(|raw| raw.bytes).collect()
+            plan.raw_documents(&dir).map(|raw| raw.bytes).collect()
         };
         let bytes = read(&plan);
         assert_eq!(

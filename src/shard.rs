@@ -116,6 +116,8 @@ pub fn build_shard(
 ) -> Result<ShardReport> {
     let config = DatasetConfig::load(dataset_dir)?;
     let raw_dir = config.raw_dir(dataset_dir);
+    let mut plan = ingest::plan(dataset_dir, &raw_dir, &config.stages.ingest)?;
+    plan.retain_documents(|doc_id| shard.owns(doc_id));
     let stages = Stages::load(dataset_dir, &config, options)?;
     std::fs::create_dir_all(staging).map_err(|source| Error::NotWritable {
         path: staging.to_path_buf(),
@@ -130,8 +132,6 @@ pub fn build_shard(
         path: partial.clone(),
         source,
     })?;
-    let mut plan = ingest::plan(dataset_dir, &raw_dir, &config.stages.ingest, &partial)?;
-    plan.retain_documents(|doc_id| shard.owns(doc_id));
     let written = build::write_tables(
         &partial,
         &plan,
