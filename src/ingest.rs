@@ -444,11 +444,10 @@ fn open_by_offset(
     number: usize,
     scratch_dir: &Path,
 ) -> std::result::Result<File, String> {
-    let reopen = |e| format!("cannot reopen the file ({e})");
     if source.kind != (SourceKind::Jsonl { gzip: true }) {
-        return File::open(&source.path).map_err(reopen);
+        return File::open(&source.path).map_err(cannot_reopen);
     }
-    let mut lines = open_lines(&source.path, source.kind).map_err(reopen)?;
+    let mut lines = open_lines(&source.path, source.kind).map_err(cannot_reopen)?;
     let copy_path = scratch_dir.join(format!(".unsorted-{number}.jsonl"));
     let not_writable = |e| {
         format!(
@@ -473,6 +472,11 @@ fn open_by_offset(
     Ok(copy)
 }
 
+/// Why the records of a file indexed a moment ago cannot be read.
+fn cannot_reopen(e: std::io::Error) -> String {
+    format!("cannot reopen the file ({e})")
+}
+
 /// Reads a JSONL source's planned records, in the plan's order.
 enum Cursor<'a> {
     Sequential { lines: Box<dyn BufRead>, at: u64 },
@@ -490,7 +494,7 @@ impl<'a> Cursor<'a> {
         }
         match open_lines(&source.path, source.kind) {
             Ok(lines) => Cursor::Sequential { lines, at: 0 },
-            Err(e) => Cursor::Failed(format!("cannot reopen the file ({e})")),
+            Err(e) => Cursor::Failed(cannot_reopen(e)),
         }
     }
 
