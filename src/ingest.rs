@@ -674,17 +674,27 @@ pub fn decode(
             Err(e) => decode_not_utf8(bytes, e.valid_up_to(), accept_invalid_utf8)?,
         }
     };
-    let controls = decoded
-        .text
-        .chars()
-        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c'))
-        .count();
-    let chars = decoded.text.chars().count().max(1);
-    if controls as f64 / chars as f64 > MAX_CONTROL_SHARE {
-        return Err((
-            "binary",
-            format!("{controls} control characters in {chars}: this is not a text file"),
-        ));
+    // Counted in one pass, keeping the first for the message.
+    let (mut chars, mut controls, mut first) = (0usize, 0usize, None);
+    for c in decoded.text.chars() {
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c') {
+            first.get_or_insert((chars, c));
+            controls += 1;
+        }
+        chars += 1;
+    }
+    if let Some((first_at, first)) = first {
+        if controls as f64 / chars as f64 > MAX_CONTROL_SHARE {
+            return Err((
+                "binary",
+                format!(
+                    "{controls} of its {chars} characters (read as {}) are control characters, \
+                     the first U+{:04X} at character {first_at}: this is not a text file",
+                    decoded.encoding,
+                    u32::from(first)
+                ),
+            ));
+        }
     }
     Ok(decoded)
 }
@@ -832,10 +842,16 @@ mod tests {
     #[test]
     fn nul_bytes_and_control_soup_mean_binary() {
         assert_eq!(decode(b"ab\0", false).unwrap_err().0, "binary");
-        assert_eq!(
-            decode(b"\x01\x02\x03\x04abc", false).unwrap_err().0,
-            "binary"
+        let (code, message) = decode(b"abc\x01\x02\x03\x04", false).unwrap_err();
+        assert_eq!(code, "binary");
+        assert!(
+            message.starts_with("4 of its 7 characters (read as UTF-8)")
+                && message.contains("the first U+0001 at character 3"),
+            "{message}"
         );
+        // A few controls in a long text are scraping noise, not a binary file.
+        let text = format!("{}\x07", "نص ".repeat(100));
+        assert!(decode(text.as_bytes(), false).is_ok());
     }
 
     #[test]
