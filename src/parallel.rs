@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, IoContext, Result};
 use crate::io::{parquet as pq, write_aside, xml};
 use crate::model::{Sentence, SlotStatus, TranslationSlot};
+use crate::split::Split;
 use crate::table::Table;
 use crate::version::Version;
 
@@ -28,6 +29,8 @@ pub struct ParallelPair {
     pub status: String,
     pub origin: Option<String>,
     pub translator: Option<String>,
+    /// The sentence's training split; null for versions made before splits.
+    pub split: Option<String>,
 }
 
 impl Table for ParallelPair {
@@ -44,6 +47,7 @@ impl Table for ParallelPair {
             text("status", false),
             text("origin", true),
             text("translator", true),
+            text("split", true),
         ]))
     }
 
@@ -68,6 +72,7 @@ impl Table for ParallelPair {
                 required(|r| &r.status),
                 optional(|r| r.origin.as_deref()),
                 optional(|r| r.translator.as_deref()),
+                optional(|r| r.split.as_deref()),
             ],
         )
         .expect("columns are built in schema order")
@@ -86,8 +91,12 @@ impl Table for ParallelPair {
             column("ar")?,
             column("en")?,
         );
-        let (status, origin, translator) =
-            (column("status")?, column("origin")?, column("translator")?);
+        let (status, origin, translator, split) = (
+            column("status")?,
+            column("origin")?,
+            column("translator")?,
+            column("split")?,
+        );
         let optional = |c: &StringArray, i| (!c.is_null(i)).then(|| c.value(i).to_string());
         Ok((0..batch.num_rows())
             .map(|i| ParallelPair {
@@ -98,6 +107,7 @@ impl Table for ParallelPair {
                 status: status.value(i).to_string(),
                 origin: optional(origin, i),
                 translator: optional(translator, i),
+                split: optional(split, i),
             })
             .collect())
     }
@@ -112,15 +122,42 @@ pub enum ParallelFormat {
     Moses,
     /// One JSON object per pair.
     Jsonl,
-    /// One Parquet file (columns sentence_id, doc_id, ar, en, status, origin, translator).
+    /// One Parquet file (columns sentence_id, doc_id, ar, en, status, origin, translator, split).
     Parquet,
 }
 
-/// The pairs of slots at or above `min_status`, in sentence id order.
+/// Which pairs to export.
+#[derive(Debug, Clone)]
+pub struct PairFilter {
+    /// Only slots at this status or above.
+    pub min_status: SlotStatus,
+    /// Only sentences of these training splits; all when empty.
+    pub splits: Vec<Split>,
+}
+
+impl PairFilter {
+    /// Whether the pair of a sentence of `split` is wanted; an error when
+    /// splits are asked for and the version has none.
+    fn keeps_split(&self, split: Option<&str>, version: &str) -> Result<bool> {
+        if self.splits.is_empty() {
+            return Ok(true);
+        }
+        match split.and_then(Split::parse) {
+            Some(split) => Ok(self.splits.contains(&split)),
+            None => Err(Error::Usage(format!(
+                "{version} has no training splits (it was made before tarjama assigned them); \
+                 rebuild the dataset to assign them, or export without --split"
+            ))),
+        }
+    }
+}
+
+/// The pairs of the slots `filter` keeps, in sentence id order.
 pub fn pairs(
     version: &Version,
-    min_status: SlotStatus,
+    filter: PairFilter,
 ) -> Result<impl Iterator<Item = Result<ParallelPair>>> {
+    let version_name = version.name().to_string();
     let mut sentences = version.rows::<Sentence>()?;
     let slots = version.rows::<TranslationSlot>()?;
     Ok(slots.filter_map(move |slot| {
@@ -128,7 +165,7 @@ pub fn pairs(
             Ok(slot) => slot,
             Err(e) => return Some(Err(e)),
         };
-        let (Some(en), true) = (&slot.text, slot.slot_status() >= min_status) else {
+        let (Some(en), true) = (&slot.text, slot.slot_status() >= filter.min_status) else {
             return None;
         };
         // Sentences are a superset of the slots, in the same order.
@@ -136,6 +173,11 @@ pub fn pairs(
             match sentences.next()? {
                 Err(e) => return Some(Err(e)),
                 Ok(s) if s.sentence_id == slot.sentence_id => {
+                    match filter.keeps_split(s.split.as_deref(), &version_name) {
+                        Ok(true) => {}
+                        Ok(false) => return None,
+                        Err(e) => return Some(Err(e)),
+                    }
                     return Some(Ok(ParallelPair {
                         sentence_id: slot.sentence_id.clone(),
                         doc_id: s.doc_id,
@@ -144,7 +186,8 @@ pub fn pairs(
                         status: slot.status.clone(),
                         origin: slot.origin.clone(),
                         translator: slot.translator.clone(),
-                    }))
+                        split: s.split,
+                    }));
                 }
                 Ok(_) => continue,
             }
@@ -158,9 +201,9 @@ pub fn export(
     version: &Version,
     format: ParallelFormat,
     output: &Path,
-    min_status: SlotStatus,
+    filter: PairFilter,
 ) -> Result<(Vec<PathBuf>, u64)> {
-    let pairs = pairs(version, min_status)?;
+    let pairs = pairs(version, filter)?;
     let mut count = 0u64;
     let counted = pairs.inspect(|p| count += u64::from(p.is_ok()));
     let files = match format {
@@ -231,6 +274,9 @@ fn write_tmx(
                 "<prop type=\"x-translator\">{}</prop>",
                 xml::escape(translator)
             ));
+        }
+        if let Some(split) = &pair.split {
+            props.push_str(&format!("<prop type=\"x-split\">{split}</prop>"));
         }
         writeln!(
             out,

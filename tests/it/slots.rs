@@ -690,7 +690,12 @@ fn parallel_exports_in_every_format_hold_the_same_pairs() {
         &["--translator", "rev", "--status", "reviewed"],
     );
     let out = |name: &str| dir.path().join(name);
-    for (format, name) in [("tmx", "p.tmx"), ("moses", "p"), ("parquet", "p.parquet")] {
+    for (format, name) in [
+        ("tmx", "p.tmx"),
+        ("moses", "p"),
+        ("parquet", "p.parquet"),
+        ("jsonl", "pairs.jsonl"),
+    ] {
         let run = tarjama(&[
             "export",
             "parallel",
@@ -725,6 +730,28 @@ fn parallel_exports_in_every_format_hold_the_same_pairs() {
     ]);
     assert!(run.stdout.contains("exported 0 pairs"));
     assert_eq!(std::fs::read_to_string(out("none.jsonl")).unwrap(), "");
+    // The seed's v0001 predates splits: its pairs have none, and asking
+    // for one is refused rather than answered with nothing.
+    let pairs = read_jsonl(&out("pairs.jsonl"));
+    assert!(pairs.iter().all(|p| p["split"].is_null()), "{pairs:?}");
+    let run = tarjama(&[
+        "export",
+        "parallel",
+        arg(&dataset),
+        "--format",
+        "jsonl",
+        "-o",
+        arg(&out("train.jsonl")),
+        "--split",
+        "train",
+    ]);
+    assert_eq!(run.code, Some(2), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("has no training splits"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out("train.jsonl").exists());
 }
 
 #[test]

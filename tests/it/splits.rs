@@ -142,3 +142,132 @@ fn split_ratios_that_do_not_add_up_are_refused_with_the_file_named() {
     assert!(run.stderr.contains("dataset.toml"), "{}", run.stderr);
     assert!(run.stderr.contains("must be 1"), "{}", run.stderr);
 }
+
+/// The (sentence id, split) pairs of a parallel JSONL export with `extra`
+/// options.
+fn parallel_splits(dataset: &Path, output: &Path, extra: &[&str]) -> Vec<(String, String)> {
+    let mut args = vec![
+        "export",
+        "parallel",
+        arg(dataset),
+        "--format",
+        "jsonl",
+        "-o",
+        arg(output),
+    ];
+    args.extend(extra);
+    let run = tarjama(&args);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    std::fs::read_to_string(output)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let pair: serde_json::Value = serde_json::from_str(line).unwrap();
+            let field = |k: &str| pair[k].as_str().unwrap().to_string();
+            (field("sentence_id"), field("split"))
+        })
+        .collect()
+}
+
+#[test]
+fn parallel_pairs_carry_their_split_and_export_by_split() {
+    let dir = TestDir::new();
+    let dataset = dir.path().join("splits");
+    write_dataset(&dataset, &articles());
+    build(&dataset);
+    let documents = splits(&dataset.join("versions/v0001"));
+
+    // Every slot is translated.
+    let units = dir.path().join("units.jsonl");
+    let run = tarjama(&[
+        "slots",
+        "export",
+        arg(&dataset),
+        "--format",
+        "jsonl",
+        "-o",
+        arg(&units),
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let filled: String = std::fs::read_to_string(&units)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let mut unit: serde_json::Value = serde_json::from_str(line).unwrap();
+            unit["target"] = format!("English of {}", unit["sentence_id"]).into();
+            format!("{unit}\n")
+        })
+        .collect();
+    std::fs::write(&units, filled).unwrap();
+    let run = tarjama(&[
+        "slots",
+        "import",
+        arg(&dataset),
+        arg(&units),
+        "--translator",
+        "t",
+    ]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+
+    let all = parallel_splits(&dataset, &dir.path().join("all.jsonl"), &[]);
+    assert!(all.len() > 60, "{} pairs", all.len());
+    for (sentence_id, split) in &all {
+        let doc_id = sentence_id.split('#').next().unwrap();
+        assert_eq!(split, &documents[doc_id].0, "{sentence_id}");
+    }
+    let mut by_split = Vec::new();
+    for name in ["train", "validation", "test"] {
+        let one = parallel_splits(&dataset, &dir.path().join("one.jsonl"), &["--split", name]);
+        let expected: Vec<_> = all.iter().filter(|(_, s)| s == name).cloned().collect();
+        assert!(!expected.is_empty(), "no {name} pairs");
+        assert_eq!(one, expected, "--split {name}");
+        by_split.push(one);
+    }
+    let held_out = parallel_splits(
+        &dataset,
+        &dir.path().join("held-out.jsonl"),
+        &["--split", "validation,test"],
+    );
+    let mut expected = [by_split[1].clone(), by_split[2].clone()].concat();
+    expected.sort();
+    assert_eq!(held_out, expected);
+
+    let tmx = dir.path().join("test.tmx");
+    let run = tarjama(&[
+        "export",
+        "parallel",
+        arg(&dataset),
+        "--format",
+        "tmx",
+        "-o",
+        arg(&tmx),
+        "--split",
+        "test",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.contains("split test"), "{}", run.stdout);
+    let tmx = std::fs::read_to_string(&tmx).unwrap();
+    assert_eq!(tmx.matches("<tu ").count(), by_split[2].len());
+    assert_eq!(
+        tmx.matches("<prop type=\"x-split\">test</prop>").count(),
+        by_split[2].len()
+    );
+
+    let run = tarjama(&[
+        "export",
+        "parallel",
+        arg(&dataset),
+        "--format",
+        "jsonl",
+        "-o",
+        arg(&dir.path().join("dev.jsonl")),
+        "--split",
+        "dev",
+    ]);
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("use train, validation or test"),
+        "{}",
+        run.stderr
+    );
+}

@@ -101,3 +101,34 @@ def test_jsonl_units_follow_their_schema(tmp_path):
         jsonschema.validate(unit, schema)
     assert list(units[0])[:8] == schema["required"][:8]
     assert any(unit["hints"] for unit in units)
+
+
+def test_the_parallel_parquet_export_loads_for_mt_training_by_split(tmp_path):
+    import datasets
+    import pyarrow.parquet as pq
+
+    dataset = tmp_path / "seed"
+    shutil.copytree(SEED / "raw", dataset / "raw")
+    shutil.copy(SEED / "dataset.toml", dataset / "dataset.toml")
+    assert tarjama("build", "--quiet", dataset).returncode == 0
+    batch = tmp_path / "batch.jsonl"
+    assert tarjama("slots", "export", dataset, "--format", "jsonl", "-o", batch, "--limit", "6").returncode == 0
+    rows = [json.loads(line) for line in batch.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        row["target"] = "EN " + row["sentence_id"]
+    batch.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    assert tarjama("slots", "import", dataset, batch, "--translator", "a").returncode == 0
+
+    pairs = tmp_path / "train.parquet"
+    run = tarjama("export", "parallel", dataset, "--format", "parquet", "-o", pairs, "--split", "train")
+    assert run.returncode == 0, run.stderr
+    table = pq.read_table(pairs)
+    assert table.column_names == ["sentence_id", "doc_id", "ar", "en", "status", "origin", "translator", "split"]
+    loaded = datasets.load_dataset("parquet", data_files=str(pairs), split="train")
+    # The seed's five articles all fall in train.
+    assert loaded["split"] == ["train"] * 6
+    assert loaded["en"] == ["EN " + r["sentence_id"] for r in rows]
+    assert loaded["ar"] == [r["source"] for r in rows]
+    empty = tmp_path / "test.parquet"
+    assert tarjama("export", "parallel", dataset, "--format", "parquet", "-o", empty, "--split", "test").returncode == 0
+    assert pq.read_table(empty).num_rows == 0
