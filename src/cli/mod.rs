@@ -127,21 +127,31 @@ fn audit_lines(audit: &crate::model::Audit) -> String {
             .collect::<Vec<_>>()
             .join(", ");
         format!(
-            "  splits       {documents} documents; {} groups, {} of them kept together ({} documents)\n",
-            s.groups, s.shared_groups, s.shared_group_documents
+            "  splits       {documents} documents; {}, {} of them kept together ({})\n",
+            counted(s.groups, "group"),
+            s.shared_groups,
+            counted(s.shared_group_documents, "document")
         )
     });
     format!(
-        "  encodings    {}\n  cleanup      {} ({} documents changed)\n  boilerplate  {} sentences\n  duplicates   {} groups of identical documents ({} documents); {} sentences shared across documents ({} groups)\n{splits}",
+        "  encodings    {}\n  cleanup      {} ({} changed)\n  boilerplate  {}\n  duplicates   {} of identical documents ({}); {} shared across documents ({})\n{splits}",
         join(&audit.encodings),
         join(&audit.changes),
-        audit.documents_changed,
-        audit.boilerplate_sentences,
-        audit.duplicate_document_groups,
-        audit.duplicate_documents,
-        audit.shared_sentences,
-        audit.shared_sentence_groups,
+        counted(audit.documents_changed, "document"),
+        counted(audit.boilerplate_sentences, "sentence"),
+        counted(audit.duplicate_document_groups, "group"),
+        counted(audit.duplicate_documents, "document"),
+        counted(audit.shared_sentences, "sentence"),
+        counted(audit.shared_sentence_groups, "group"),
     )
+}
+
+/// `n` and the noun, plural unless `n` is 1.
+fn counted(n: impl Into<u64>, noun: &str) -> String {
+    match n.into() {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
 }
 
 /// Calls `each` with the "text" of every JSONL record of `input` (`.gz`

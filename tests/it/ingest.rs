@@ -472,7 +472,7 @@ fn identical_documents_are_reported() {
     let run = tarjama(&["build", arg(&dataset)]);
     assert!(
         run.stdout
-            .contains("duplicates   1 groups of identical documents (2 documents)"),
+            .contains("duplicates   1 group of identical documents (2 documents)"),
         "{}",
         run.stdout
     );
