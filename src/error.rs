@@ -27,7 +27,7 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    #[error("{path}: cannot write the new version here ({source}); check the folder's permissions and free space")]
+    #[error("{path}: cannot write here ({source}); check that its folder exists, its permissions and the free space")]
     NotWritable {
         path: PathBuf,
         #[source]

@@ -16,8 +16,9 @@ pub fn write_aside(
         .file_name()
         .map_or("export".into(), |n| n.to_string_lossy());
     let partial = path.with_file_name(format!(".{name}.partial"));
+    // The error names the file asked for: the hidden one is ours.
     let file = File::create(&partial).map_err(|source| Error::NotWritable {
-        path: partial.clone(),
+        path: path.to_path_buf(),
         source,
     })?;
     let mut out = BufWriter::new(file);
