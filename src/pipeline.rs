@@ -5,6 +5,7 @@
 
 use sha2::{Digest, Sha256};
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::entities;
@@ -79,26 +80,21 @@ fn sentence_entities<'g>(
     sources: NameSources<'g>,
 ) -> Vec<SentenceEntity<'g>> {
     let mut spans: Vec<SentenceEntity<'g>> = Vec::new();
-    let free = |spans: &[SentenceEntity], span: &Range<usize>| {
-        !spans
-            .iter()
-            .any(|e| e.span.start < span.end && span.start < e.span.end)
-    };
+    let mut taken = TakenRanges::default();
     if settings.entities.rules {
-        spans.extend(
-            entities::find(sentence)
-                .into_iter()
-                .map(|(span, label)| SentenceEntity {
-                    span,
-                    label,
-                    origin: EntityOrigin::Rule,
-                    score: None,
-                    en: None,
-                }),
-        );
+        for (span, label) in entities::find(sentence) {
+            taken.take(&span);
+            spans.push(SentenceEntity {
+                span,
+                label,
+                origin: EntityOrigin::Rule,
+                score: None,
+                en: None,
+            });
+        }
     }
     for (span, entry) in sources.glossary.find(sentence) {
-        if free(&spans, &span) {
+        if taken.take_if_free(&span) {
             spans.push(SentenceEntity {
                 span,
                 label: entry.label,
@@ -110,7 +106,7 @@ fn sentence_entities<'g>(
     }
     if let Some(model) = sources.model {
         for found in model.tag(sentence) {
-            if free(&spans, &found.range) {
+            if taken.take_if_free(&found.range) {
                 let en = sources
                     .glossary
                     .entry_for(&sentence[found.range.clone()])
@@ -127,6 +123,53 @@ fn sentence_entities<'g>(
     }
     spans.sort_by_key(|e| (e.span.start, std::cmp::Reverse(e.span.end)));
     spans
+}
+
+/// The byte ranges a sentence's entities already cover, merged where they
+/// touch or overlap: a new span is checked in logarithmic time, so a
+/// sentence with a hundred thousand names (a scraped page without a stop)
+/// costs no more per name than a short one.
+#[derive(Debug, Default)]
+struct TakenRanges {
+    /// Disjoint ranges, start → end.
+    ends_by_start: BTreeMap<usize, usize>,
+}
+
+impl TakenRanges {
+    fn is_free(&self, span: &Range<usize>) -> bool {
+        // The ranges are disjoint, so the last one starting before the
+        // span's end is the only one that can reach into it.
+        self.ends_by_start
+            .range(..span.end)
+            .next_back()
+            .is_none_or(|(_, &end)| end <= span.start)
+    }
+
+    fn take(&mut self, span: &Range<usize>) {
+        let (mut start, mut end) = (span.start, span.end);
+        let merged: Vec<usize> = self
+            .ends_by_start
+            .range(..=end)
+            .rev()
+            .take_while(|(_, &taken_end)| taken_end >= start)
+            .map(|(&taken_start, _)| taken_start)
+            .collect();
+        for taken_start in merged {
+            let taken_end = self.ends_by_start.remove(&taken_start).unwrap_or(end);
+            start = start.min(taken_start);
+            end = end.max(taken_end);
+        }
+        self.ends_by_start.insert(start, end);
+    }
+
+    /// Takes `span` when nothing covers any of it; says whether it did.
+    fn take_if_free(&mut self, span: &Range<usize>) -> bool {
+        let free = self.is_free(span);
+        if free {
+            self.take(span);
+        }
+        free
+    }
 }
 
 /// Runs the stages on one cleaned document.
@@ -264,4 +307,28 @@ fn title_of(text: &str, sentences: &[Sentence]) -> Option<String> {
 fn as_offset(n: usize) -> i32 {
     debug_assert!(n <= MAX_DOCUMENT_CHARS);
     n as i32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TakenRanges;
+
+    #[test]
+    fn taken_ranges_refuse_any_overlap_and_accept_neighbours() {
+        let mut taken = TakenRanges::default();
+        taken.take(&(10..20));
+        taken.take(&(12..15)); // nested, as a date around its year
+        taken.take(&(30..40));
+        for overlapping in [5..11, 19..25, 12..13, 0..50, 35..36, 39..45] {
+            assert!(!taken.is_free(&overlapping), "{overlapping:?}");
+        }
+        for free in [0..10, 20..30, 40..41, 25..26] {
+            assert!(taken.is_free(&free), "{free:?}");
+        }
+        assert!(taken.take_if_free(&(20..30)));
+        assert!(!taken.take_if_free(&(25..26)));
+        // 10..40 is now one taken range.
+        assert_eq!(taken.ends_by_start.len(), 1);
+        assert!(!taken.is_free(&(21..22)) && taken.is_free(&(40..41)));
+    }
 }
