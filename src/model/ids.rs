@@ -46,9 +46,23 @@ pub fn doc_id_from_stem(stem: &str) -> String {
     id
 }
 
+/// Marks a counter too large for its usual width; sorts just above `9`.
+const WIDE_COUNTER: char = ':';
+
+/// `index` in `width` digits; an index that needs more is written as `:`
+/// and ten digits (any `u32`), which sorts after every `width`-digit one,
+/// so ids keep their order however many rows a document or sentence holds.
+fn counter(index: u32, width: usize) -> String {
+    if u64::from(index) < 10u64.pow(width as u32) {
+        format!("{index:0width$}")
+    } else {
+        format!("{WIDE_COUNTER}{index:010}")
+    }
+}
+
 /// The id of sentence number `index` (0-based) of a document.
 pub fn sentence_id(doc_id: &str, index: u32) -> String {
-    format!("{doc_id}{SEPARATOR}{index:06}")
+    format!("{doc_id}{SEPARATOR}{}", counter(index, 6))
 }
 
 /// The document id a sentence id starts with (document ids never hold the separator).
@@ -60,7 +74,7 @@ pub fn doc_of_sentence(sentence_id: &str) -> &str {
 
 /// The id of entity number `index` (0-based, in offset order) of a sentence.
 pub fn entity_id(sentence_id: &str, index: u32) -> String {
-    format!("{sentence_id}{SEPARATOR}{index:04}")
+    format!("{sentence_id}{SEPARATOR}{}", counter(index, 4))
 }
 
 #[cfg(test)]
@@ -91,5 +105,25 @@ mod tests {
         assert!(a < b);
         assert!(sentence_id("x", 9) < sentence_id("x", 10));
         assert!(entity_id(&sentence_id("x", 1), 10) < entity_id(&sentence_id("x", 2), 0));
+    }
+
+    #[test]
+    fn counters_past_their_width_still_sort_in_position_order() {
+        let sentence = sentence_id("x", 0);
+        let entities: Vec<String> = [0, 9_999, 10_000, 99_999, 100_000, u32::MAX]
+            .into_iter()
+            .map(|k| entity_id(&sentence, k))
+            .collect();
+        assert!(entities.windows(2).all(|w| w[0] < w[1]), "{entities:?}");
+        assert_eq!(entities[1], "x#000000#9999");
+        assert_eq!(entities[2], "x#000000#:0000010000");
+        assert!(entities[5] < entity_id(&sentence_id("x", 1), 0));
+        let sentences: Vec<String> = [999_999, 1_000_000, 12_345_678]
+            .into_iter()
+            .map(|i| sentence_id("x", i))
+            .collect();
+        assert!(sentences.windows(2).all(|w| w[0] < w[1]), "{sentences:?}");
+        assert!(sentences[2] < sentence_id("x-1", 0));
+        assert!(entity_id(&sentences[1], 0) < sentences[2]);
     }
 }

@@ -220,6 +220,40 @@ fn init_creates_a_dataset_that_builds_once_articles_arrive() {
     assert_eq!(code, Some(0));
 }
 
+/// A scraped page without a single stop is one sentence; this one holds
+/// 12,000 numbers and as many names, more entities than four digits count.
+#[test]
+fn a_sentence_with_more_than_ten_thousand_entities_builds_and_validates() {
+    let dir = TestDir::new();
+    let dataset = dir.path().join("endless");
+    std::fs::create_dir_all(dataset.join("raw")).unwrap();
+    std::fs::write(dataset.join("dataset.toml"), "name = \"endless\"\n").unwrap();
+    let text: Vec<String> = (0..12_000)
+        .map(|i| format!("زار فلاديمير بوتين موسكو يوم {i} و"))
+        .collect();
+    std::fs::write(dataset.join("raw/endless.txt"), text.join(" ")).unwrap();
+    let build = tarjama(&["build", "--quiet", arg(&dataset)]);
+    assert_eq!(build.code, Some(0), "{}", build.stderr);
+
+    let entities = std::fs::read_to_string(dataset.join("versions/v0001/entities.jsonl")).unwrap();
+    let rows: Vec<serde_json::Value> = entities
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let count = |label: &str| rows.iter().filter(|r| r["label"] == label).count();
+    assert_eq!(count("NUM"), 12_000);
+    assert!(count("PER") > 11_000, "{} PER", count("PER"));
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|r| r["entity_id"].as_str().unwrap())
+        .collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids out of order");
+    assert!(ids.contains(&"endless#000000#9999"));
+    assert!(ids.contains(&"endless#000000#:0000010000"));
+    let (code, report) = validate_json(&dataset);
+    assert_eq!(code, Some(0), "{report}");
+}
+
 #[test]
 fn the_seed_glossary_and_rules_find_names_dates_and_their_english() {
     let rows: Vec<serde_json::Value> =
