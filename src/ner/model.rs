@@ -28,6 +28,11 @@ use crate::ner::tokens::{is_word, tokens};
 use crate::pipeline::sha256_hex;
 
 const MAGIC: &[u8] = b"tarjama-ner\n";
+/// Words tagged at once. A real sentence is far shorter; a scraped page
+/// without a stop can be one "sentence" of millions of words, and decoding
+/// keeps scores for every token, so such text is tagged window by window
+/// (3 million words: 910 MiB peak for the whole build when tagged at once).
+const MAX_TAGGED_WORDS: usize = 1000;
 const FORMAT: u32 = 3;
 
 /// The model shipped with the tool (`tarjama ner train` writes it).
@@ -197,6 +202,22 @@ impl NerModel {
     /// The PER / LOC / ORG / MISC spans of one sentence, as byte ranges
     /// in increasing order.
     pub fn tag(&self, sentence: &str) -> Vec<TaggedSpan> {
+        let mut found = Vec::new();
+        for window in word_windows(sentence, MAX_TAGGED_WORDS) {
+            let offset = window.start;
+            found.extend(
+                self.tag_window(&sentence[window])
+                    .into_iter()
+                    .map(|span| TaggedSpan {
+                        range: span.range.start + offset..span.range.end + offset,
+                        ..span
+                    }),
+            );
+        }
+        found
+    }
+
+    fn tag_window(&self, sentence: &str) -> Vec<TaggedSpan> {
         let Decoded {
             ranges,
             emissions,
@@ -437,8 +458,38 @@ pub fn read_word_map<V>(
     Ok(map)
 }
 
+/// Byte ranges covering `text`, each holding at most `max_words`
+/// whitespace-separated words and cut just before a word.
+fn word_windows(text: &str, max_words: usize) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut word_starts = text
+        .char_indices()
+        .zip(std::iter::once(' ').chain(text.chars()))
+        .filter(|((_, c), before)| !c.is_whitespace() && before.is_whitespace())
+        .map(|((at, _), _)| at)
+        .step_by(max_words)
+        .skip(1)
+        .chain(std::iter::once(text.len()));
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let end = word_starts.next()?;
+        let window = start..end;
+        start = end;
+        Some(window)
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_text_is_cut_into_windows_of_whole_words() {
+        let text = " one two  three\nfour five ";
+        let windows: Vec<&str> = super::word_windows(text, 2).map(|w| &text[w]).collect();
+        assert_eq!(windows, [" one two  ", "three\nfour ", "five "]);
+        let short: Vec<_> = super::word_windows("a b", 1000).collect();
+        assert_eq!(short, [0..3]);
+        assert_eq!(super::word_windows("", 2).count(), 1);
+    }
+
     use super::*;
 
     /// Corpus sentences where the model ran a name into a full stop, an
