@@ -486,7 +486,7 @@ mod tests {
         let windows: Vec<&str> = super::word_windows(text, 2).map(|w| &text[w]).collect();
         assert_eq!(windows, [" one two  ", "three\nfour ", "five "]);
         let short: Vec<_> = super::word_windows("a b", 1000).collect();
-        assert_eq!(short, [0..3]);
+        assert_eq!(short, vec![0..3]);
         assert_eq!(super::word_windows("", 2).count(), 1);
     }
 
