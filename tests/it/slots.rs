@@ -117,17 +117,7 @@ fn assert_valid(dataset: &Path) {
 }
 
 fn export(dataset: &Path, format: &str, output: &Path, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "slots",
-        "export",
-        arg(dataset),
-        "--format",
-        format,
-        "-o",
-        arg(output),
-    ];
-    args.extend(extra);
-    let run = tarjama(&args);
+    let run = slots_export(dataset, format, output, extra);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     run
 }
@@ -135,15 +125,7 @@ fn export(dataset: &Path, format: &str, output: &Path, extra: &[&str]) -> Run {
 /// The (sentence id, English) pairs of a parallel JSONL export.
 fn parallel_pairs(dataset: &Path, dir: &TestDir) -> BTreeSet<(String, String)> {
     let output = dir.path().join("pairs.jsonl");
-    let run = tarjama(&[
-        "export",
-        "parallel",
-        arg(dataset),
-        "--format",
-        "jsonl",
-        "-o",
-        arg(&output),
-    ]);
+    let run = export_parallel(dataset, "jsonl", &output, &[]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     read_jsonl(&output)
         .iter()
@@ -696,15 +678,7 @@ fn parallel_exports_in_every_format_hold_the_same_pairs() {
         ("parquet", "p.parquet"),
         ("jsonl", "pairs.jsonl"),
     ] {
-        let run = tarjama(&[
-            "export",
-            "parallel",
-            arg(&dataset),
-            "--format",
-            format,
-            "-o",
-            arg(&out(name)),
-        ]);
+        let run = export_parallel(&dataset, format, &out(name), &[]);
         assert_eq!(run.code, Some(0), "{}", run.stderr);
         assert!(run.stdout.contains("exported 2 pairs"), "{}", run.stdout);
     }
@@ -719,32 +693,19 @@ fn parallel_exports_in_every_format_hold_the_same_pairs() {
     assert!(ar.starts_with("الكرملين"));
     // Only reviewed work at --min-status reviewed; none at all for an empty dataset.
     let empty = dir.seed_with_v0001("empty");
-    let run = tarjama(&[
-        "export",
-        "parallel",
-        arg(&empty),
-        "--format",
-        "jsonl",
-        "-o",
-        arg(&out("none.jsonl")),
-    ]);
+    let run = export_parallel(&empty, "jsonl", &out("none.jsonl"), &[]);
     assert!(run.stdout.contains("exported 0 pairs"));
     assert_eq!(std::fs::read_to_string(out("none.jsonl")).unwrap(), "");
     // The seed's v0001 predates splits: its pairs have none, and asking
     // for one is refused rather than answered with nothing.
     let pairs = read_jsonl(&out("pairs.jsonl"));
     assert!(pairs.iter().all(|p| p["split"].is_null()), "{pairs:?}");
-    let run = tarjama(&[
-        "export",
-        "parallel",
-        arg(&dataset),
-        "--format",
+    let run = export_parallel(
+        &dataset,
         "jsonl",
-        "-o",
-        arg(&out("train.jsonl")),
-        "--split",
-        "train",
-    ]);
+        &out("train.jsonl"),
+        &["--split", "train"],
+    );
     assert_eq!(run.code, Some(2), "{}", run.stdout);
     assert!(
         run.stderr.contains("has no training splits"),
@@ -768,17 +729,8 @@ fn export_filters_by_document_status_and_limit() {
     export(&dataset, "jsonl", &out, &["--limit", "7"]);
     assert_eq!(read_jsonl(&out).len(), 7);
 
-    let run = tarjama(&[
-        "slots",
-        "export",
-        arg(&dataset),
-        "--format",
-        "jsonl",
-        "-o",
-        arg(&dir.path().join("none.jsonl")),
-        "--doc",
-        "no_such_document",
-    ]);
+    let none = dir.path().join("none.jsonl");
+    let run = slots_export(&dataset, "jsonl", &none, &["--doc", "no_such_document"]);
     assert_eq!(run.code, Some(2));
     assert!(
         run.stderr.contains("no document no_such_document"),

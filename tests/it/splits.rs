@@ -146,17 +146,7 @@ fn split_ratios_that_do_not_add_up_are_refused_with_the_file_named() {
 /// The (sentence id, split) pairs of a parallel JSONL export with `extra`
 /// options.
 fn parallel_splits(dataset: &Path, output: &Path, extra: &[&str]) -> Vec<(String, String)> {
-    let mut args = vec![
-        "export",
-        "parallel",
-        arg(dataset),
-        "--format",
-        "jsonl",
-        "-o",
-        arg(output),
-    ];
-    args.extend(extra);
-    let run = tarjama(&args);
+    let run = export_parallel(dataset, "jsonl", output, extra);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     std::fs::read_to_string(output)
         .unwrap()
@@ -179,15 +169,7 @@ fn parallel_pairs_carry_their_split_and_export_by_split() {
 
     // Every slot is translated.
     let units = dir.path().join("units.jsonl");
-    let run = tarjama(&[
-        "slots",
-        "export",
-        arg(&dataset),
-        "--format",
-        "jsonl",
-        "-o",
-        arg(&units),
-    ]);
+    let run = slots_export(&dataset, "jsonl", &units, &[]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let filled: String = std::fs::read_to_string(&units)
         .unwrap()
@@ -233,17 +215,7 @@ fn parallel_pairs_carry_their_split_and_export_by_split() {
     assert_eq!(held_out, expected);
 
     let tmx = dir.path().join("test.tmx");
-    let run = tarjama(&[
-        "export",
-        "parallel",
-        arg(&dataset),
-        "--format",
-        "tmx",
-        "-o",
-        arg(&tmx),
-        "--split",
-        "test",
-    ]);
+    let run = export_parallel(&dataset, "tmx", &tmx, &["--split", "test"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stdout.contains("split test"), "{}", run.stdout);
     let tmx = std::fs::read_to_string(&tmx).unwrap();
@@ -253,17 +225,12 @@ fn parallel_pairs_carry_their_split_and_export_by_split() {
         by_split[2].len()
     );
 
-    let run = tarjama(&[
-        "export",
-        "parallel",
-        arg(&dataset),
-        "--format",
+    let run = export_parallel(
+        &dataset,
         "jsonl",
-        "-o",
-        arg(&dir.path().join("dev.jsonl")),
-        "--split",
-        "dev",
-    ]);
+        &dir.path().join("dev.jsonl"),
+        &["--split", "dev"],
+    );
     assert_eq!(run.code, Some(2));
     assert!(
         run.stderr.contains("use train, validation or test"),

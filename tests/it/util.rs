@@ -143,6 +143,25 @@ pub fn tarjama(args: &[&str]) -> Run {
     tarjama_env(args, &[])
 }
 
+/// Runs `tarjama COMMAND... DATASET --format FORMAT -o OUTPUT EXTRA...`,
+/// the shape of `slots export` and `export parallel`.
+fn export_to(command: &[&str], dataset: &Path, format: &str, output: &Path, extra: &[&str]) -> Run {
+    let mut args = command.to_vec();
+    args.extend([arg(dataset), "--format", format, "-o", arg(output)]);
+    args.extend(extra);
+    tarjama(&args)
+}
+
+/// Runs `tarjama slots export`.
+pub fn slots_export(dataset: &Path, format: &str, output: &Path, extra: &[&str]) -> Run {
+    export_to(&["slots", "export"], dataset, format, output, extra)
+}
+
+/// Runs `tarjama export parallel`.
+pub fn export_parallel(dataset: &Path, format: &str, output: &Path, extra: &[&str]) -> Run {
+    export_to(&["export", "parallel"], dataset, format, output, extra)
+}
+
 /// `path` as a `&str` argument.
 pub fn arg(path: &Path) -> &str {
     path.to_str().expect("test paths are UTF-8")

@@ -27,6 +27,20 @@ def seed_copy(tmp_path):
     return dataset
 
 
+def translate_first_units(dataset, tmp_path, limit):
+    """Exports the first `limit` units, gives each the target "EN <sentence id>",
+    imports them, and returns the units."""
+    batch = tmp_path / "batch.jsonl"
+    run = tarjama("slots", "export", dataset, "--format", "jsonl", "-o", batch, "--limit", limit)
+    assert run.returncode == 0, run.stderr
+    rows = [json.loads(line) for line in batch.read_text(encoding="utf-8").splitlines()]
+    for row in rows:
+        row["target"] = "EN " + row["sentence_id"]
+    batch.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    assert tarjama("slots", "import", dataset, batch, "--translator", "a").returncode == 0
+    return rows
+
+
 def test_translate_toolkit_round_trips_the_xliff_export(tmp_path):
     dataset = seed_copy(tmp_path)
     exported = tmp_path / "batch.xlf"
@@ -72,13 +86,7 @@ def test_translate_toolkit_round_trips_the_xliff_export(tmp_path):
 
 def test_the_tmx_export_is_read_by_translate_toolkit(tmp_path):
     dataset = seed_copy(tmp_path)
-    batch = tmp_path / "batch.jsonl"
-    tarjama("slots", "export", dataset, "--format", "jsonl", "-o", batch, "--limit", "4")
-    rows = [json.loads(line) for line in batch.read_text(encoding="utf-8").splitlines()]
-    for row in rows:
-        row["target"] = "EN " + row["sentence_id"]
-    batch.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    assert tarjama("slots", "import", dataset, batch, "--translator", "a").returncode == 0
+    rows = translate_first_units(dataset, tmp_path, 4)
     tmx = tmp_path / "memory.tmx"
     assert tarjama("export", "parallel", dataset, "--format", "tmx", "-o", tmx).returncode == 0
     store = factory.getobject(str(tmx))
@@ -111,13 +119,7 @@ def test_the_parallel_parquet_export_loads_for_mt_training_by_split(tmp_path):
     shutil.copytree(SEED / "raw", dataset / "raw")
     shutil.copy(SEED / "dataset.toml", dataset / "dataset.toml")
     assert tarjama("build", "--quiet", dataset).returncode == 0
-    batch = tmp_path / "batch.jsonl"
-    assert tarjama("slots", "export", dataset, "--format", "jsonl", "-o", batch, "--limit", "6").returncode == 0
-    rows = [json.loads(line) for line in batch.read_text(encoding="utf-8").splitlines()]
-    for row in rows:
-        row["target"] = "EN " + row["sentence_id"]
-    batch.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    assert tarjama("slots", "import", dataset, batch, "--translator", "a").returncode == 0
+    rows = translate_first_units(dataset, tmp_path, 6)
 
     pairs = tmp_path / "train.parquet"
     run = tarjama("export", "parallel", dataset, "--format", "parquet", "-o", pairs, "--split", "train")
