@@ -225,9 +225,7 @@ fn init_creates_a_dataset_that_builds_once_articles_arrive() {
 #[test]
 fn a_sentence_with_more_than_ten_thousand_entities_builds_and_validates() {
     let dir = TestDir::new();
-    let dataset = dir.path().join("endless");
-    std::fs::create_dir_all(dataset.join("raw")).unwrap();
-    std::fs::write(dataset.join("dataset.toml"), "name = \"endless\"\n").unwrap();
+    let dataset = dir.empty_dataset("endless");
     let text: Vec<String> = (0..12_000)
         .map(|i| format!("زار فلاديمير بوتين موسكو يوم {i} و"))
         .collect();

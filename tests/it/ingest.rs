@@ -208,9 +208,7 @@ fn not_text_is_skipped_with_a_reason() {
 #[test]
 fn a_line_of_several_megabytes_is_text() {
     let dir = TestDir::new();
-    let dataset = dir.path().join("d");
-    std::fs::create_dir_all(dataset.join("raw")).unwrap();
-    std::fs::write(dataset.join("dataset.toml"), "name = \"d\"\n").unwrap();
+    let dataset = dir.empty_dataset("d");
     let long_line = "كلمة ".repeat(600_000);
     std::fs::write(dataset.join("raw/megabyte_line.txt"), &long_line).unwrap();
     let run = tarjama(&["build", arg(&dataset)]);
@@ -456,9 +454,7 @@ fn gzipped_jsonl_streams_and_shared_wire_sentences_are_grouped() {
 #[test]
 fn identical_documents_are_reported() {
     let dir = TestDir::new();
-    let dataset = dir.path().join("d");
-    std::fs::create_dir_all(dataset.join("raw")).unwrap();
-    std::fs::write(dataset.join("dataset.toml"), "name = \"d\"\n").unwrap();
+    let dataset = dir.empty_dataset("d");
     std::fs::write(dataset.join("raw/a.txt"), format!("{TITLE}\n\n{BODY}")).unwrap();
     // The same article with other alef forms and a diacritic: the same normalised text.
     std::fs::write(
