@@ -78,9 +78,17 @@ pub fn is_shared_content(text: &str, translate: bool, min_words: u32) -> bool {
             >= min_words as usize
 }
 
-/// The first 8 bytes of a hex sha256, as a hash-map key.
+/// The first 8 bytes of a hex sha256 this tool computed, as a hash-map key.
 pub fn hash_key(hex: &str) -> u64 {
-    u64::from_str_radix(&hex[..16], 16).expect("sha256 hex digests are hex")
+    checked_hash_key(hex).expect("sha256 hex digests are hex")
+}
+
+/// [`hash_key`] of a hash read from a dataset, which may be malformed.
+pub fn checked_hash_key(hex: &str) -> Option<u64> {
+    let first = hex
+        .get(..16)
+        .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))?;
+    u64::from_str_radix(first, 16).ok()
 }
 
 /// What the grouping needs of one document: its id and the keys of its

@@ -110,25 +110,43 @@ pub fn normalise(word: &str) -> String {
 /// unchanged text as they are, changed characters one by one, so that
 /// hashing the form needs no copy of it.
 pub fn normalise_into(text: &str, mut sink: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
     let mut run_start = 0;
+    let mut i = 0;
     let mut buf = [0u8; 4];
-    for (i, c) in text.char_indices() {
-        // ASCII other than digits never changes (ASCII digits map to themselves).
-        if c.is_ascii() {
+    while i < bytes.len() {
+        // Only U+0600..=U+06FF changes, and its code points are the two-byte
+        // sequences led by 0xD8..=0xDB: every other byte is skipped unread.
+        if !(0xD8..=0xDB).contains(&bytes[i]) {
+            i += 1;
             continue;
         }
-        let mapped = normalise_char(c);
-        if mapped == Some(c) {
+        let index = (usize::from(bytes[i] & 0x03) << 6) | usize::from(bytes[i + 1] & 0x3F);
+        if ARABIC_BLOCK_KEPT[index] {
+            i += 2;
             continue;
         }
         sink(&text[run_start..i]);
-        if let Some(m) = mapped {
-            sink(m.encode_utf8(&mut buf));
+        let form = char::from_u32(u32::from(ARABIC_BLOCK_FORMS[index]));
+        if let Some(form) = form.filter(|&form| form != '\0') {
+            sink(form.encode_utf8(&mut buf));
         }
-        run_start = i + c.len_utf8();
+        i += 2;
+        run_start = i;
     }
     sink(&text[run_start..]);
 }
+
+/// Whether [`normalise_char`] keeps each character of U+0600..=U+06FF as it is.
+const ARABIC_BLOCK_KEPT: [bool; 256] = {
+    let mut kept = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        kept[i] = ARABIC_BLOCK_FORMS[i] == 0x600 + i as u16;
+        i += 1;
+    }
+    kept
+};
 
 #[cfg(test)]
 mod tests {
@@ -155,6 +173,20 @@ mod tests {
     fn the_table_agrees_with_the_rules() {
         for c in ('\u{0600}'..='\u{06ff}').chain(['a', '7', 'é']) {
             assert_eq!(normalise_char(c), normalise_char_slow(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn the_byte_scan_agrees_with_the_character_rules() {
+        // Every code point from U+0000 to U+08FF (Arabic, its neighbours, the
+        // one-, two- and three-byte boundaries nearby) and a few far ones,
+        // each alone and between Arabic letters.
+        let far = ['\u{FEFF}', '\u{FDF2}', '\u{1F600}', '\u{10FFFF}'];
+        for c in (0..=0x8ff).filter_map(char::from_u32).chain(far) {
+            for text in [c.to_string(), format!("ب{c}ة{c}{c}أ")] {
+                let expected: String = text.chars().filter_map(normalise_char).collect();
+                assert_eq!(normalise(&text), expected, "U+{:04X}", c as u32);
+            }
         }
     }
 

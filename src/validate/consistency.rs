@@ -16,6 +16,7 @@ use crate::glossary::Glossary;
 use crate::model::{
     Document, Entity, EntityOrigin, Label, Orphan, Role, Sentence, SlotStatus, TranslationSlot,
 };
+use crate::pipeline::document_norm_sha256;
 use crate::settings::SplitSettings;
 use crate::text::arabic;
 use unicode_normalization::char::is_combining_mark;
@@ -30,6 +31,7 @@ struct SentenceInfo {
     end: i32,
     text: String,
     text_sha256: String,
+    norm_sha256: String,
     translate: bool,
     boilerplate: bool,
     has_slot: bool,
@@ -134,6 +136,7 @@ pub fn check(
                 end: s.end,
                 text: s.text,
                 text_sha256: s.text_sha256,
+                norm_sha256: s.norm_sha256,
                 translate: s.translate,
                 boilerplate: s.role == Role::Boilerplate.as_str(),
                 has_slot: false,
@@ -145,6 +148,19 @@ pub fn check(
         if all_in_range {
             gaps.push((previous_end, text.len() as i32));
             check_coverage(&document, doc_row, &text, &gaps, &doc_path, report);
+        }
+        let norms = infos.0.iter().map(|s| s.norm_sha256.as_str());
+        if document_norm_sha256(norms) != document.norm_sha256 {
+            let message =
+                "norm_sha256 is not the sha256 of its sentences' norm_sha256, one per line"
+                    .to_string();
+            report.add(
+                rules::DOCUMENT_NORM_HASH,
+                &doc_path,
+                Some(doc_row),
+                Some(&document.doc_id),
+                message,
+            );
         }
 
         let mut spans: Vec<(String, i32, i32, String, u64)> = Vec::new();

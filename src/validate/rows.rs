@@ -13,7 +13,7 @@ use super::rules;
 use crate::describe::features;
 use crate::io::parquet;
 use crate::model::{Document, Entity, FileEntry, Manifest, Orphan, Sentence, TranslationSlot};
-use crate::pipeline::sha256_is;
+use crate::pipeline::{normalised_sha256_is, sha256_is};
 use crate::table::Table;
 
 /// A table's rows with their 1-based row numbers; findings go to a report
@@ -261,6 +261,13 @@ impl CheckAlone for Sentence {
             path,
             findings,
         );
+        // Exports, imports and the splits group sentences by this key: a
+        // wrong one would silently reuse or withhold translations.
+        if !normalised_sha256_is(&self.text, &self.norm_sha256) {
+            let message = "norm_sha256 is not the sha256 of the normalised text".to_string();
+            let id = Some(self.sentence_id.as_str());
+            findings.add(rules::SENTENCE_NORM_HASH, path, Some(row), id, message);
+        }
     }
 }
 

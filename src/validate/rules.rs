@@ -48,6 +48,7 @@ rules! {
     ID_DUPLICATE = "id.duplicate", Error, "two rows of a table share an id";
     ID_ORDER = "id.order", Error, "rows are not sorted by id";
     DOCUMENT_HASH = "document.text-hash", Error, "a document's text_sha256 is not the sha256 of its text";
+    DOCUMENT_NORM_HASH = "document.norm-hash", Error, "a document's norm_sha256 is not the sha256 of its sentences' norm_sha256, one per line";
     SENTENCE_DOCUMENT = "sentence.unknown-document", Error, "a sentence refers to a document that does not exist";
     SENTENCE_OFFSETS = "sentence.offsets", Error, "a sentence's offsets are out of range, empty or out of order";
     SENTENCE_OVERLAP = "sentence.overlap", Error, "sentences of a document overlap or their index is not consecutive";
@@ -55,6 +56,7 @@ rules! {
     SENTENCE_EDGE = "sentence.edge", Error, "a sentence starts or ends inside a grapheme cluster (a letter cut from its marks)";
     SENTENCE_TEXT = "sentence.text", Error, "a sentence's text differs from the document text at its offsets";
     SENTENCE_HASH = "sentence.text-hash", Error, "a sentence's text_sha256 is not the sha256 of its text";
+    SENTENCE_NORM_HASH = "sentence.norm-hash", Error, "a sentence's norm_sha256 is not the sha256 of its normalised text";
     SENTENCE_ROLE = "sentence.role", Error, "a sentence's role is not title, body or boilerplate";
     ENTITY_SENTENCE = "entity.unknown-sentence", Error, "an entity refers to a sentence that does not exist in its document";
     ENTITY_BOUNDS = "entity.outside-sentence", Error, "an entity span is empty or does not lie inside its sentence";

@@ -69,14 +69,12 @@ impl<'a> SplitCheck<'a> {
             );
             report.add(rules::SPLIT_INCONSISTENT, path, Some(row), id, message);
         }
-        leak(
-            &mut self.documents,
-            split::hash_key(&document.norm_sha256),
-            Seen { split, row },
-            "the same normalised document text",
-            (path, id),
-            report,
-        );
+        // A malformed hash is a `document.norm-hash` finding of its own.
+        if let Some(key) = split::checked_hash_key(&document.norm_sha256) {
+            let seen = Seen { split, row };
+            let what = "the same normalised document text";
+            leak(&mut self.documents, key, seen, what, (path, id), report);
+        }
         Some(split)
     }
 
@@ -99,19 +97,17 @@ impl<'a> SplitCheck<'a> {
             report.add(rules::SPLIT_INCONSISTENT, path, Some(row), id, message);
             return;
         }
-        if split::is_shared_content(
+        let shared = split::is_shared_content(
             &sentence.text,
             sentence.translate,
             self.settings.min_shared_words,
-        ) {
-            leak(
-                &mut self.sentences,
-                split::hash_key(&sentence.norm_sha256),
-                Seen { split, row },
-                "the same normalised sentence",
-                (path, id),
-                report,
-            );
+        );
+        // A malformed hash is a `sentence.norm-hash` finding of its own.
+        let key = split::checked_hash_key(&sentence.norm_sha256).filter(|_| shared);
+        if let Some(key) = key {
+            let seen = Seen { split, row };
+            let what = "the same normalised sentence";
+            leak(&mut self.sentences, key, seen, what, (path, id), report);
         }
     }
 }

@@ -80,8 +80,6 @@ impl TestDir {
         dataset
     }
 
-    /// A dataset folder `name` holding the settings, raw articles and the
-    /// committed version v0001 of the seed dataset.
     /// A dataset folder `name` with default settings and an empty raw/.
     pub fn empty_dataset(&self, name: &str) -> PathBuf {
         let dataset = self.path().join(name);
@@ -90,6 +88,8 @@ impl TestDir {
         dataset
     }
 
+    /// A dataset folder `name` holding the settings, raw articles and the
+    /// committed version v0001 of the seed dataset.
     pub fn seed_with_v0001(&self, name: &str) -> PathBuf {
         let dataset = self.seed_copy(name);
         copy_dir(&seed_v0001(), &dataset.join("versions/v0001"));

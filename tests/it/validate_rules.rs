@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use tarjama::model::{Orphan, Sentence, TranslationSlot};
-use tarjama::pipeline::sha256_hex;
+use tarjama::pipeline::{document_norm_sha256, normalised_sha256_hex, sha256_hex};
 use tarjama::settings::SplitSettings;
 use tarjama::split::Split;
 use tarjama::validate::rules;
@@ -108,6 +108,18 @@ fn resync(sentence: &mut Sentence, document: &str) {
         .take((sentence.end - sentence.start) as usize)
         .collect();
     sentence.text_sha256 = sha256_hex(&sentence.text);
+    sentence.norm_sha256 = normalised_sha256_hex(&sentence.text);
+}
+
+/// Gives every document the key its sentences' (edited) keys give it.
+fn rekey_documents(tables: &mut Tables) {
+    for document in &mut tables.documents {
+        let sentences = tables
+            .sentences
+            .iter()
+            .filter(|s| s.doc_id == document.doc_id);
+        document.norm_sha256 = document_norm_sha256(sentences.map(|s| s.norm_sha256.as_str()));
+    }
 }
 
 /// The text of the document of sentence `id`.
@@ -278,6 +290,11 @@ const FIXTURES: &[Fixture] = &[
         damage: |d| rewrite_version(&v1(d), |t| t.documents[0].text_sha256 = "0".repeat(64)),
     },
     Fixture {
+        rule: "document.norm-hash",
+        base: Base::Seed,
+        damage: |d| rewrite_version(&v1(d), |t| t.documents[0].norm_sha256 = "0".repeat(64)),
+    },
+    Fixture {
         rule: "sentence.unknown-document",
         base: Base::Seed,
         damage: |d| {
@@ -304,6 +321,7 @@ const FIXTURES: &[Fixture] = &[
                 let tag = sentence(&mut t.sentences, TAG);
                 tag.start -= 2;
                 resync(tag, &document);
+                rekey_documents(t);
             })
         },
     },
@@ -322,6 +340,7 @@ const FIXTURES: &[Fixture] = &[
                 let tag = sentence(&mut t.sentences, TAG);
                 tag.end -= 1;
                 resync(tag, &document);
+                rekey_documents(t);
             })
         },
     },
@@ -358,6 +377,8 @@ const FIXTURES: &[Fixture] = &[
                 let tag = sentence(&mut t.sentences, TAG);
                 tag.text = tag.text.replacen('-', "+", 1);
                 tag.text_sha256 = sha256_hex(&tag.text);
+                tag.norm_sha256 = normalised_sha256_hex(&tag.text);
+                rekey_documents(t);
             })
         },
     },
@@ -367,6 +388,16 @@ const FIXTURES: &[Fixture] = &[
         damage: |d| {
             rewrite_version(&v1(d), |t| {
                 sentence(&mut t.sentences, TAG).text_sha256 = "0".repeat(64)
+            })
+        },
+    },
+    Fixture {
+        rule: "sentence.norm-hash",
+        base: Base::Seed,
+        damage: |d| {
+            rewrite_version(&v1(d), |t| {
+                sentence(&mut t.sentences, TAG).norm_sha256 = "0".repeat(64);
+                rekey_documents(t);
             })
         },
     },
@@ -527,7 +558,7 @@ const FIXTURES: &[Fixture] = &[
                     reason: "source-gone".into(),
                     source_text: "قال الكرملين.".into(),
                     source_sha256: sha256_hex("قال الكرملين."),
-                    source_norm_sha256: tarjama::pipeline::normalised_sha256_hex("قال الكرملين."),
+                    source_norm_sha256: normalised_sha256_hex("قال الكرملين."),
                     text: "The Kremlin said.".into(),
                     status: "draft".into(),
                     origin: Some("human".into()),
@@ -786,4 +817,26 @@ fn strict_makes_translation_warnings_errors() {
     assert_eq!(wide.code, Some(0), "{}", wide.stdout);
     let bad = tarjama(&["validate", "--length-ratio", "3..1", arg(&short)]);
     assert_eq!(bad.code, Some(2), "{}", bad.stderr);
+}
+
+#[test]
+fn malformed_norm_hashes_are_findings_not_a_crash() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_copy("seed");
+    let built = tarjama(&["build", "--quiet", arg(&dataset)]);
+    assert_eq!(built.code, Some(0), "{}", built.stderr);
+    rewrite_version(&v1(&dataset), |t| {
+        assert!(t.documents[0].split.is_some(), "the leak check must run");
+        t.sentences[3].norm_sha256 = "zz".into();
+        t.documents[0].norm_sha256 = "not hex".into();
+    });
+    let (code, report) = validate_json(&dataset);
+    assert_eq!(code, Some(1), "{report}");
+    let mut found = findings(&report);
+    found.sort();
+    let expected = [
+        ("document.norm-hash", "documents.parquet"),
+        ("sentence.norm-hash", "sentences.parquet"),
+    ];
+    assert_eq!(found, expected.map(|(r, f)| (r.to_string(), f.to_string())));
 }
