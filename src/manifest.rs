@@ -115,9 +115,76 @@ pub fn rfc3339_utc(epoch_seconds: i64) -> String {
     )
 }
 
+/// Whether `s` is an RFC 3339 date-time (`2026-11-24T10:00:00Z`, with an
+/// optional fraction of a second and a `Z` or `+hh:mm` offset).
+pub fn is_rfc3339(s: &str) -> bool {
+    let b = s.as_bytes();
+    let number = |range: std::ops::Range<usize>, min: u32, max: u32| {
+        b.get(range)
+            .filter(|digits| digits.iter().all(u8::is_ascii_digit))
+            .map(|digits| digits.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+            .is_some_and(|n| (min..=max).contains(&n))
+    };
+    let separators = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
+    let date_time = number(0..4, 0, 9999)
+        && number(5..7, 1, 12)
+        && number(8..10, 1, 31)
+        && number(11..13, 0, 23)
+        && number(14..16, 0, 59)
+        && number(17..19, 0, 60)
+        && separators.iter().all(|&(at, c)| b.get(at) == Some(&c))
+        && matches!(b.get(10), Some(b'T' | b't'));
+    if !date_time {
+        return false;
+    }
+    let mut rest = &s[19..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return false;
+        }
+        rest = &fraction[digits..];
+    }
+    let offset = rest.as_bytes();
+    matches!(rest, "Z" | "z")
+        || (offset.len() == 6
+            && matches!(offset[0], b'+' | b'-')
+            && offset[3] == b':'
+            && rest[1..3].parse::<u32>().is_ok_and(|h| h <= 23)
+            && rest[4..6].parse::<u32>().is_ok_and(|m| m <= 59))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_times_are_told_from_other_text() {
+        for good in [
+            "2026-11-24T10:00:00Z",
+            "2026-11-24t10:00:00.123z",
+            "1999-12-31T23:59:60+03:00",
+            &rfc3339_utc(1_800_000_000),
+        ] {
+            assert!(is_rfc3339(good), "{good}");
+        }
+        for bad in [
+            "",
+            "zz",
+            "2026-11-24",
+            "2026-11-24 10:00:00Z",
+            "2026-13-24T10:00:00Z",
+            "2026-11-00T10:00:00Z",
+            "2026-11-24T24:00:00Z",
+            "2026-11-24T10:00:00",
+            "2026-11-24T10:00:00.Z",
+            "2026-11-24T10:00:00+3:00",
+            "2026-11-24T10:00:00+03:60",
+            "٢٠٢٦-11-24T10:00:00Z",
+        ] {
+            assert!(!is_rfc3339(bad), "{bad}");
+        }
+    }
 
     fn entry(path: &str, sha: char) -> FileEntry {
         FileEntry {

@@ -34,6 +34,7 @@ struct SentenceInfo {
     norm_sha256: String,
     translate: bool,
     boilerplate: bool,
+    title: bool,
     has_slot: bool,
     row: u64,
     /// The English renderings of its names, which its translation should use.
@@ -139,6 +140,7 @@ pub fn check(
                 norm_sha256: s.norm_sha256,
                 translate: s.translate,
                 boilerplate: s.role == Role::Boilerplate.as_str(),
+                title: s.role == Role::Title.as_str(),
                 has_slot: false,
                 row,
                 renderings: Vec::new(),
@@ -148,6 +150,9 @@ pub fn check(
         if all_in_range {
             gaps.push((previous_end, text.len() as i32));
             check_coverage(&document, doc_row, &text, &gaps, &doc_path, report);
+        }
+        if all_in_range {
+            check_title(&document, doc_row, &text, &infos, &doc_path, report);
         }
         let norms = infos.0.iter().map(|s| s.norm_sha256.as_str());
         if document_norm_sha256(norms) != document.norm_sha256 {
@@ -325,6 +330,42 @@ fn check_coverage(
                 message,
             );
         }
+    }
+}
+
+/// The title is what the title sentences span, from the first one's start
+/// to the last one's end, or, when no sentence is a title, the input
+/// record's `title`: consumers show it as the headline.
+fn check_title(
+    document: &Document,
+    row: u64,
+    text: &CharIndexed,
+    sentences: &DocumentSentences,
+    path: &Path,
+    report: &mut Report,
+) {
+    let mut titles = sentences.0.iter().filter(|s| s.title);
+    let (expected, source) = match (titles.next(), titles.next_back()) {
+        (Some(first), last) => {
+            let last = last.unwrap_or(first);
+            let spanned = text.slice(first.start, last.end).map(str::to_string);
+            (spanned, "its title sentences span")
+        }
+        (None, _) => {
+            let metadata = serde_json::from_str::<serde_json::Value>(&document.metadata);
+            let title = metadata
+                .ok()
+                .and_then(|m| m.get("title")?.as_str().map(str::to_string));
+            (
+                title,
+                "no sentence is a title, and its input record's title is",
+            )
+        }
+    };
+    if document.title != expected {
+        let message = format!("title is {:?} but {source} {expected:?}", document.title);
+        let id = Some(document.doc_id.as_str());
+        report.add(rules::DOCUMENT_TITLE, path, Some(row), id, message);
     }
 }
 

@@ -12,7 +12,10 @@ use super::jsonl_check::JsonlCheck;
 use super::rules;
 use crate::describe::features;
 use crate::io::parquet;
-use crate::model::{Document, Entity, FileEntry, Manifest, Orphan, Sentence, TranslationSlot};
+use crate::manifest::is_rfc3339;
+use crate::model::{
+    origin, Document, Entity, FileEntry, Manifest, Orphan, Sentence, SlotStatus, TranslationSlot,
+};
 use crate::pipeline::{normalised_sha256_is, sha256_is};
 use crate::table::Table;
 
@@ -248,6 +251,24 @@ impl CheckAlone for Document {
             path,
             findings,
         );
+        let mut problems = Vec::new();
+        if !is_sha256_hex(&self.source_sha256) {
+            problems.push(format!(
+                "source_sha256 {:?} is not a sha256 (64 lowercase hex digits)",
+                self.source_sha256
+            ));
+        }
+        if let Err(e) = serde_json::from_str::<serde_json::Map<_, _>>(&self.metadata) {
+            problems.push(format!("metadata is not a JSON object: {e}"));
+        }
+        let encoding = encoding_rs::Encoding::for_label(self.source_encoding.as_bytes());
+        if encoding.map(encoding_rs::Encoding::name) != Some(self.source_encoding.as_str()) {
+            problems.push(format!(
+                "source_encoding {:?} is not an encoding name (UTF-8, UTF-16LE, windows-1256, ...)",
+                self.source_encoding
+            ));
+        }
+        report_formats(problems, (row, &self.doc_id), path, findings);
     }
 }
 
@@ -286,8 +307,74 @@ fn check_text_hash(
 }
 
 impl CheckAlone for Entity {}
-impl CheckAlone for TranslationSlot {}
-impl CheckAlone for Orphan {}
+
+impl CheckAlone for TranslationSlot {
+    fn check_alone(&self, row: u64, path: &Path, findings: &mut Report) {
+        let empty = self.status == SlotStatus::Empty.as_str();
+        let (origin, updated_at) = (self.origin.as_deref(), self.updated_at.as_deref());
+        let problems = provenance_problems(empty, origin, updated_at);
+        report_formats(problems, (row, &self.sentence_id), path, findings);
+    }
+}
+
+impl CheckAlone for Orphan {
+    fn check_alone(&self, row: u64, path: &Path, findings: &mut Report) {
+        let (origin, updated_at) = (self.origin.as_deref(), self.updated_at.as_deref());
+        let mut problems = provenance_problems(false, origin, updated_at);
+        for (name, hash) in [
+            ("source_sha256", &self.source_sha256),
+            ("source_norm_sha256", &self.source_norm_sha256),
+        ] {
+            if !is_sha256_hex(hash) {
+                problems.push(format!(
+                    "{name} {hash:?} is not a sha256 (64 lowercase hex digits)"
+                ));
+            }
+        }
+        report_formats(problems, (row, &self.orphan_id), path, findings);
+    }
+}
+
+/// What is wrong with who and when wrote a translation: both are null while
+/// a slot is empty, and otherwise a known origin and an RFC 3339 time.
+fn provenance_problems(empty: bool, origin: Option<&str>, updated_at: Option<&str>) -> Vec<String> {
+    let mut problems = Vec::new();
+    match origin {
+        Some(origin) if empty => {
+            problems.push(format!("origin is {origin:?} but the slot is empty"))
+        }
+        Some(origin) if !origin::ALL.contains(&origin) => problems.push(format!(
+            "origin {origin:?} is not {}",
+            origin::ALL.join(", ")
+        )),
+        _ => {}
+    }
+    match updated_at {
+        Some(time) if empty => {
+            problems.push(format!("updated_at is {time:?} but the slot is empty"))
+        }
+        Some(time) if !is_rfc3339(time) => problems.push(format!(
+            "updated_at {time:?} is not an RFC 3339 time such as 2026-11-24T10:00:00Z"
+        )),
+        _ => {}
+    }
+    problems
+}
+
+fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+fn report_formats(
+    problems: Vec<String>,
+    (row, id): (u64, &str),
+    path: &Path,
+    findings: &mut Report,
+) {
+    for message in problems {
+        findings.add(rules::FIELD_FORMAT, path, Some(row), Some(id), message);
+    }
+}
 
 fn describe(schema: &arrow_schema::Schema) -> String {
     schema

@@ -47,8 +47,10 @@ rules! {
     TABLE_JSONL_MISMATCH = "table.jsonl-mismatch", Error, "a JSONL row differs from the Parquet row at the same position";
     ID_DUPLICATE = "id.duplicate", Error, "two rows of a table share an id";
     ID_ORDER = "id.order", Error, "rows are not sorted by id";
+    FIELD_FORMAT = "field.format", Error, "a field's value is not of the form schemas/ gives it (a sha256, JSON metadata, an encoding name, a translation origin, an RFC 3339 time)";
     DOCUMENT_HASH = "document.text-hash", Error, "a document's text_sha256 is not the sha256 of its text";
     DOCUMENT_NORM_HASH = "document.norm-hash", Error, "a document's norm_sha256 is not the sha256 of its sentences' norm_sha256, one per line";
+    DOCUMENT_TITLE = "document.title", Error, "a document's title is not the text its title sentences span (or, with none, its input record's title)";
     SENTENCE_DOCUMENT = "sentence.unknown-document", Error, "a sentence refers to a document that does not exist";
     SENTENCE_OFFSETS = "sentence.offsets", Error, "a sentence's offsets are out of range, empty or out of order";
     SENTENCE_OVERLAP = "sentence.overlap", Error, "sentences of a document overlap or their index is not consecutive";

@@ -17,4 +17,5 @@ mod shard;
 mod slots;
 mod splits;
 mod validate;
+mod validate_fuzz;
 mod validate_rules;

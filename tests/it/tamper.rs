@@ -26,6 +26,17 @@ pub struct Tables {
     pub orphans: Vec<Orphan>,
 }
 
+/// Every row of a version.
+pub fn load_tables(version: &Path) -> Tables {
+    Tables {
+        documents: load(version),
+        sentences: load(version),
+        entities: load(version),
+        slots: load(version),
+        orphans: load(version),
+    }
+}
+
 fn load<T: Table>(dir: &Path) -> Vec<T> {
     let path = dir.join(format!("{}.parquet", T::NAME));
     if !path.exists() {
@@ -46,13 +57,7 @@ fn store<T: Table>(dir: &Path, rows: Vec<T>, tables: &mut Vec<TableFiles>) -> Ve
 /// reseals the manifest: the result is self-consistent in its hashes, as a
 /// buggy producer would leave it, so only the row checks can catch it.
 pub fn rewrite_version(version: &Path, edit: impl FnOnce(&mut Tables)) {
-    let mut tables = Tables {
-        documents: load(version),
-        sentences: load(version),
-        entities: load(version),
-        slots: load(version),
-        orphans: load(version),
-    };
+    let mut tables = load_tables(version);
     edit(&mut tables);
     let (manifest, _) = manifest::read(version).unwrap();
     // Files that are not tables (the glossary) stay as they were.

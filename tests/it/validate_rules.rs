@@ -290,6 +290,16 @@ const FIXTURES: &[Fixture] = &[
         damage: |d| rewrite_version(&v1(d), |t| t.documents[0].text_sha256 = "0".repeat(64)),
     },
     Fixture {
+        rule: "field.format",
+        base: Base::Seed,
+        damage: |d| rewrite_version(&v1(d), |t| t.documents[0].source_sha256 = "zz".into()),
+    },
+    Fixture {
+        rule: "document.title",
+        base: Base::Seed,
+        damage: |d| rewrite_version(&v1(d), |t| t.documents[0].title = Some("عنوان آخر".into())),
+    },
+    Fixture {
         rule: "document.norm-hash",
         base: Base::Seed,
         damage: |d| rewrite_version(&v1(d), |t| t.documents[0].norm_sha256 = "0".repeat(64)),
