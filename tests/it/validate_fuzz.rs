@@ -1,6 +1,7 @@
 //! Every field of a row of every table set to hostile values, one field at
 //! a time, in a version whose hashes are then resealed: the validator
-//! reports the damage or accepts a harmless value, and never crashes.
+//! reports the damage or accepts a harmless value, and neither it nor any
+//! other command that reads the version crashes.
 
 use std::path::Path;
 
@@ -97,7 +98,7 @@ fn edits(tables: &Tables) -> Vec<(String, Edit)> {
 }
 
 #[test]
-fn hostile_field_values_are_reported_or_accepted_never_a_crash() {
+fn hostile_field_values_are_reported_and_crash_no_command() {
     let dir = TestDir::new();
     let pristine = dir.seed_copy("seed");
     let built = tarjama(&["build", "--quiet", arg(&pristine)]);
@@ -118,7 +119,9 @@ fn hostile_field_values_are_reported_or_accepted_never_a_crash() {
                     let outcome = |(i, what, edit): (usize, String, Edit)| {
                         let copy = dir.path().join(format!("damaged-{i}"));
                         let run = validate_damaged(pristine, &copy, edit);
-                        (what, run.code, run.stdout + &run.stderr)
+                        let crashes =
+                            readers_crashing_on(&copy, &dir.path().join(format!("out-{i}")));
+                        (what, run.code, run.stdout + &run.stderr + &crashes)
                     };
                     share.into_iter().map(outcome).collect::<Vec<_>>()
                 })
@@ -140,7 +143,8 @@ fn hostile_field_values_are_reported_or_accepted_never_a_crash() {
             _ if free => &[0, 1],
             _ => &[1],
         };
-        if !code.is_some_and(|code| expected.contains(&code)) || output.contains("panicked") {
+        let crashed = output.contains("panicked") || output.contains("crashed");
+        if !code.is_some_and(|code| expected.contains(&code)) || crashed {
             wrong.push(format!("{what}: exit {code:?}\n{output}"));
         }
     }
@@ -151,6 +155,46 @@ fn hostile_field_values_are_reported_or_accepted_never_a_crash() {
         outcomes.len(),
         wrong.join("\n")
     );
+}
+
+/// The commands other than `validate` that read a version, run on the
+/// damaged dataset: each may refuse it (exit 1 or 2) but none may crash.
+/// Returns a line for each that did.
+fn readers_crashing_on(dataset: &Path, out: &Path) -> String {
+    std::fs::create_dir_all(out).unwrap();
+    let d = arg(dataset);
+    let file = |name: &str| out.join(name).to_str().unwrap().to_string();
+    let (xliff, tmx, tasks) = (file("slots.xlf"), file("pairs.tmx"), file("tasks.json"));
+    let commands: [Vec<&str>; 7] = [
+        vec!["status", d],
+        vec!["log", d],
+        vec!["diff", d, "v0001", "v0001"],
+        vec!["slots", "export", d, "--format", "xliff", "-o", &xliff],
+        vec!["export", "parallel", d, "--format", "tmx", "-o", &tmx],
+        vec![
+            "entities",
+            "export",
+            d,
+            "--format",
+            "label-studio",
+            "-o",
+            &tasks,
+        ],
+        vec!["build", "--quiet", d],
+    ];
+    let mut crashes = String::new();
+    for args in commands {
+        let run = tarjama(&args);
+        if !matches!(run.code, Some(0..=2)) || run.stderr.contains("panicked") {
+            crashes += &format!(
+                "`tarjama {}` crashed: {:?} {}\n",
+                args.join(" "),
+                run.code,
+                run.stderr
+            );
+        }
+    }
+    crashes
 }
 
 /// Fields that take any text: a new value is a different, valid row.
