@@ -164,7 +164,11 @@ impl Target {
         let latest = Version::latest(dataset_dir)?;
         let number = latest.as_ref().map_or(1, |v| v.number + 1);
         let memory = match &latest {
-            Some(version) => Memory::of(version)?,
+            Some(version) => {
+                // Its translations are carried into the new version.
+                version.check_integrity()?;
+                Memory::of(version)?
+            }
             None => Memory::default(),
         };
         let staging = lock.staging(number)?;

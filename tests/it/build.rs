@@ -286,3 +286,46 @@ fn the_seed_glossary_and_rules_find_names_dates_and_their_english() {
     assert!(azerbaijan >= 9, "{azerbaijan}");
     assert!(rows.iter().all(|e| e["text"] != "وأذربيجان"));
 }
+
+#[test]
+fn a_damaged_latest_version_is_never_built_on() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let article = dataset.join("raw/002_16547596d5c87a81.txt");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, text.replace("اليوم الأحد", "يوم الأحد")).unwrap();
+    // One bit of a translator's file flipped on disk after publication.
+    let damaged = dataset.join("versions/v0001/translations.jsonl");
+    crate::tamper::flip_byte(&damaged, 40);
+    let import_file = dir.path().join("reviewed.jsonl");
+    std::fs::copy(
+        repo().join("tests/fixtures/import/reviewed.jsonl"),
+        &import_file,
+    )
+    .unwrap();
+    for args in [
+        vec!["build", arg(&dataset)],
+        vec![
+            "slots",
+            "import",
+            arg(&dataset),
+            arg(&import_file),
+            "--translator",
+            "t",
+        ],
+    ] {
+        let run = tarjama(&args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}{}", run.stdout, run.stderr);
+        for needed in ["translations.jsonl", "file.sha256", "tarjama validate"] {
+            assert!(
+                run.stderr.contains(needed),
+                "{args:?} lacks {needed:?}: {}",
+                run.stderr
+            );
+        }
+        assert!(
+            !dataset.join("versions/v0002").exists(),
+            "{args:?} published"
+        );
+    }
+}
