@@ -16,9 +16,7 @@ fn visible_entries(dataset: &std::path::Path) -> Vec<String> {
 fn killed_build_leaves_nothing_visible(fault: &str) {
     let dir = TestDir::new();
     let dataset = dir.seed_with_v0001("seed");
-    let article = dataset.join("raw/000_97094da2f4076d17.txt");
-    let text = std::fs::read_to_string(&article).unwrap();
-    std::fs::write(&article, text.replace("مناقشة", "تعليقات")).unwrap();
+    edit_article(&dataset, "000_97094da2f4076d17.txt", "مناقشة", "تعليقات");
 
     let killed = tarjama_env(&["build", arg(&dataset)], &[("TARJAMA_FAULT", fault)]);
     assert_ne!(

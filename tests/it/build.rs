@@ -78,9 +78,12 @@ fn a_build_prints_its_summary_and_an_unchanged_rebuild_writes_nothing() {
 fn a_changed_article_makes_a_child_version_that_validates() {
     let dir = TestDir::new();
     let dataset = dir.seed_with_v0001("seed");
-    let article = dataset.join("raw/002_16547596d5c87a81.txt");
-    let text = std::fs::read_to_string(&article).unwrap();
-    std::fs::write(&article, text.replace("اليوم الأحد", "يوم الأحد")).unwrap();
+    edit_article(
+        &dataset,
+        "002_16547596d5c87a81.txt",
+        "اليوم الأحد",
+        "يوم الأحد",
+    );
     let run = tarjama(&["build", arg(&dataset)]);
     assert!(
         run.stdout.contains("published v0002"),
@@ -230,8 +233,7 @@ fn a_sentence_with_more_than_ten_thousand_entities_builds_and_validates() {
         .map(|i| format!("زار فلاديمير بوتين موسكو يوم {i} و"))
         .collect();
     std::fs::write(dataset.join("raw/endless.txt"), text.join(" ")).unwrap();
-    let build = tarjama(&["build", "--quiet", arg(&dataset)]);
-    assert_eq!(build.code, Some(0), "{}", build.stderr);
+    build_quietly(&dataset);
 
     let entities = std::fs::read_to_string(dataset.join("versions/v0001/entities.jsonl")).unwrap();
     let rows: Vec<serde_json::Value> = entities
@@ -291,9 +293,12 @@ fn the_seed_glossary_and_rules_find_names_dates_and_their_english() {
 fn a_damaged_latest_version_is_never_built_on() {
     let dir = TestDir::new();
     let dataset = dir.seed_with_v0001("seed");
-    let article = dataset.join("raw/002_16547596d5c87a81.txt");
-    let text = std::fs::read_to_string(&article).unwrap();
-    std::fs::write(&article, text.replace("اليوم الأحد", "يوم الأحد")).unwrap();
+    edit_article(
+        &dataset,
+        "002_16547596d5c87a81.txt",
+        "اليوم الأحد",
+        "يوم الأحد",
+    );
     // One bit of a translator's file flipped on disk after publication.
     let damaged = dataset.join("versions/v0001/translations.jsonl");
     crate::tamper::flip_byte(&damaged, 40);

@@ -50,9 +50,7 @@ fn region(start: usize, end: usize, text: &str, label: &str) -> Value {
 #[test]
 fn a_review_round_trip_publishes_human_entities_and_rejects_a_wrong_span_with_its_reason() {
     let dir = TestDir::new();
-    let dataset = dir.seed_copy("seed");
-    let run = tarjama(&["build", "--quiet", arg(&dataset)]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let dataset = dir.seed_built("seed");
     let tasks_path = dir.path().join("tasks.json");
     let run = tarjama(&[
         "entities",

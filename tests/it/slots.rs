@@ -407,8 +407,7 @@ fn synthetic_dataset(dir: &TestDir, articles: usize, sentences: usize) -> PathBu
         }
         std::fs::write(dataset.join(format!("raw/article_{a:05}.txt")), text).unwrap();
     }
-    let run = tarjama(&["build", "--quiet", arg(&dataset)]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    build_quietly(&dataset);
     dataset
 }
 
@@ -511,11 +510,9 @@ fn a_rebuild_carries_translations_over_and_keeps_the_changed_one_as_an_orphan() 
     );
 
     // One raw file changes one headline; the splitter setting changes too.
-    let article = dataset.join("raw/000_97094da2f4076d17.txt");
-    let text = std::fs::read_to_string(&article).unwrap();
     let headline = "بوتين وباشينيان يؤكدان ضرورة الالتزام بوقف إطلاق النار في قره باغ";
-    assert!(text.contains(headline));
-    std::fs::write(&article, text.replace("يؤكدان ضرورة", "يؤكدان مجددا ضرورة")).unwrap();
+    let edited = "بوتين وباشينيان يؤكدان مجددا ضرورة الالتزام بوقف إطلاق النار في قره باغ";
+    edit_article(&dataset, "000_97094da2f4076d17.txt", headline, edited);
     let settings = dataset.join("dataset.toml");
     let toml = std::fs::read_to_string(&settings).unwrap();
     std::fs::write(
@@ -577,7 +574,7 @@ fn a_rebuild_carries_translations_over_and_keeps_the_changed_one_as_an_orphan() 
     assert_eq!(warnings.len(), orphans.len());
 
     // Changing both back takes the orphans back as memory drafts.
-    std::fs::write(&article, text).unwrap();
+    edit_article(&dataset, "000_97094da2f4076d17.txt", edited, headline);
     std::fs::write(&settings, toml).unwrap();
     let run = tarjama(&["build", arg(&dataset)]);
     assert!(run.stdout.contains("published v0004"), "{}", run.stdout);

@@ -42,11 +42,6 @@ fn write_dataset(dataset: &Path, articles: &[(String, String)]) {
     }
 }
 
-fn build(dataset: &Path) {
-    let run = tarjama(&["build", "--quiet", arg(dataset)]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-}
-
 /// doc_id → (split, split_group) of a version's documents.
 fn splits(version: &Path) -> BTreeMap<String, (String, String)> {
     std::fs::read_to_string(version.join("documents.jsonl"))
@@ -66,7 +61,7 @@ fn documents_sharing_content_share_a_split_and_a_rebuild_keeps_splits() {
     let dataset = dir.path().join("splits");
     let mut articles = articles();
     write_dataset(&dataset, &articles);
-    build(&dataset);
+    build_quietly(&dataset);
     let v1 = splits(&dataset.join("versions/v0001"));
     for id in ["doc-010", "doc-025", "doc-047"] {
         assert_eq!(v1[id].1, "doc-010", "{id} is in the wire story's group");
@@ -104,7 +99,7 @@ fn documents_sharing_content_share_a_split_and_a_rebuild_keeps_splits() {
         "خبر جديد تماما عن موضوع آخر لا صلة له بما سبق".into(),
     ));
     write_dataset(&dataset, &articles);
-    build(&dataset);
+    build_quietly(&dataset);
     let v2 = splits(&dataset.join("versions/v0002"));
     for (id, place) in &v1 {
         assert_eq!(&v2[id], place, "{id} moved");
@@ -114,7 +109,7 @@ fn documents_sharing_content_share_a_split_and_a_rebuild_keeps_splits() {
     // the wire story's group changes (its key is now the new article).
     articles.push(("doc-009w".into(), format!("نقلا عن الوكالة\n{WIRE}")));
     write_dataset(&dataset, &articles);
-    build(&dataset);
+    build_quietly(&dataset);
     let v3 = splits(&dataset.join("versions/v0003"));
     for id in ["doc-009w", "doc-010", "doc-025", "doc-047"] {
         assert_eq!(v3[id].1, "doc-009w");
@@ -164,7 +159,7 @@ fn parallel_pairs_carry_their_split_and_export_by_split() {
     let dir = TestDir::new();
     let dataset = dir.path().join("splits");
     write_dataset(&dataset, &articles());
-    build(&dataset);
+    build_quietly(&dataset);
     let documents = splits(&dataset.join("versions/v0001"));
 
     // Every slot is translated.

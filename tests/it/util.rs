@@ -80,6 +80,13 @@ impl TestDir {
         dataset
     }
 
+    /// [`TestDir::seed_copy`] with a version v0001 built by this binary.
+    pub fn seed_built(&self, name: &str) -> PathBuf {
+        let dataset = self.seed_copy(name);
+        build_quietly(&dataset);
+        dataset
+    }
+
     /// A dataset folder `name` with default settings and an empty raw/.
     pub fn empty_dataset(&self, name: &str) -> PathBuf {
         let dataset = self.path().join(name);
@@ -149,6 +156,21 @@ pub fn tarjama_env(args: &[&str], env: &[(&str, &str)]) -> Run {
 /// Runs `tarjama ARGS`.
 pub fn tarjama(args: &[&str]) -> Run {
     tarjama_env(args, &[])
+}
+
+/// Runs `tarjama build --quiet DATASET`, which must succeed.
+pub fn build_quietly(dataset: &Path) {
+    let run = tarjama(&["build", "--quiet", arg(dataset)]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+}
+
+/// Replaces `from` with `to` in the raw article `name` of a dataset, so
+/// that the next build has new data.
+pub fn edit_article(dataset: &Path, name: &str, from: &str, to: &str) {
+    let article = dataset.join("raw").join(name);
+    let text = std::fs::read_to_string(&article).unwrap();
+    assert!(text.contains(from), "{name} lacks {from:?}");
+    std::fs::write(&article, text.replace(from, to)).unwrap();
 }
 
 /// Runs `tarjama COMMAND... DATASET --format FORMAT -o OUTPUT EXTRA...`,

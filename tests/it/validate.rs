@@ -142,9 +142,7 @@ fn a_missing_slot_and_a_slot_for_boilerplate_are_caught() {
 fn a_version_whose_parent_changed_is_caught() {
     let dir = TestDir::new();
     let dataset = dir.seed_with_v0001("seed");
-    let article = dataset.join("raw/003_58c241df490e0bb8.txt");
-    let text = std::fs::read_to_string(&article).unwrap();
-    std::fs::write(&article, text.replace("لوموند", "ليبراسيون")).unwrap();
+    edit_article(&dataset, "003_58c241df490e0bb8.txt", "لوموند", "ليبراسيون");
     assert_eq!(tarjama(&["build", arg(&dataset)]).code, Some(0));
     std::fs::remove_dir_all(dataset.join("versions/v0001")).unwrap();
     let (code, report) = validate_json(&dataset);
@@ -277,9 +275,7 @@ fn a_page_that_makes_the_parquet_decoder_panic_is_reported_as_unreadable() {
 #[test]
 fn descriptions_of_another_format_must_still_name_every_file_with_its_hash() {
     let dir = TestDir::new();
-    let dataset = dir.seed_copy("seed");
-    let run = tarjama(&["build", "--quiet", arg(&dataset)]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let dataset = dir.seed_built("seed");
     let version = dataset.join("versions/v0001");
     // As an older or newer tool would have rendered them: other prose, same hashes.
     edit_manifest(&version, |m| m.descriptions_format = Some(99));

@@ -50,8 +50,7 @@ fn build(base: Base, dir: &TestDir) -> PathBuf {
             dataset.join(format!("raw/{SYNDICATED_COPY}.txt")),
         )
         .unwrap();
-        let run = tarjama(&["build", "--quiet", arg(&dataset)]);
-        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        build_quietly(&dataset);
     }
     dataset
 }
@@ -832,9 +831,7 @@ fn strict_makes_translation_warnings_errors() {
 #[test]
 fn malformed_norm_hashes_are_findings_not_a_crash() {
     let dir = TestDir::new();
-    let dataset = dir.seed_copy("seed");
-    let built = tarjama(&["build", "--quiet", arg(&dataset)]);
-    assert_eq!(built.code, Some(0), "{}", built.stderr);
+    let dataset = dir.seed_built("seed");
     rewrite_version(&v1(&dataset), |t| {
         assert!(t.documents[0].split.is_some(), "the leak check must run");
         t.sentences[3].norm_sha256 = "zz".into();
