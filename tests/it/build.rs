@@ -74,16 +74,18 @@ fn a_build_prints_its_summary_and_an_unchanged_rebuild_writes_nothing() {
     );
 }
 
+/// The seed dataset with its v0001 and one article changed since.
+fn seed_with_a_changed_article(dir: &TestDir) -> std::path::PathBuf {
+    let dataset = dir.seed_with_v0001("seed");
+    let (from, to) = ("اليوم الأحد", "يوم الأحد");
+    edit_article(&dataset, "002_16547596d5c87a81.txt", from, to);
+    dataset
+}
+
 #[test]
 fn a_changed_article_makes_a_child_version_that_validates() {
     let dir = TestDir::new();
-    let dataset = dir.seed_with_v0001("seed");
-    edit_article(
-        &dataset,
-        "002_16547596d5c87a81.txt",
-        "اليوم الأحد",
-        "يوم الأحد",
-    );
+    let dataset = seed_with_a_changed_article(&dir);
     let run = tarjama(&["build", arg(&dataset)]);
     assert!(
         run.stdout.contains("published v0002"),
@@ -292,13 +294,7 @@ fn the_seed_glossary_and_rules_find_names_dates_and_their_english() {
 #[test]
 fn a_damaged_latest_version_is_never_built_on() {
     let dir = TestDir::new();
-    let dataset = dir.seed_with_v0001("seed");
-    edit_article(
-        &dataset,
-        "002_16547596d5c87a81.txt",
-        "اليوم الأحد",
-        "يوم الأحد",
-    );
+    let dataset = seed_with_a_changed_article(&dir);
     // One bit of a translator's file flipped on disk after publication.
     let damaged = dataset.join("versions/v0001/translations.jsonl");
     crate::tamper::flip_byte(&damaged, 40);
