@@ -11,3 +11,10 @@ pub mod xml;
 
 pub use aside::write_aside;
 pub use table_writer::{TableFiles, TableWriter};
+
+/// The bytes of a file handed back by people's tools without the UTF-8
+/// byte order mark that Windows editors and spreadsheets put first: it is
+/// not part of the first line or value.
+pub fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes)
+}

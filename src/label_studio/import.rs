@@ -75,7 +75,7 @@ struct Current {
 /// Imports `file` into the dataset's latest version as a new version.
 pub fn import(dataset_dir: &Path, file: &Path, reviewer: Option<&str>) -> Result<ImportSummary> {
     let bytes = std::fs::read(file).at(file)?;
-    let tasks: Vec<Value> = match serde_json::from_slice(&bytes) {
+    let tasks: Vec<Value> = match serde_json::from_slice(crate::io::without_bom(&bytes)) {
         Ok(Value::Array(tasks)) => tasks,
         Ok(_) => {
             return Err(Error::Input {

@@ -301,7 +301,7 @@ fn parse(file: &Path, bytes: &[u8], format: Format) -> Result<Vec<Row>> {
 /// Non-blank lines with their 1-based numbers, decoded leniently (a line
 /// that is not UTF-8 is kept with replacement characters and rejected).
 fn lines(bytes: &[u8]) -> impl Iterator<Item = (u64, std::result::Result<&str, String>)> {
-    bytes
+    crate::io::without_bom(bytes)
         .split(|&b| b == b'\n')
         .enumerate()
         .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
@@ -366,11 +366,7 @@ fn jsonl_row(line: u64, text: std::result::Result<&str, String>) -> Row {
 fn tsv_rows(file: &Path, bytes: &[u8]) -> Result<Vec<Row>> {
     let mut lines = lines(bytes);
     let header: Vec<String> = match lines.next() {
-        Some((_, Ok(header))) => header
-            .trim_start_matches('\u{feff}')
-            .split('\t')
-            .map(str::to_string)
-            .collect(),
+        Some((_, Ok(header))) => header.split('\t').map(str::to_string).collect(),
         _ => Vec::new(),
     };
     let column = |name: &str| header.iter().position(|h| h == name);
@@ -671,6 +667,16 @@ mod tests {
                 (5, "c".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_line() {
+        let got: Vec<(u64, String)> = lines("\u{feff}{}\n\u{feff}x".as_bytes())
+            .map(|(n, t)| (n, t.unwrap().to_string()))
+            .collect();
+        // Only the file's first bytes are a mark; one further on is text.
+        assert_eq!(got, [(1, "{}".to_string()), (2, "\u{feff}x".to_string())]);
+        assert_eq!(lines("\u{feff}\n{}".as_bytes()).count(), 1);
     }
 
     #[test]

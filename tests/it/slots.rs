@@ -50,8 +50,6 @@ impl Imported {
         self.summary[key][code].as_u64().unwrap_or(0)
     }
 
-    /// Every row is accepted, skipped or rejected, and every rejected row is
-    /// in the rejects file.
     /// The rejects file's records.
     fn rejects(&self) -> Vec<Value> {
         read_jsonl(&self.rejects_path())
@@ -61,6 +59,8 @@ impl Imported {
         PathBuf::from(format!("{}.rejects.jsonl", self.file.display()))
     }
 
+    /// Every row is accepted, skipped or rejected, and every rejected row is
+    /// in the rejects file.
     fn assert_nothing_lost(&self, input_rows: u64) {
         assert_eq!(self.count("rows"), input_rows, "{}", self.summary);
         assert_eq!(
@@ -736,4 +736,107 @@ fn export_filters_by_document_status_and_limit() {
     );
     assert!(!dir.path().join("none.jsonl").exists());
     assert!(!dir.path().join(".none.jsonl.partial").exists());
+}
+
+/// A small deterministic generator, so that a failing case can be rerun.
+struct Xorshift(u64);
+
+impl Xorshift {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// A translator's file as careless tools and hands leave it: good rows
+/// mixed with fields of the wrong type or missing, hostile text, unknown
+/// ids, cut lines, blank lines, non-JSON lines, CRLF line ends and a BOM.
+fn hostile_import_file(units: &[Value], random: &mut Xorshift) -> Vec<u8> {
+    let hostile: Vec<Value> = [
+        Value::from(""),
+        Value::from(" "),
+        Value::from("\u{0}"),
+        Value::from("\u{202E}reversed"),
+        Value::from("ع".repeat(3000)),
+        Value::from("line\nbreak\ttab \"quoted\" <b>&amp;</b> ]]>"),
+        Value::from("🙂"),
+        Value::Null,
+        Value::from(7),
+        Value::from(true),
+        serde_json::json!([]),
+        serde_json::json!({"nested": "object"}),
+    ]
+    .into();
+    let mut lines = Vec::new();
+    for _ in 0..1 + random.below(30) {
+        let unit = random.pick(units);
+        let mut row = serde_json::json!({
+            "sentence_id": unit["sentence_id"],
+            "source_sha256": unit["source_sha256"],
+            "target": "The translation.",
+        });
+        match random.below(10) {
+            0..=2 => {
+                let field = *random.pick(&["sentence_id", "source_sha256", "target", "source"]);
+                row[field] = random.pick(&hostile).clone();
+            }
+            3 => {
+                let field = *random.pick(&["sentence_id", "source_sha256", "target"]);
+                row.as_object_mut().unwrap().remove(field);
+            }
+            4 => {
+                row["sentence_id"] =
+                    Value::from(format!("{}9", unit["sentence_id"].as_str().unwrap()))
+            }
+            _ => {}
+        }
+        let line = row.to_string();
+        lines.push(match random.below(20) {
+            0 => line[..random.below(line.len())].to_string(),
+            1 => String::new(),
+            2 => random.pick(&["[]", "null", "42", "{", "\u{1}"]).to_string(),
+            _ => line,
+        });
+    }
+    let end = if random.below(4) == 0 { "\r\n" } else { "\n" };
+    let bom = if random.below(8) == 0 { "\u{FEFF}" } else { "" };
+    format!("{bom}{}", lines.join(end)).into_bytes()
+}
+
+#[test]
+fn hostile_import_files_lose_no_row_and_leave_a_valid_dataset() {
+    let dir = TestDir::new();
+    let pristine = dir.seed_with_v0001("seed");
+    let units_path = dir.path().join("units.jsonl");
+    export(&pristine, "jsonl", &units_path, &[]);
+    let units = read_jsonl(&units_path);
+    let mut random = Xorshift(0x9E37_79B9_7F4A_7C15);
+    for case in 0..30 {
+        let dataset = dir.path().join(format!("case-{case}"));
+        copy_dir(&pristine, &dataset);
+        let file = dir.path().join(format!("case-{case}.jsonl"));
+        let bytes = hostile_import_file(&units, &mut random);
+        std::fs::write(&file, &bytes).unwrap();
+        let rows = String::from_utf8_lossy(&bytes)
+            .lines()
+            .filter(|line| !line.trim().trim_start_matches('\u{FEFF}').is_empty())
+            .count() as u64;
+        let imported = import(&dataset, &file, &["--translator", "t"]);
+        assert!(
+            matches!(imported.code, Some(0 | 1)),
+            "case {case}: exit {:?} {}",
+            imported.code,
+            imported.summary
+        );
+        imported.assert_nothing_lost(rows);
+        if imported.count("accepted") > 0 {
+            assert_valid(&dataset);
+        }
+    }
 }
