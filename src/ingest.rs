@@ -415,7 +415,7 @@ fn record_id(line: &[u8]) -> std::result::Result<String, String> {
         id: serde_json::Value,
         text: Option<serde_json::Value>,
     }
-    let head: Head = serde_json::from_slice(line)
+    let head: Head = serde_json::from_slice(crate::io::without_bom(line))
         .map_err(|e| format!("not a JSON record with an \"id\": {e}; fix or remove the line"))?;
     if !matches!(head.text, Some(serde_json::Value::String(_))) {
         return Err("the record has no string \"text\"; add one or remove the line".into());
@@ -542,8 +542,8 @@ impl<'a> Cursor<'a> {
 }
 
 fn from_record(line: &[u8], doc_id: &str, location: &str) -> Ingested {
-    let mut record: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(line)
-        .map_err(|e| {
+    let mut record: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(crate::io::without_bom(line)).map_err(|e| {
             skip(
                 location,
                 "invalid-record",

@@ -175,8 +175,8 @@ fn for_each_text_record(
             line: i as u64 + 1,
             message,
         };
-        let mut record: Value =
-            serde_json::from_str(&line).map_err(|e| bad(format!("not a JSON object: {e}")))?;
+        let mut record: Value = serde_json::from_slice(crate::io::without_bom(line.as_bytes()))
+            .map_err(|e| bad(format!("not a JSON object: {e}")))?;
         let Some(Value::String(text)) = record.get_mut("text").map(Value::take) else {
             return Err(bad(
                 "the record has no string \"text\"; add one or remove the line".into(),

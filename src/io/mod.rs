@@ -12,9 +12,10 @@ pub mod xml;
 pub use aside::write_aside;
 pub use table_writer::{TableFiles, TableWriter};
 
-/// The bytes of a file handed back by people's tools without the UTF-8
-/// byte order mark that Windows editors and spreadsheets put first: it is
-/// not part of the first line or value.
+/// Bytes without the UTF-8 byte order mark that Windows editors and
+/// spreadsheets put first in a file (and that concatenating such files
+/// leaves at the start of a line): it is never part of a JSON value, so a
+/// JSONL line or a JSON file is read without it.
 pub fn without_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes)
 }

@@ -39,11 +39,12 @@ pub fn read_records(path: &Path) -> Result<Vec<GoldRecord>> {
         if line.trim().is_empty() {
             continue;
         }
-        let record: GoldRecord = serde_json::from_str(&line).map_err(|e| Error::Jsonl {
-            path: path.to_path_buf(),
-            line: n as u64 + 1,
-            message: format!("not a record {{\"id\", \"text\", \"entities\"}}: {e}"),
-        })?;
+        let record: GoldRecord = serde_json::from_slice(crate::io::without_bom(line.as_bytes()))
+            .map_err(|e| Error::Jsonl {
+                path: path.to_path_buf(),
+                line: n as u64 + 1,
+                message: format!("not a record {{\"id\", \"text\", \"entities\"}}: {e}"),
+            })?;
         records.push(record);
     }
     Ok(records)

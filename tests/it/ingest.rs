@@ -407,6 +407,27 @@ fn jsonl_records_are_documents_in_id_order_and_bad_records_are_listed() {
     assert_unsorted_records_built("records_unsorted.jsonl");
 }
 
+/// Saved by a Windows tool (a byte order mark first), then concatenated
+/// with another such file (a second mark at the start of line 2), with CRLF
+/// line ends and out of id order: both records are documents.
+#[test]
+fn jsonl_records_after_byte_order_marks_are_documents() {
+    let built = build(&["records_with_byte_order_marks.jsonl"], "");
+    assert_eq!(built.skipped(), []);
+    let texts: Vec<(&str, &str)> = built
+        .documents
+        .iter()
+        .map(|d| (d["doc_id"].as_str().unwrap(), d["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            ("2015-07-21-00001", "نص السجل الأول."),
+            ("2015-07-21-00002", "نص السجل الثاني.")
+        ]
+    );
+}
+
 /// A gzip file cannot be read at an offset: its records are read from a
 /// decompressed copy, which no folder of the dataset keeps.
 #[test]

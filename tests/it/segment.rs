@@ -58,6 +58,35 @@ fn segment_writes_code_point_offsets_for_every_record() {
 }
 
 #[test]
+fn segment_and_ner_tag_read_a_file_that_starts_with_a_byte_order_mark() {
+    let dir = TestDir::new();
+    let input = dir.path().join("bom.jsonl");
+    std::fs::write(
+        &input,
+        "\u{feff}{\"id\": \"a\", \"text\": \"قال بوتين في موسكو. ثم غادر.\"}\n",
+    )
+    .unwrap();
+    for (command, field) in [
+        (&["segment"][..], "sentences"),
+        (&["ner", "tag"][..], "entities"),
+    ] {
+        let output = dir.path().join("out.jsonl");
+        let mut args = command.to_vec();
+        args.extend([arg(&input), "-o", arg(&output)]);
+        let run = tarjama(&args);
+        assert_eq!(run.code, Some(0), "{command:?}: {}", run.stderr);
+        let record: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&output).unwrap()).unwrap();
+        assert_eq!(record["id"], "a");
+        assert_eq!(
+            record[field].as_array().unwrap().len(),
+            2,
+            "{command:?}: {record}"
+        );
+    }
+}
+
+#[test]
 fn segment_names_the_malformed_line() {
     let dir = TestDir::new();
     let input = repo().join("tests/fixtures/segment/malformed_line.jsonl");
