@@ -20,6 +20,13 @@
 //! with no space after it (decimals `3.5`, dotted dates `2021.05.12`, URLs,
 //! e-mail addresses) never ends one either; `٫` is not a period at all.
 //!
+//! A run of more than [`MAX_SENTENCE_WORDS`] words with no stop (a whole
+//! article on one line) is cut into pieces of at most that many words, each
+//! after the last clause mark (`،` `؛` `,` `;` `:`) of its second half, or
+//! else before the word past the limit: a translator, an MT system or an
+//! annotation tool can take each piece as one unit. No sentence of the
+//! 30,676 articles of the corpus comes near the limit (the longest has 630).
+//!
 //! The splitter returns byte ranges of the text it was given, trimmed of
 //! whitespace and never empty; callers convert them to code point offsets.
 
@@ -28,7 +35,12 @@ use std::ops::Range;
 use crate::settings::SegmentSettings;
 use crate::text::arabic::is_letter;
 
+/// The most words a sentence holds.
+pub const MAX_SENTENCE_WORDS: usize = 1000;
+
 const TERMINALS: &[char] = &['.', '!', '?', '؟', '…'];
+/// Where an overlong sentence is best cut: after a clause.
+const CLAUSE_MARKS: &[char] = &['،', '؛', ',', ';', ':'];
 const CLOSERS: &[char] = &['"', '\'', '»', '”', '’', ')', ']', '›'];
 
 /// Splits `text` into sentences: increasing, non-overlapping byte ranges.
@@ -132,11 +144,71 @@ fn split_block(text: &str, block: Range<usize>, out: &mut Vec<Range<usize>>) {
                 Some(end) == list_marker_end,
             )
         {
-            push_trimmed(block.start + sentence_start..block.start + end, text, out);
+            push_capped(block.start + sentence_start..block.start + end, text, out);
             sentence_start = end;
         }
     }
-    push_trimmed(block.start + sentence_start..block.end, text, out);
+    push_capped(block.start + sentence_start..block.end, text, out);
+}
+
+/// Pushes a sentence, cut into pieces of at most [`MAX_SENTENCE_WORDS`] words.
+fn push_capped(range: Range<usize>, text: &str, out: &mut Vec<Range<usize>>) {
+    // Words need a byte and a space each, so nearly every sentence is too
+    // short to count. Past that, every word but the first follows a
+    // whitespace character, each of which starts with one of these bytes
+    // (the last four lead U+0085, U+00A0, U+1680, U+2000.. and U+3000, among
+    // others): their count bounds the words from above, faster than words
+    // are counted.
+    let at_most_words = |bytes: &[u8]| {
+        let separators = bytes.chunks(255).map(|chunk| {
+            // A byte-wide sum per chunk, which the compiler vectorises.
+            let in_chunk = chunk.iter().fold(0u8, |n, &b| {
+                let lead = u8::from(b == 0xC2) | u8::from(b.wrapping_sub(0xE1) <= 2);
+                n + (u8::from(b <= b' ') | lead)
+            });
+            usize::from(in_chunk)
+        });
+        1 + separators.sum::<usize>()
+    };
+    if range.len() < 2 * MAX_SENTENCE_WORDS
+        || at_most_words(&text.as_bytes()[range.clone()]) <= MAX_SENTENCE_WORDS
+    {
+        push_trimmed(range, text, out);
+        return;
+    }
+    let mut start = range.start;
+    loop {
+        let piece = &text[start..range.end];
+        let (mut words, mut in_word) = (0, false);
+        let (mut after_clause, mut cut) = (None, None);
+        for (i, c) in piece.char_indices() {
+            if c.is_whitespace() {
+                in_word = false;
+                continue;
+            }
+            if !in_word {
+                in_word = true;
+                words += 1;
+                if words > MAX_SENTENCE_WORDS {
+                    cut = Some(after_clause.unwrap_or(i));
+                    break;
+                }
+            }
+            let end = i + c.len_utf8();
+            if CLAUSE_MARKS.contains(&c)
+                && words > MAX_SENTENCE_WORDS / 2
+                && piece[end..].starts_with(char::is_whitespace)
+            {
+                after_clause = Some(end);
+            }
+        }
+        let Some(cut) = cut else {
+            push_trimmed(start..range.end, text, out);
+            return;
+        };
+        push_trimmed(start..start + cut, text, out);
+        start += cut;
+    }
 }
 
 /// Whether a run of terminal punctuation `stops` (followed by whitespace)
@@ -201,6 +273,43 @@ fn push_trimmed(range: Range<usize>, text: &str, out: &mut Vec<Range<usize>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_of_words_without_a_stop_is_cut_after_a_clause_or_at_the_limit() {
+        let word_count = |s: &str| s.split_whitespace().count();
+        // 2,500 words, a comma after word 700 and none later.
+        let words: Vec<String> = (1..=2500)
+            .map(|i| {
+                if i == 700 {
+                    format!("كلمة{i}،")
+                } else {
+                    format!("كلمة{i}")
+                }
+            })
+            .collect();
+        let text = words.join(" ");
+        let pieces = sentences(&text);
+        let counts: Vec<usize> = pieces.iter().map(|p| word_count(p)).collect();
+        assert_eq!(counts, [700, 1000, 800]);
+        assert!(pieces[0].ends_with("كلمة700،"));
+        assert_eq!(pieces.join(" "), text, "the pieces cover the text");
+        // A comma in the first half of the window is too early to cut at.
+        let early: Vec<String> = (1..=1001)
+            .map(|i| {
+                if i == 10 {
+                    format!("w{i},")
+                } else {
+                    format!("w{i}")
+                }
+            })
+            .collect();
+        let counts: Vec<usize> = sentences(&early.join(" "))
+            .iter()
+            .map(|p| word_count(p))
+            .collect();
+        assert_eq!(counts, [1000, 1]);
+        assert_eq!(sentences(&vec!["w"; 1000].join(" ")).len(), 1);
+    }
 
     fn sentences(text: &str) -> Vec<&str> {
         split(text, &SegmentSettings::default())
