@@ -69,6 +69,7 @@ rules! {
     ENTITY_CROSSING = "entity.crossing", Error, "two entities of the same origin overlap without one containing the other";
     ENTITY_GLOSSARY = "entity.glossary", Error, "an entity's English rendering (en) differs from the version's glossary";
     SPLIT_INCONSISTENT = "split.inconsistent", Error, "a split is unknown, differs from its document's, or is not the one its group's key gives";
+    SPLIT_GROUP = "split.group", Error, "a split_group names no document at or before its own, or documents sharing content are in different groups";
     SPLIT_LEAK = "split.leak", Error, "the same normalised sentence (of at least min_shared_words words) or document text is in two splits";
     SLOT_MISSING = "slot.missing", Error, "a sentence to translate has no translation slot";
     SLOT_UNKNOWN = "slot.unknown-sentence", Error, "a translation slot refers to a sentence that does not exist";

@@ -5,7 +5,7 @@
 //! split and its row: memory grows with distinct sentences, not with text.
 
 use std::collections::hash_map::Entry;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::findings::Report;
@@ -14,11 +14,20 @@ use crate::model::{Document, Sentence};
 use crate::settings::SplitSettings;
 use crate::split::{self, Split};
 
-/// Where a piece of shared content was first seen.
+/// Where a piece of shared content was first seen: its split, its group
+/// (hashed) and its row.
 #[derive(Clone, Copy)]
 struct Seen {
     split: Split,
+    group: u64,
     row: u64,
+}
+
+/// A document's split and group, which its sentences are checked against.
+#[derive(Clone, Copy)]
+pub struct Assigned {
+    split: Split,
+    group: u64,
 }
 
 /// Checks the splits of one version, document by document.
@@ -26,6 +35,8 @@ pub struct SplitCheck<'a> {
     settings: &'a SplitSettings,
     sentences: HashMap<u64, Seen>,
     documents: HashMap<u64, Seen>,
+    /// The hashed ids of the documents so far, which a group may be named after.
+    doc_ids: HashSet<u64>,
 }
 
 impl<'a> SplitCheck<'a> {
@@ -34,6 +45,7 @@ impl<'a> SplitCheck<'a> {
             settings,
             sentences: HashMap::new(),
             documents: HashMap::new(),
+            doc_ids: HashSet::new(),
         }
     }
 
@@ -45,7 +57,7 @@ impl<'a> SplitCheck<'a> {
         row: u64,
         path: &Path,
         report: &mut Report,
-    ) -> Option<Split> {
+    ) -> Option<Assigned> {
         let id = Some(document.doc_id.as_str());
         let (name, group) = match (&document.split, &document.split_group) {
             (None, None) => return None,
@@ -69,20 +81,37 @@ impl<'a> SplitCheck<'a> {
             );
             report.add(rules::SPLIT_INCONSISTENT, path, Some(row), id, message);
         }
+        let doc_id = id_hash(&document.doc_id);
+        self.doc_ids.insert(doc_id);
+        let group_hash = id_hash(group);
+        // Groups are named after their smallest document, which comes first.
+        if group.as_str() > document.doc_id.as_str() || !self.doc_ids.contains(&group_hash) {
+            let message = format!(
+                "split_group {group:?} is neither this document's id nor that of a document before it; a group is named after its smallest document"
+            );
+            report.add(rules::SPLIT_GROUP, path, Some(row), id, message);
+        }
+        let seen = Seen {
+            split,
+            group: group_hash,
+            row,
+        };
         // A malformed hash is a `document.norm-hash` finding of its own.
         if let Some(key) = split::checked_hash_key(&document.norm_sha256) {
-            let seen = Seen { split, row };
             let what = "the same normalised document text";
             leak(&mut self.documents, key, seen, what, (path, id), report);
         }
-        Some(split)
+        Some(Assigned {
+            split,
+            group: group_hash,
+        })
     }
 
     /// Checks a sentence of a document whose split is `split`.
     pub fn sentence(
         &mut self,
         sentence: &Sentence,
-        split: Split,
+        Assigned { split, group }: Assigned,
         row: u64,
         path: &Path,
         report: &mut Report,
@@ -105,7 +134,7 @@ impl<'a> SplitCheck<'a> {
         // A malformed hash is a `sentence.norm-hash` finding of its own.
         let key = split::checked_hash_key(&sentence.norm_sha256).filter(|_| shared);
         if let Some(key) = key {
-            let seen = Seen { split, row };
+            let seen = Seen { split, group, row };
             let what = "the same normalised sentence";
             leak(&mut self.sentences, key, seen, what, (path, id), report);
         }
@@ -137,5 +166,19 @@ fn leak(
             seen.split.as_str()
         );
         report.add(rules::SPLIT_LEAK, path, Some(seen.row), id, message);
+    } else if first.group != seen.group {
+        let message = format!(
+            "{what} is also at row {}, whose split_group differs: documents sharing content are one group",
+            first.row
+        );
+        report.add(rules::SPLIT_GROUP, path, Some(seen.row), id, message);
     }
+}
+
+/// A document id hashed, to remember it in 8 bytes.
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    id.hash(&mut hasher);
+    hasher.finish()
 }
