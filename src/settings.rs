@@ -12,21 +12,63 @@ pub const CONFIG_FILE: &str = "dataset.toml";
 
 /// A dataset's settings as read from `dataset.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "SettingsFile")]
 pub struct DatasetConfig {
     pub name: String,
-    #[serde(default = "default_source_language")]
     pub source_language: String,
-    #[serde(default = "default_target_language")]
     pub target_language: String,
     /// The raw articles' folder, relative to the dataset folder.
-    #[serde(default = "default_raw")]
     pub raw: String,
     /// What the dataset card and the Croissant metadata say about the data.
-    #[serde(default)]
     pub about: About,
     #[serde(flatten)]
     pub stages: StageSettings,
+}
+
+/// `dataset.toml` as written: the stage sections sit beside the top-level
+/// keys. Read through this rather than through `#[serde(flatten)]`, which
+/// buffers the whole file and so places every type error at line 1.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsFile {
+    name: String,
+    #[serde(default = "default_source_language")]
+    source_language: String,
+    #[serde(default = "default_target_language")]
+    target_language: String,
+    #[serde(default = "default_raw")]
+    raw: String,
+    #[serde(default)]
+    about: About,
+    #[serde(default)]
+    ingest: IngestSettings,
+    #[serde(default)]
+    segment: SegmentSettings,
+    #[serde(default)]
+    entities: EntitySettings,
+    #[serde(default)]
+    splits: SplitSettings,
+    #[serde(default)]
+    output: OutputSettings,
+}
+
+impl From<SettingsFile> for DatasetConfig {
+    fn from(file: SettingsFile) -> Self {
+        DatasetConfig {
+            name: file.name,
+            source_language: file.source_language,
+            target_language: file.target_language,
+            raw: file.raw,
+            about: file.about,
+            stages: StageSettings {
+                ingest: file.ingest,
+                segment: file.segment,
+                entities: file.entities,
+                splits: file.splits,
+                output: file.output,
+            },
+        }
+    }
 }
 
 /// The dataset's description, licence and makers, as its card and its
@@ -287,7 +329,7 @@ impl DatasetConfig {
         };
         let config: DatasetConfig = toml::from_str(&text).map_err(|e| Error::Config {
             path: path.clone(),
-            message: e.to_string().trim_end().replace('\n', " "),
+            message: located(&text, &e),
         })?;
         if config.name.trim().is_empty() {
             return Err(Error::Config {
@@ -327,6 +369,20 @@ impl DatasetConfig {
     }
 }
 
+/// A TOML error as `line L, column C: what is wrong`, columns counted in
+/// characters, so that the reader can go straight to the place.
+fn located(text: &str, error: &toml::de::Error) -> String {
+    let message = error.message().trim_end();
+    let Some(span) = error.span() else {
+        return message.to_string();
+    };
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    format!("line {line}, column {column}: {message}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,24 +394,49 @@ mod tests {
         assert_eq!(back, config);
     }
 
-    #[test]
-    fn split_ratios_must_add_up_to_one() {
-        let dir = std::env::temp_dir().join(format!("tarjama-splits-{}", std::process::id()));
+    /// The message `load` gives for a `dataset.toml` holding `text`; `case`
+    /// names the test's own folder, as tests run side by side.
+    fn load_error(case: &str, text: &str) -> String {
+        let dir = std::env::temp_dir().join(format!("tarjama-{case}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join(CONFIG_FILE),
-            "name = \"x\"\n[splits]\ntrain = 0.9\nvalidation = 0.1\ntest = 0.1\n",
-        )
-        .unwrap();
+        std::fs::write(dir.join(CONFIG_FILE), text).unwrap();
         let err = DatasetConfig::load(&dir).unwrap_err().to_string();
         std::fs::remove_dir_all(&dir).unwrap();
+        err
+    }
+
+    #[test]
+    fn split_ratios_must_add_up_to_one() {
+        let err = load_error(
+            "splits",
+            "name = \"x\"\n[splits]\ntrain = 0.9\nvalidation = 0.1\ntest = 0.1\n",
+        );
         assert!(err.contains("must be 1"), "{err}");
     }
 
     #[test]
-    fn unknown_keys_are_rejected() {
-        let err = toml::from_str::<DatasetConfig>("name = \"x\"\n[segment]\nline_breaks = 1\n")
-            .unwrap_err();
-        assert!(err.to_string().contains("line_breaks"), "{err}");
+    fn unknown_keys_are_rejected_where_they_stand() {
+        let err = load_error("unknown-key", "name = \"x\"\n[segment]\nline_breaks = 1\n");
+        assert!(
+            err.contains("line 3, column 1: unknown field `line_breaks`"),
+            "{err}"
+        );
+        let err = load_error("unknown-section", "name = \"x\"\n[segmnet]\n");
+        assert!(
+            err.contains("line 2, column 2: unknown field `segmnet`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_value_in_a_section_is_placed_on_its_line() {
+        let err = load_error(
+            "wrong-value",
+            "name = \"قره باغ\"\n\n[splits]\nmin_shared_words = -3\n",
+        );
+        assert!(
+            err.contains("line 4, column 20: invalid value: integer `-3`, expected u32"),
+            "{err}"
+        );
     }
 }
