@@ -30,7 +30,7 @@ use crate::split::{Assignment, ContentKeys, Grouper, Grouping};
 use crate::store::{self, WriteLock};
 use crate::table::Table;
 use crate::translate::{CarryCounts, Memory};
-use crate::version::Version;
+use crate::version::{Purpose, Version};
 
 /// What a build did.
 #[derive(Debug)]
@@ -166,7 +166,7 @@ impl Target {
         let memory = match &latest {
             Some(version) => {
                 // Its translations are carried into the new version.
-                version.check_integrity()?;
+                version.check_integrity(Purpose::NewVersion)?;
                 Memory::of(version)?
             }
             None => Memory::default(),

@@ -17,7 +17,7 @@ use crate::io::{parquet as pq, write_aside, xml};
 use crate::model::{Sentence, SlotStatus, TranslationSlot};
 use crate::split::Split;
 use crate::table::Table;
-use crate::version::Version;
+use crate::version::{Purpose, Version};
 
 /// One aligned pair.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -203,6 +203,7 @@ pub fn export(
     output: &Path,
     filter: PairFilter,
 ) -> Result<(Vec<PathBuf>, u64)> {
+    version.check_integrity(Purpose::Export)?;
     let pairs = pairs(version, filter)?;
     let mut count = 0u64;
     let counted = pairs.inspect(|p| count += u64::from(p.is_ok()));

@@ -116,9 +116,10 @@ impl Version {
         )?))
     }
 
-    /// Refuses to build on a version whose files do not match its manifest,
-    /// so that damage is never carried into a new version.
-    pub fn check_integrity(&self) -> Result<()> {
+    /// Refuses to use a version whose files do not match its manifest, so
+    /// that damage is never carried into a new version or handed to people
+    /// and training jobs as data.
+    pub fn check_integrity(&self, purpose: Purpose) -> Result<()> {
         let options = validate::Options {
             integrity_only: true,
             ..validate::Options::default()
@@ -129,10 +130,28 @@ impl Version {
             Some(finding) => Err(Error::Manifest {
                 path: self.dir.clone(),
                 message: format!(
-                    "the version fails validation ({}: {}: {}); run `tarjama validate {}` and restore it before writing a new version",
-                    finding.rule, finding.file, finding.message, self.dir.display()
+                    "the version fails validation ({}: {}: {}); run `tarjama validate {}` and restore it before {}",
+                    finding.rule, finding.file, finding.message, self.dir.display(), purpose.doing()
                 ),
             }),
+        }
+    }
+}
+
+/// What a version's integrity is checked for, named in the refusal.
+#[derive(Debug, Clone, Copy)]
+pub enum Purpose {
+    /// A build or an import starting from it.
+    NewVersion,
+    /// Its rows written out for people or training jobs.
+    Export,
+}
+
+impl Purpose {
+    fn doing(self) -> &'static str {
+        match self {
+            Purpose::NewVersion => "writing a new version",
+            Purpose::Export => "exporting from it",
         }
     }
 }

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::{FROM_NAME, TO_NAME};
 use crate::error::{IoContext, Result};
 use crate::model::{Entity, Sentence};
-use crate::version::Version;
+use crate::version::{Purpose, Version};
 
 /// Which sentences to export.
 #[derive(Debug, Default)]
@@ -40,6 +40,7 @@ fn model_version(version: &Version) -> String {
 /// Writes the tasks as one JSON array, streaming the sentences and their
 /// entities in id order; the file is written aside and renamed into place.
 pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Result<ExportSummary> {
+    version.check_integrity(Purpose::Export)?;
     let model_version = model_version(version);
     let mut summary = ExportSummary::default();
     crate::io::write_aside(output, |out| {

@@ -17,7 +17,7 @@ use crate::model::{ids, Entity, EntityOrigin, ImportRecord, Label, Sentence};
 use crate::pipeline::sha256_hex;
 use crate::table::Table;
 use crate::validate::span_edge_problem;
-use crate::version::{self, Version};
+use crate::version::{self, Purpose, Version};
 
 /// What an import did.
 #[derive(Debug, Default)]
@@ -97,7 +97,7 @@ pub fn import(dataset_dir: &Path, file: &Path, reviewer: Option<&str>) -> Result
         }
     };
     let base = Version::require_latest(dataset_dir)?;
-    base.check_integrity()?;
+    base.check_integrity(Purpose::NewVersion)?;
     let wanted: HashSet<&str> = tasks.iter().filter_map(sentence_id).collect();
     let mut current: HashMap<String, Current> = HashMap::new();
     for sentence in base.rows::<Sentence>()? {

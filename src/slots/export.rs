@@ -9,7 +9,7 @@ use super::{tsv, xliff, Format, Hint, Unit};
 use crate::error::Result;
 use crate::io::write_aside;
 use crate::model::{Entity, Sentence, SlotStatus, TranslationSlot};
-use crate::version::{Rows, Version};
+use crate::version::{Purpose, Rows, Version};
 
 /// Which slots to export, and how.
 #[derive(Debug, Clone)]
@@ -51,6 +51,7 @@ pub const TSV_COLUMNS: [&str; 9] = [
 /// Writes the slots of `version` to `output` (written aside and renamed
 /// into place, so a failed export leaves no partial file).
 pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Result<ExportSummary> {
+    version.check_integrity(Purpose::Export)?;
     let mut covered = if options.skip_tm {
         translated_sources(version)?
     } else {

@@ -16,7 +16,7 @@ use crate::manifest;
 use crate::model::{origin, ImportRecord, Sentence, SlotStatus, TranslationSlot};
 use crate::pipeline::sha256_hex;
 use crate::table::Table;
-use crate::version::{self, Version};
+use crate::version::{self, Purpose, Version};
 
 /// How an import treats the rows it accepts.
 #[derive(Debug, Clone)]
@@ -138,7 +138,7 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
         }
     };
     let base = Version::require_latest(dataset_dir)?;
-    base.check_integrity()?;
+    base.check_integrity(Purpose::NewVersion)?;
     let (bytes, file_sha256) = read_file(file)?;
     let rows = parse(file, &bytes, format)?;
     drop(bytes);

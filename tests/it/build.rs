@@ -338,3 +338,48 @@ fn a_damaged_latest_version_is_never_built_on() {
         );
     }
 }
+
+#[test]
+fn a_damaged_version_is_never_exported() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_built("seed");
+    crate::tamper::flip_byte(&dataset.join("versions/v0001/sentences.parquet"), 200);
+    let out = dir.path().join("out");
+    let exports = [
+        vec!["slots", "export", arg(&dataset), "--format", "xliff"],
+        vec![
+            "export",
+            "parallel",
+            arg(&dataset),
+            "--format",
+            "jsonl",
+            "--min-status",
+            "empty",
+        ],
+        vec![
+            "entities",
+            "export",
+            arg(&dataset),
+            "--format",
+            "label-studio",
+        ],
+    ];
+    for mut args in exports {
+        args.extend(["-o", arg(&out)]);
+        let run = tarjama(&args);
+        assert_eq!(run.code, Some(2), "{args:?}: {}{}", run.stdout, run.stderr);
+        for needed in [
+            "sentences.parquet",
+            "file.sha256",
+            "tarjama validate",
+            "before exporting",
+        ] {
+            assert!(
+                run.stderr.contains(needed),
+                "{args:?} lacks {needed:?}: {}",
+                run.stderr
+            );
+        }
+        assert!(!out.exists(), "{args:?} wrote {}", out.display());
+    }
+}
