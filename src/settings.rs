@@ -337,6 +337,31 @@ impl DatasetConfig {
                 message: "`name` is empty; give the dataset a name".into(),
             });
         }
+        for (key, tag, language, primary, region) in [
+            (
+                "source_language",
+                &config.source_language,
+                "Arabic",
+                "ar",
+                "SA",
+            ),
+            (
+                "target_language",
+                &config.target_language,
+                "English",
+                "en",
+                "GB",
+            ),
+        ] {
+            if !is_language_tag_of(tag, primary) {
+                return Err(Error::Config {
+                    path,
+                    message: format!(
+                        "`{key} = {tag:?}`: tarjama makes Arabic-to-English datasets, so this must be a BCP 47 tag of {language}: `{primary}` or a regional variant such as `{primary}-{region}`"
+                    ),
+                });
+            }
+        }
         if let Some(message) = config.stages.splits.problem() {
             return Err(Error::Config { path, message });
         }
@@ -367,6 +392,17 @@ impl DatasetConfig {
     pub fn raw_dir(&self, dataset_dir: &Path) -> PathBuf {
         dataset_dir.join(&self.raw)
     }
+}
+
+/// Whether `tag` is a well-formed BCP 47 tag whose language subtag is
+/// `primary`: `ar`, `ar-SA`, `ar-Latn-EG`, `en-GB`.
+fn is_language_tag_of(tag: &str, primary: &str) -> bool {
+    let mut subtags = tag.split('-');
+    subtags
+        .next()
+        .is_some_and(|first| first.eq_ignore_ascii_case(primary))
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// A TOML error as `line L, column C: what is wrong`, columns counted in
@@ -412,6 +448,33 @@ mod tests {
             "name = \"x\"\n[splits]\ntrain = 0.9\nvalidation = 0.1\ntest = 0.1\n",
         );
         assert!(err.contains("must be 1"), "{err}");
+    }
+
+    #[test]
+    fn languages_are_bcp_47_tags_of_arabic_and_english() {
+        for (tag, primary) in [
+            ("ar", "ar"),
+            ("ar-SA", "ar"),
+            ("ar-Latn-EG", "ar"),
+            ("EN-gb", "en"),
+        ] {
+            assert!(is_language_tag_of(tag, primary), "{tag}");
+        }
+        for (tag, primary) in [
+            ("arabic", "ar"),
+            ("", "ar"),
+            ("ar-", "ar"),
+            ("ar_SA", "ar"),
+            ("fr", "en"),
+            ("en-toolongsubtag", "en"),
+        ] {
+            assert!(!is_language_tag_of(tag, primary), "{tag}");
+        }
+        let err = load_error("language", "name = \"x\"\nsource_language = \"arabic\"\n");
+        assert!(
+            err.contains("`source_language = \"arabic\"`") && err.contains("`ar`"),
+            "{err}"
+        );
     }
 
     #[test]
