@@ -73,9 +73,6 @@ pub fn status(version: &Version) -> Result<Status> {
     }
     status.orphans = version
         .manifest
-        .files
-        .iter()
-        .find(|f| f.table == <crate::model::Orphan as crate::table::Table>::NAME)
-        .map_or(0, |f| f.rows);
+        .table_rows(<crate::model::Orphan as crate::table::Table>::NAME);
     Ok(status)
 }

@@ -1,17 +1,35 @@
-//! `tarjama log DIR`: the versions of a dataset, oldest first.
+//! `tarjama log DIR`: the versions of a dataset, newest first.
 
 use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use serde_json::json;
+
 use crate::error::{Error, Result};
+use crate::model::Manifest;
 use crate::{manifest, store};
+
+/// The tables `log` counts rows of, in this order; orphans only when a
+/// version has some.
+const TABLES: [&str; 5] = [
+    "documents",
+    "sentences",
+    "entities",
+    "translations",
+    "orphans",
+];
 
 /// List a dataset's versions: fingerprints, parents, row counts, skipped inputs.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The dataset folder.
     dir: PathBuf,
+    /// Print JSON: one object per version, newest first, with "version",
+    /// "fingerprint", "parent", "tool", "created", "rows" per table,
+    /// "inputs", "skipped", "audit" and "import".
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -21,6 +39,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
             path: args.dir.join(crate::settings::CONFIG_FILE),
         });
     }
+    // One manifest at a time: a manifest lists every input of its build.
+    let mut entries = Vec::new();
     let mut out = String::new();
     if versions.is_empty() {
         writeln!(
@@ -32,48 +52,78 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     for (_, dir) in versions.iter().rev() {
         let (m, _) = manifest::read(dir)?;
-        let rows = |table: &str| {
-            m.files
-                .iter()
-                .find(|f| f.table == table && f.format == "parquet")
-                .map_or(0, |f| f.rows)
-        };
-        writeln!(out, "{}  {}", m.version, m.fingerprint).expect("infallible");
-        match &m.parent {
-            Some(p) => writeln!(out, "  parent     {} ({})", p.version, p.fingerprint),
-            None => writeln!(out, "  parent     none"),
+        if args.json {
+            entries.push(as_json(&m));
+        } else {
+            write_version(&mut out, &m);
         }
-        .expect("infallible");
-        writeln!(out, "  tool       {} {}", m.tool.name, m.tool.version).expect("infallible");
-        if let Some(created) = &m.created {
-            writeln!(out, "  created    {created}").expect("infallible");
-        }
-        writeln!(
-            out,
-            "  rows       documents {}  sentences {}  entities {}  translations {}",
-            rows("documents"),
-            rows("sentences"),
-            rows("entities"),
-            rows("translations")
-        )
-        .expect("infallible");
-        writeln!(
-            out,
-            "  inputs     {} read, {} skipped",
-            m.inputs.len(),
-            m.skipped.len()
-        )
-        .expect("infallible");
-        out.push_str(&super::audit_lines(&m.audit));
-        for skip in &m.skipped {
-            writeln!(
-                out,
-                "    skipped {} ({}): {}",
-                skip.path, skip.code, skip.reason
-            )
-            .expect("infallible");
-        }
+    }
+    if args.json {
+        super::emit_json(&entries)?;
+        return Ok(ExitCode::SUCCESS);
     }
     super::emit(&out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Tables with rows in this version (orphans only when there are some).
+fn row_counts(m: &Manifest) -> Vec<(&'static str, u64)> {
+    TABLES
+        .iter()
+        .map(|&table| (table, m.table_rows(table)))
+        .filter(|&(table, rows)| table != "orphans" || rows > 0)
+        .collect()
+}
+
+fn write_version(out: &mut String, m: &Manifest) {
+    writeln!(out, "{}  {}", m.version, m.fingerprint).expect("infallible");
+    match &m.parent {
+        Some(p) => writeln!(out, "  parent     {} ({})", p.version, p.fingerprint),
+        None => writeln!(out, "  parent     none"),
+    }
+    .expect("infallible");
+    writeln!(out, "  tool       {} {}", m.tool.name, m.tool.version).expect("infallible");
+    if let Some(created) = &m.created {
+        writeln!(out, "  created    {created}").expect("infallible");
+    }
+    let rows: Vec<String> = row_counts(m)
+        .into_iter()
+        .map(|(table, rows)| format!("{table} {rows}"))
+        .collect();
+    writeln!(out, "  rows       {}", rows.join("  ")).expect("infallible");
+    writeln!(
+        out,
+        "  inputs     {} read, {} skipped",
+        m.inputs.len(),
+        m.skipped.len()
+    )
+    .expect("infallible");
+    out.push_str(&super::audit_lines(&m.audit));
+    for skip in &m.skipped {
+        writeln!(
+            out,
+            "    skipped {} ({}): {}",
+            skip.path, skip.code, skip.reason
+        )
+        .expect("infallible");
+    }
+}
+
+fn as_json(m: &Manifest) -> serde_json::Value {
+    let rows: serde_json::Map<String, serde_json::Value> = row_counts(m)
+        .into_iter()
+        .map(|(table, rows)| (table.to_string(), rows.into()))
+        .collect();
+    json!({
+        "version": m.version,
+        "fingerprint": m.fingerprint,
+        "parent": m.parent.as_ref().map(|p| json!({"version": p.version, "fingerprint": p.fingerprint})),
+        "tool": m.tool,
+        "created": m.created,
+        "rows": rows,
+        "inputs": m.inputs.len(),
+        "skipped": m.skipped,
+        "audit": m.audit,
+        "import": m.import,
+    })
 }

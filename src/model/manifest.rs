@@ -52,6 +52,18 @@ pub struct Manifest {
     pub manifest_sha256: String,
 }
 
+impl Manifest {
+    /// The rows of a table over all its Parquet files (a sharded table has
+    /// several); 0 when the version has no such table.
+    pub fn table_rows(&self, table: &str) -> u64 {
+        self.files
+            .iter()
+            .filter(|f| f.table == table && f.format == "parquet")
+            .map(|f| f.rows)
+            .sum()
+    }
+}
+
 /// The version this one was made from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -383,3 +383,48 @@ fn a_damaged_version_is_never_exported() {
         assert!(!out.exists(), "{args:?} wrote {}", out.display());
     }
 }
+
+/// Rows of `table` in a version, counted from its JSONL files.
+fn jsonl_lines(version: &std::path::Path, table: &str) -> u64 {
+    std::fs::read_dir(version)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_str().unwrap();
+            name.starts_with(table) && name.ends_with(".jsonl")
+        })
+        .map(|p| std::fs::read_to_string(p).unwrap().lines().count() as u64)
+        .sum()
+}
+
+#[test]
+fn log_counts_the_rows_of_every_file_of_a_sharded_table() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_copy("seed");
+    let settings = std::fs::read_to_string(dataset.join("dataset.toml")).unwrap();
+    std::fs::write(
+        dataset.join("dataset.toml"),
+        format!("{settings}\n[output]\nrows_per_file = 20\n"),
+    )
+    .unwrap();
+    build_quietly(&dataset);
+    let version = dataset.join("versions/v0001");
+    assert!(version.join("sentences-00004-of-00005.parquet").exists());
+    let log = tarjama(&["log", arg(&dataset), "--json"]);
+    assert_eq!(log.code, Some(0), "{}", log.stderr);
+    let entries: serde_json::Value = serde_json::from_str(&log.stdout).unwrap();
+    let rows = &entries[0]["rows"];
+    let text = tarjama(&["log", arg(&dataset)]).stdout;
+    for table in ["documents", "sentences", "entities", "translations"] {
+        let expected = jsonl_lines(&version, table);
+        assert!(expected > 0, "{table}");
+        assert_eq!(rows[table], expected, "{table}: {}", log.stdout);
+        assert!(
+            text.contains(&format!("{table} {expected}")),
+            "{table}: {text}"
+        );
+    }
+    assert_eq!(entries[0]["version"], "v0001");
+    assert_eq!(entries[0]["parent"], serde_json::Value::Null);
+    assert_eq!(entries[0]["fingerprint"], manifest(&version)["fingerprint"]);
+}
