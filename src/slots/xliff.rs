@@ -108,15 +108,45 @@ pub struct XmlError {
     pub message: String,
 }
 
+/// Line numbers of byte offsets, counted on from the last offset asked for:
+/// the reader's offsets only grow, so a whole file costs one pass (counting
+/// from the start each time made a large file's import quadratic).
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    counted_to: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            counted_to: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the byte at `offset` (past the end: the last line).
+    fn line_at(&mut self, offset: u64) -> u64 {
+        let offset = (offset as usize).min(self.bytes.len());
+        if offset < self.counted_to {
+            self.counted_to = 0;
+            self.line = 1;
+        }
+        let newlines = self.bytes[self.counted_to..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.line += newlines as u64;
+        self.counted_to = offset;
+        self.line
+    }
+}
+
 /// Every `trans-unit` of an XLIFF document. Inline markup inside `source`
 /// or `target` (`g`, `mrk`, ...) is dropped and its text kept.
 pub fn read_units(xml: &str) -> Result<Vec<ReadUnit>, XmlError> {
-    let line_of = |offset: u64| {
-        1 + xml.as_bytes()[..(offset as usize).min(xml.len())]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64
-    };
+    let mut lines = LineCounter::new(xml);
     let mut reader = Reader::from_str(xml);
     reader.config_mut().check_end_names = true;
     let mut units = Vec::new();
@@ -127,13 +157,11 @@ pub fn read_units(xml: &str) -> Result<Vec<ReadUnit>, XmlError> {
     loop {
         let position = reader.buffer_position();
         let event = reader.read_event().map_err(|e| XmlError {
-            line: line_of(reader.error_position()),
+            line: lines.line_at(reader.error_position()),
             message: format!("malformed XML: {e}"),
         })?;
-        let error = |message: String| XmlError {
-            line: line_of(position),
-            message,
-        };
+        let line = lines.line_at(position);
+        let error = |message: String| XmlError { line, message };
         match event {
             Event::Eof => break,
             Event::Start(start) | Event::Empty(start) if start.local_name().as_ref() == "xliff" => {
@@ -144,7 +172,7 @@ pub fn read_units(xml: &str) -> Result<Vec<ReadUnit>, XmlError> {
                     return Err(error("a trans-unit inside another one".to_string()));
                 }
                 let mut unit = ReadUnit {
-                    line: line_of(position),
+                    line,
                     ..ReadUnit::default()
                 };
                 for attribute in start.attributes() {
@@ -230,7 +258,7 @@ pub fn read_units(xml: &str) -> Result<Vec<ReadUnit>, XmlError> {
     }
     if current.is_some() {
         return Err(XmlError {
-            line: line_of(xml.len() as u64),
+            line: lines.line_at(xml.len() as u64),
             message: "the file ends inside a trans-unit (truncated?)".to_string(),
         });
     }
@@ -247,6 +275,15 @@ pub fn read_units(xml: &str) -> Result<Vec<ReadUnit>, XmlError> {
 mod tests {
     use super::*;
     use crate::slots::Hint;
+
+    #[test]
+    fn lines_are_counted_forwards_and_again_after_a_step_back() {
+        let mut lines = LineCounter::new("a\nb\n\nc");
+        let asked = [(0, 1), (2, 2), (5, 4), (3, 2), (99, 4), (1, 1)];
+        for (offset, line) in asked {
+            assert_eq!(lines.line_at(offset), line, "offset {offset}");
+        }
+    }
 
     fn unit(target: Option<&str>, status: &str) -> Unit {
         Unit {
