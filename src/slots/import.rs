@@ -14,7 +14,7 @@ use crate::error::{Error, IoContext, Result};
 use crate::io::TableWriter;
 use crate::manifest;
 use crate::model::{origin, ImportRecord, Sentence, SlotStatus, TranslationSlot};
-use crate::pipeline::sha256_hex;
+use crate::pipeline::{file_sha256, sha256_hex};
 use crate::table::Table;
 use crate::version::{self, Purpose, Version};
 
@@ -73,32 +73,56 @@ mod reason {
     pub const CONFLICT_REVIEWED: &str = "conflict-reviewed";
 }
 
-/// One row of the import file.
+/// One row of the import file, holding only what the gate needs: the row
+/// as read is not kept (a file can be larger than memory should grow), so
+/// the rejects file reads its rows again.
 #[derive(Debug)]
 struct Row {
     /// 1-based line of the row (of its `trans-unit` in XLIFF).
     line: u64,
-    /// The row as read, kept whole for the rejects file.
-    original: Value,
     sentence_id: Option<String>,
     source_sha256: Option<String>,
-    source: Option<String>,
+    /// The sha256 of the row's `source`, when it has no `source_sha256`.
+    hash_of_source: Option<String>,
     target: Option<String>,
     /// Why the row could not be read, if it could not.
     malformed: Option<String>,
 }
 
 impl Row {
-    fn malformed(line: u64, original: Value, why: String) -> Row {
+    fn new(
+        line: u64,
+        sentence_id: Option<String>,
+        source_sha256: Option<String>,
+        source: Option<&str>,
+        target: Option<String>,
+    ) -> Row {
         Row {
             line,
-            original,
+            hash_of_source: source.filter(|_| source_sha256.is_none()).map(sha256_hex),
+            sentence_id,
+            source_sha256,
+            target,
+            malformed: None,
+        }
+    }
+
+    fn malformed(line: u64, why: String) -> Row {
+        Row {
+            line,
             sentence_id: None,
             source_sha256: None,
-            source: None,
+            hash_of_source: None,
             target: None,
             malformed: Some(why),
         }
+    }
+
+    /// The source hash the row says it translates.
+    fn claimed_source_sha256(&self) -> Option<&str> {
+        self.source_sha256
+            .as_deref()
+            .or(self.hash_of_source.as_deref())
     }
 }
 
@@ -139,9 +163,9 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
     };
     let base = Version::require_latest(dataset_dir)?;
     base.check_integrity(Purpose::NewVersion)?;
-    let (bytes, file_sha256) = read_file(file)?;
-    let rows = parse(file, &bytes, format)?;
-    drop(bytes);
+    let file_sha256 = file_sha256(file)?;
+    let mut rows = Vec::new();
+    read_rows(file, format, |row, _| rows.push(row))?;
 
     let mut outcomes: Vec<Outcome> = rows.iter().map(|_| Outcome::Pending).collect();
     pre_check(&rows, &mut outcomes);
@@ -166,7 +190,7 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
             Outcome::Pending => unreachable!("the gate decides every row"),
         }
     }
-    summary.rejects_file = write_rejects(file, &rows, &outcomes)?;
+    summary.rejects_file = write_rejects(file, format, &file_sha256, &rows, &outcomes)?;
     if accepted.is_empty() {
         return Ok(summary);
     }
@@ -247,93 +271,109 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
     Ok(summary)
 }
 
-fn read_file(file: &Path) -> Result<(Vec<u8>, String)> {
-    let bytes = std::fs::read(file).at(file)?;
-    let sha256 = sha256_hex(&bytes);
-    Ok((bytes, sha256))
-}
-
-/// The rows of the file. A JSONL or TSV line that cannot be read becomes a
-/// malformed row (rejected with its line, text kept); an XLIFF file that is
-/// not well-formed XML cannot be split into rows and is an error naming the line.
-fn parse(file: &Path, bytes: &[u8], format: Format) -> Result<Vec<Row>> {
+/// Reads the file's rows in order, each with the row as read (for the
+/// rejects file). JSONL and TSV are read a line at a time. A JSONL or TSV
+/// line that cannot be read becomes a malformed row (rejected with its
+/// line, text kept); an XLIFF file that is not well-formed XML cannot be
+/// split into rows and is an error naming the line.
+fn read_rows(file: &Path, format: Format, mut each: impl FnMut(Row, Value)) -> Result<()> {
+    let opened = std::fs::File::open(file).at(file)?;
     match format {
         Format::Xliff => {
-            let text = std::str::from_utf8(bytes).map_err(|e| Error::Input {
-                path: file.to_path_buf(),
-                message: format!(
-                    "not UTF-8 at byte {}; save the XLIFF file as UTF-8",
-                    e.valid_up_to()
-                ),
-            })?;
-            let units = xliff::read_units(text).map_err(|e| Error::Input {
-                path: file.to_path_buf(),
-                message: format!(
-                    "line {}: {}; nothing was imported: fix the file (or export it again) and rerun",
-                    e.line, e.message
-                ),
-            })?;
-            Ok(units
-                .into_iter()
-                .map(|u| Row {
-                    line: u.line,
-                    original: json!({
-                        "sentence_id": u.id,
-                        "source_sha256": u.source_sha256,
-                        "source": u.source,
-                        "target": u.target,
-                    }),
-                    sentence_id: u.id,
-                    source_sha256: u.source_sha256,
-                    source: u.source,
-                    target: u.target,
-                    malformed: None,
-                })
-                .collect())
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut &opened, &mut bytes).at(file)?;
+            for (row, original) in xliff_rows(file, &bytes)? {
+                each(row, original);
+            }
+            Ok(())
         }
-        Format::Jsonl => Ok(lines(bytes)
-            .map(|(line, text)| jsonl_row(line, text))
-            .collect()),
-        Format::Tsv => tsv_rows(file, bytes),
+        Format::Jsonl => for_each_line(std::io::BufReader::new(opened), |line, text| {
+            let (row, original) = jsonl_row(line, text);
+            each(row, original);
+        })
+        .at(file),
+        Format::Tsv => tsv_rows(file, std::io::BufReader::new(opened), each),
     }
 }
 
-/// Non-blank lines with their 1-based numbers, decoded leniently (a line
-/// that is not UTF-8 is kept with replacement characters and rejected).
-fn lines(bytes: &[u8]) -> impl Iterator<Item = (u64, std::result::Result<&str, String>)> {
-    bytes
-        .split(|&b| b == b'\n')
-        .map(crate::io::without_bom)
-        .enumerate()
-        .filter(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
-        .map(|(i, l)| {
-            let l = l.strip_suffix(b"\r").unwrap_or(l);
-            (
-                i as u64 + 1,
-                std::str::from_utf8(l).map_err(|_| String::from_utf8_lossy(l).into_owned()),
-            )
+fn xliff_rows(file: &Path, bytes: &[u8]) -> Result<Vec<(Row, Value)>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| Error::Input {
+        path: file.to_path_buf(),
+        message: format!(
+            "not UTF-8 at byte {}; save the XLIFF file as UTF-8",
+            e.valid_up_to()
+        ),
+    })?;
+    let units = xliff::read_units(text).map_err(|e| Error::Input {
+        path: file.to_path_buf(),
+        message: format!(
+            "line {}: {}; nothing was imported: fix the file (or export it again) and rerun",
+            e.line, e.message
+        ),
+    })?;
+    Ok(units
+        .into_iter()
+        .map(|u| {
+            let original = json!({
+                "sentence_id": u.id,
+                "source_sha256": u.source_sha256,
+                "source": u.source,
+                "target": u.target,
+            });
+            let row = Row::new(u.line, u.id, u.source_sha256, u.source.as_deref(), u.target);
+            (row, original)
         })
+        .collect())
 }
 
-fn jsonl_row(line: u64, text: std::result::Result<&str, String>) -> Row {
+/// Calls `each` with every non-blank line and its 1-based number, decoded
+/// leniently (a line that is not UTF-8 is kept with replacement characters
+/// and rejected), without a byte order mark or line ending.
+fn for_each_line(
+    mut reader: impl std::io::BufRead,
+    mut each: impl FnMut(u64, std::result::Result<&str, String>),
+) -> std::io::Result<()> {
+    let mut buffer = Vec::new();
+    let mut number = 0u64;
+    loop {
+        buffer.clear();
+        if reader.read_until(b'\n', &mut buffer)? == 0 {
+            return Ok(());
+        }
+        number += 1;
+        let line = buffer.strip_suffix(b"\n").unwrap_or(&buffer);
+        let line = crate::io::without_bom(line);
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let text =
+            std::str::from_utf8(line).map_err(|_| String::from_utf8_lossy(line).into_owned());
+        each(number, text.as_deref().map_err(Clone::clone));
+    }
+}
+
+/// A JSONL line's row, and the line as read: its JSON, or its text when
+/// it is not JSON.
+fn jsonl_row(line: u64, text: std::result::Result<&str, String>) -> (Row, Value) {
     let text = match text {
         Ok(text) => text,
         Err(lossy) => {
-            return Row::malformed(line, Value::String(lossy), "not UTF-8".to_string());
+            return (
+                Row::malformed(line, "not UTF-8".to_string()),
+                Value::String(lossy),
+            )
         }
     };
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
         Err(e) => {
-            return Row::malformed(
-                line,
-                Value::String(text.to_string()),
-                format!("not valid JSON ({e}); a truncated line?"),
-            )
+            let why = format!("not valid JSON ({e}); a truncated line?");
+            return (Row::malformed(line, why), Value::String(text.to_string()));
         }
     };
     let Value::Object(object) = &value else {
-        return Row::malformed(line, value, "not a JSON object".to_string());
+        return (Row::malformed(line, "not a JSON object".to_string()), value);
     };
     let field = |key: &str| -> std::result::Result<Option<String>, String> {
         match object.get(key) {
@@ -350,75 +390,84 @@ fn jsonl_row(line: u64, text: std::result::Result<&str, String>) -> Row {
             field("target")?,
         ))
     })();
-    match fields {
-        Err(why) => Row::malformed(line, value, why),
-        Ok((sentence_id, source_sha256, source, target)) => Row {
-            line,
-            original: value,
-            sentence_id,
-            source_sha256,
-            source,
-            target,
-            malformed: None,
-        },
-    }
+    let row = match fields {
+        Err(why) => Row::malformed(line, why),
+        Ok((sentence_id, source_sha256, source, target)) => {
+            Row::new(line, sentence_id, source_sha256, source.as_deref(), target)
+        }
+    };
+    (row, value)
 }
 
-fn tsv_rows(file: &Path, bytes: &[u8]) -> Result<Vec<Row>> {
-    let mut lines = lines(bytes);
-    let header: Vec<String> = match lines.next() {
-        Some((_, Ok(header))) => header.split('\t').map(str::to_string).collect(),
-        _ => Vec::new(),
-    };
-    let column = |name: &str| header.iter().position(|h| h == name);
-    let (Some(id_column), Some(target_column)) = (column("sentence_id"), column("target")) else {
+fn tsv_rows(
+    file: &Path,
+    reader: impl std::io::BufRead,
+    mut each: impl FnMut(Row, Value),
+) -> Result<()> {
+    let mut header: Option<Vec<String>> = None;
+    let mut columns = None;
+    let mut bad_header = false;
+    for_each_line(reader, |line, text| {
+        let Some(header) = header.as_ref() else {
+            let names: Vec<String> = match text {
+                Ok(text) => text.split('\t').map(str::to_string).collect(),
+                Err(_) => Vec::new(),
+            };
+            let column = |name: &str| names.iter().position(|h| h == name);
+            match (column("sentence_id"), column("target")) {
+                (Some(id), Some(target)) => {
+                    columns = Some((id, target, column("source_sha256"), column("source")))
+                }
+                _ => bad_header = true,
+            }
+            header = Some(names);
+            return;
+        };
+        let Some((id_column, target_column, hash_column, source_column)) = columns else {
+            return;
+        };
+        let text = match text {
+            Ok(text) => text,
+            Err(lossy) => {
+                return each(Row::malformed(line, "not UTF-8".to_string()), Value::String(lossy))
+            }
+        };
+        let cells: Vec<&str> = text.split('\t').collect();
+        if cells.len() != header.len() {
+            let why = format!(
+                "{} cells, the header has {} (a tab or line break inside a cell must be written \\t or \\n)",
+                cells.len(),
+                header.len()
+            );
+            return each(Row::malformed(line, why), Value::String(text.to_string()));
+        }
+        let original: Map<String, Value> = header
+            .iter()
+            .zip(&cells)
+            .map(|(h, c)| (h.clone(), Value::String(tsv::unescape(c))))
+            .collect();
+        let cell = |column: Option<usize>| {
+            column
+                .map(|c| tsv::unescape(cells[c]))
+                .filter(|c| !c.is_empty())
+        };
+        let row = Row::new(
+            line,
+            cell(Some(id_column)),
+            cell(hash_column),
+            cell(source_column).as_deref(),
+            cell(Some(target_column)),
+        );
+        each(row, Value::Object(original));
+    })
+    .at(file)?;
+    if bad_header || header.is_none() {
         return Err(Error::Input {
             path: file.to_path_buf(),
             message: "line 1: the header must name the columns sentence_id and target (as `tarjama slots export --format tsv` writes them); nothing was imported".to_string(),
         });
-    };
-    let (hash_column, source_column) = (column("source_sha256"), column("source"));
-    Ok(lines
-        .map(|(line, text)| {
-            let text = match text {
-                Ok(text) => text,
-                Err(lossy) => {
-                    return Row::malformed(line, Value::String(lossy), "not UTF-8".to_string())
-                }
-            };
-            let cells: Vec<&str> = text.split('\t').collect();
-            if cells.len() != header.len() {
-                return Row::malformed(
-                    line,
-                    Value::String(text.to_string()),
-                    format!(
-                        "{} cells, the header has {} (a tab or line break inside a cell must be written \\t or \\n)",
-                        cells.len(),
-                        header.len()
-                    ),
-                );
-            }
-            let original: Map<String, Value> = header
-                .iter()
-                .zip(&cells)
-                .map(|(h, c)| (h.clone(), Value::String(tsv::unescape(c))))
-                .collect();
-            let cell = |column: Option<usize>| {
-                column
-                    .map(|c| tsv::unescape(cells[c]))
-                    .filter(|c| !c.is_empty())
-            };
-            Row {
-                line,
-                sentence_id: cell(Some(id_column)),
-                source_sha256: cell(hash_column),
-                source: cell(source_column),
-                target: cell(Some(target_column)),
-                original: Value::Object(original),
-                malformed: None,
-            }
-        })
-        .collect())
+    }
+    Ok(())
 }
 
 /// Decisions that need only the file: malformed rows, empty targets,
@@ -544,15 +593,11 @@ fn decide(
             ),
         );
     };
-    let claimed = match (&row.source_sha256, &row.source) {
-        (Some(hash), _) => hash.clone(),
-        (None, Some(source)) => sha256_hex(source),
-        (None, None) => {
-            return Outcome::Rejected(
-                reason::NO_SOURCE_HASH,
-                "the row has neither source_sha256 nor source, so it cannot be checked against the current sentence; export again".to_string(),
-            )
-        }
+    let Some(claimed) = row.claimed_source_sha256() else {
+        return Outcome::Rejected(
+            reason::NO_SOURCE_HASH,
+            "the row has neither source_sha256 nor source, so it cannot be checked against the current sentence; export again".to_string(),
+        );
     };
     if claimed != current.text_sha256 {
         return Outcome::Rejected(
@@ -601,16 +646,24 @@ pub fn rejects_path(file: &Path) -> PathBuf {
     file.with_file_name(format!("{name}.rejects.jsonl"))
 }
 
-/// Writes the rejected rows, each with its line, code and reason, beside
-/// the input (written aside and renamed). A rejects file left by an earlier
-/// import of the same file is removed when nothing is rejected now.
-fn write_rejects(file: &Path, rows: &[Row], outcomes: &[Outcome]) -> Result<Option<PathBuf>> {
+/// Writes the rejected rows, each with its line, code and reason and the
+/// row as read again from the file, beside the input (written aside and
+/// renamed). A rejects file left by an earlier import of the same file is
+/// removed when nothing is rejected now.
+fn write_rejects(
+    file: &Path,
+    format: Format,
+    read_sha256: &str,
+    rows: &[Row],
+    outcomes: &[Outcome],
+) -> Result<Option<PathBuf>> {
     let path = rejects_path(file);
-    let rejected: Vec<(&Row, &str, &str)> = rows
+    let rejected: Vec<(usize, &Row, &str, &str)> = rows
         .iter()
         .zip(outcomes)
-        .filter_map(|(row, o)| match o {
-            Outcome::Rejected(code, why) => Some((row, *code, why.as_str())),
+        .enumerate()
+        .filter_map(|(i, (row, o))| match o {
+            Outcome::Rejected(code, why) => Some((i, row, *code, why.as_str())),
             _ => None,
         })
         .collect();
@@ -621,17 +674,36 @@ fn write_rejects(file: &Path, rows: &[Row], outcomes: &[Outcome]) -> Result<Opti
         return Ok(None);
     }
     crate::io::write_aside(&path, |out| {
-        for (row, code, reason) in rejected {
+        // The file is read again in the same order, so the rejected rows
+        // come up by their position (several XLIFF units may share a line).
+        let mut pending = rejected.iter().peekable();
+        let mut position = 0;
+        let mut written = Ok(());
+        read_rows(file, format, |_, original| {
+            position += 1;
+            let Some((_, rejected, code, reason)) = pending.next_if(|(i, ..)| *i + 1 == position)
+            else {
+                return;
+            };
             let record = Reject {
-                sentence_id: row.sentence_id.as_deref(),
-                source_sha256: row.source_sha256.as_deref(),
-                target: row.target.as_deref(),
-                line: row.line,
+                sentence_id: rejected.sentence_id.as_deref(),
+                source_sha256: rejected.source_sha256.as_deref(),
+                target: rejected.target.as_deref(),
+                line: rejected.line,
                 code,
                 reason,
-                row: &row.original,
+                row: &original,
             };
-            crate::io::jsonl::write_row(out, &record).at(&path)?;
+            if written.is_ok() {
+                written = crate::io::jsonl::write_row(out, &record).at(&path);
+            }
+        })?;
+        written?;
+        if pending.peek().is_some() || file_sha256(file)? != read_sha256 {
+            return Err(Error::Input {
+                path: file.to_path_buf(),
+                message: "the file changed while it was being imported; nothing was imported: import it again".to_string(),
+            });
         }
         Ok(())
     })?;
@@ -644,25 +716,31 @@ mod tests {
 
     #[test]
     fn json_lines_become_rows_or_malformed_rows() {
-        let good = jsonl_row(3, Ok(r#"{"sentence_id":"a#000001","target":"Hi","x":1}"#));
+        let (good, original) =
+            jsonl_row(3, Ok(r#"{"sentence_id":"a#000001","target":"Hi","x":1}"#));
+        assert_eq!(original["x"], 1);
         assert_eq!(good.sentence_id.as_deref(), Some("a#000001"));
         assert_eq!(good.target.as_deref(), Some("Hi"));
         assert!(good.malformed.is_none());
-        let truncated = jsonl_row(4, Ok(r#"{"sentence_id":"a#0000"#));
+        let (truncated, original) = jsonl_row(4, Ok(r#"{"sentence_id":"a#0000"#));
+        assert_eq!(original, r#"{"sentence_id":"a#0000"#);
         assert!(truncated.malformed.unwrap().contains("truncated"));
-        let wrong_type = jsonl_row(5, Ok(r#"{"sentence_id":"a#000001","target":7}"#));
+        let (wrong_type, _) = jsonl_row(5, Ok(r#"{"sentence_id":"a#000001","target":7}"#));
         assert!(wrong_type.malformed.unwrap().contains("\"target\""));
+    }
+
+    /// The lines `for_each_line` gives for `bytes`.
+    fn lines(bytes: &[u8]) -> Vec<(u64, String)> {
+        let mut got = Vec::new();
+        for_each_line(bytes, |n, t| got.push((n, t.unwrap().to_string()))).unwrap();
+        got
     }
 
     #[test]
     fn lines_are_numbered_from_one_and_blank_lines_are_not_rows() {
-        let bytes = b"a\n\n  \nb\r\nc";
-        let got: Vec<(u64, String)> = lines(bytes)
-            .map(|(n, t)| (n, t.unwrap().to_string()))
-            .collect();
         assert_eq!(
-            got,
-            vec![
+            lines(b"a\n\n  \nb\r\nc"),
+            [
                 (1, "a".to_string()),
                 (4, "b".to_string()),
                 (5, "c".to_string())
@@ -674,11 +752,9 @@ mod tests {
     fn a_byte_order_mark_is_not_part_of_a_line() {
         // Files saved by Windows tools start with one; concatenating them
         // leaves one at the start of a later line.
-        let got: Vec<(u64, String)> = lines("\u{feff}{}\n\u{feff}x\u{feff}".as_bytes())
-            .map(|(n, t)| (n, t.unwrap().to_string()))
-            .collect();
+        let got = lines("\u{feff}{}\n\u{feff}x\u{feff}".as_bytes());
         assert_eq!(got, [(1, "{}".to_string()), (2, "x\u{feff}".to_string())]);
-        assert_eq!(lines("\u{feff}\n{}".as_bytes()).count(), 1);
+        assert_eq!(lines("\u{feff}\n{}".as_bytes()).len(), 1);
     }
 
     #[test]

@@ -273,6 +273,42 @@ fn truncated_jsonl_keeps_the_good_rows_and_rejects_the_cut_line() {
 }
 
 #[test]
+fn a_reject_carries_its_own_row_when_units_share_a_line() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_built("seed");
+    let xliff = dir.path().join("one-line.xlf");
+    export(
+        &dataset,
+        "xliff",
+        &xliff,
+        &["--status", "empty", "--limit", "3"],
+    );
+    let text = std::fs::read_to_string(&xliff).unwrap();
+    // Some tools write the whole file on one line.
+    let one_line = text.replace("\n<", "<").replace(
+        "</source>",
+        "</source><target xml:lang=\"en\" state=\"translated\">Here</target>",
+    );
+    let second_hash = one_line
+        .split("tj:source-sha256=\"")
+        .nth(2)
+        .map(|rest| &rest[..64])
+        .unwrap()
+        .to_string();
+    let stale = one_line.replacen(&second_hash, &"0".repeat(64), 1);
+    std::fs::write(&xliff, stale).unwrap();
+    let imported = import(&dataset, &xliff, &["--translator", "omegat"]);
+    assert_eq!(imported.count("accepted"), 2, "{}", imported.summary);
+    assert_eq!(imported.reason("rejected", "stale"), 1);
+    imported.assert_nothing_lost(3);
+    let rejects = imported.rejects();
+    assert_eq!(rejects[0]["line"], 1);
+    assert_eq!(rejects[0]["row"]["sentence_id"], rejects[0]["sentence_id"]);
+    assert_eq!(rejects[0]["row"]["source_sha256"], "0".repeat(64));
+    assert_valid(&dataset);
+}
+
+#[test]
 fn unknown_ids_are_rejected_with_their_reason() {
     let (_dir, dataset, imported) = import_fixture("unknown_ids.jsonl", &["--translator", "amal"]);
     assert_eq!(imported.code, Some(1));
