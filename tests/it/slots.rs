@@ -227,13 +227,7 @@ fn tsv_and_xliff_exports_import_back() {
         .any(|(_, en)| en == "TSV line 0\twith an escaped tab"));
 
     let xliff = dir.path().join("batch.xlf");
-    export(
-        &dataset,
-        "xliff",
-        &xliff,
-        &["--status", "empty", "--limit", "3"],
-    );
-    let text = std::fs::read_to_string(&xliff).unwrap();
+    let text = export_three_empty_units(&dataset, &xliff);
     assert!(text.contains("source-language=\"ar\" target-language=\"en\""));
     assert_eq!(text.matches("<trans-unit ").count(), 3);
     let filled = text.replace(
@@ -272,18 +266,23 @@ fn truncated_jsonl_keeps_the_good_rows_and_rejects_the_cut_line() {
     assert_valid(&dataset);
 }
 
+/// Exports the first three empty slots as XLIFF to `xliff`; its text.
+fn export_three_empty_units(dataset: &Path, xliff: &Path) -> String {
+    export(
+        dataset,
+        "xliff",
+        xliff,
+        &["--status", "empty", "--limit", "3"],
+    );
+    std::fs::read_to_string(xliff).unwrap()
+}
+
 #[test]
 fn a_reject_carries_its_own_row_when_units_share_a_line() {
     let dir = TestDir::new();
     let dataset = dir.seed_built("seed");
     let xliff = dir.path().join("one-line.xlf");
-    export(
-        &dataset,
-        "xliff",
-        &xliff,
-        &["--status", "empty", "--limit", "3"],
-    );
-    let text = std::fs::read_to_string(&xliff).unwrap();
+    let text = export_three_empty_units(&dataset, &xliff);
     // Some tools write the whole file on one line.
     let one_line = text.replace("\n<", "<").replace(
         "</source>",
