@@ -349,7 +349,7 @@ fn for_each_line(
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let text =
             std::str::from_utf8(line).map_err(|_| String::from_utf8_lossy(line).into_owned());
-        each(number, text.as_deref().map_err(Clone::clone));
+        each(number, text);
     }
 }
 
