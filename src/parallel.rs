@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, IoContext, Result};
 use crate::io::{parquet as pq, write_aside, xml};
-use crate::model::{Sentence, SlotStatus, TranslationSlot};
+use crate::model::{Languages, Sentence, SlotStatus, TranslationSlot};
 use crate::split::Split;
 use crate::table::Table;
 use crate::version::{Purpose, Version};
@@ -218,7 +218,9 @@ pub fn export(
             vec![output.to_path_buf()]
         }
         ParallelFormat::Tmx => {
-            write_aside(output, |out| write_tmx(out, output, counted))?;
+            write_aside(output, |out| {
+                write_tmx(out, output, version.manifest.languages(), counted)
+            })?;
             vec![output.to_path_buf()]
         }
         ParallelFormat::Parquet => {
@@ -256,17 +258,21 @@ fn one_line(text: &str) -> String {
 fn write_tmx(
     out: &mut BufWriter<File>,
     path: &Path,
+    languages: Languages,
     pairs: impl Iterator<Item = Result<ParallelPair>>,
 ) -> Result<()> {
     write!(
         out,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <tmx version=\"1.4\">\n\
-         <header creationtool=\"tarjama\" creationtoolversion=\"{}\" datatype=\"plaintext\" segtype=\"sentence\" adminlang=\"en\" srclang=\"ar\" o-tmf=\"tarjama\"/>\n\
+         <header creationtool=\"tarjama\" creationtoolversion=\"{}\" datatype=\"plaintext\" segtype=\"sentence\" adminlang=\"en\" srclang=\"{}\" o-tmf=\"tarjama\"/>\n\
          <body>\n",
-        env!("CARGO_PKG_VERSION")
+        env!("CARGO_PKG_VERSION"),
+        xml::escape(languages.source)
     )
     .at(path)?;
+    let (source_language, target_language) =
+        (xml::escape(languages.source), xml::escape(languages.target));
     for pair in pairs {
         let pair = pair?;
         let mut props = format!("<prop type=\"x-status\">{}</prop>", pair.status);
@@ -281,7 +287,7 @@ fn write_tmx(
         }
         writeln!(
             out,
-            "<tu tuid=\"{}\">{props}<tuv xml:lang=\"ar\"><seg>{}</seg></tuv><tuv xml:lang=\"en\"><seg>{}</seg></tuv></tu>",
+            "<tu tuid=\"{}\">{props}<tuv xml:lang=\"{source_language}\"><seg>{}</seg></tuv><tuv xml:lang=\"{target_language}\"><seg>{}</seg></tuv></tu>",
             xml::escape(&pair.sentence_id),
             xml::escape(&pair.ar),
             xml::escape(&pair.en)

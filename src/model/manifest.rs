@@ -52,7 +52,22 @@ pub struct Manifest {
     pub manifest_sha256: String,
 }
 
+/// A version's languages as BCP 47 tags (`ar`, `ar-SA`, `en-GB`), for the
+/// formats that name them (XLIFF, TMX).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Languages<'a> {
+    pub source: &'a str,
+    pub target: &'a str,
+}
+
 impl Manifest {
+    pub fn languages(&self) -> Languages<'_> {
+        Languages {
+            source: &self.source_language,
+            target: &self.target_language,
+        }
+    }
+
     /// The rows of a table over all its Parquet files (a sharded table has
     /// several); 0 when the version has no such table.
     pub fn table_rows(&self, table: &str) -> u64 {

@@ -13,8 +13,8 @@ mod translation;
 pub use document::{Changes, Document};
 pub use entity::{Entity, EntityOrigin, Label};
 pub use manifest::{
-    Audit, FileEntry, ImportRecord, InputEntry, Manifest, ParentRef, SkippedInput, SplitAudit,
-    TableContent, ToolRef, MANIFEST_FORMAT_VERSION,
+    Audit, FileEntry, ImportRecord, InputEntry, Languages, Manifest, ParentRef, SkippedInput,
+    SplitAudit, TableContent, ToolRef, MANIFEST_FORMAT_VERSION,
 };
 pub use orphan::{orphan_reason, Orphan};
 pub use sentence::{Role, Sentence};

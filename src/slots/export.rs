@@ -8,7 +8,7 @@ use std::path::Path;
 use super::{tsv, xliff, Format, Hint, Unit};
 use crate::error::Result;
 use crate::io::write_aside;
-use crate::model::{Entity, Sentence, SlotStatus, TranslationSlot};
+use crate::model::{Entity, Languages, Sentence, SlotStatus, TranslationSlot};
 use crate::version::{Purpose, Rows, Version};
 
 /// Which slots to export, and how.
@@ -58,12 +58,14 @@ pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Resu
         HashSet::new()
     };
     let mut summary = ExportSummary::default();
+    let languages = version.manifest.languages();
     write_aside(output, |out| {
         let write_error = |e: std::io::Error| crate::Error::io(output, e);
         match options.format {
             Format::Xliff => xliff::write_header(
                 out,
                 &format!("{}/{}", version.manifest.dataset, version.name()),
+                languages,
             )
             .map_err(write_error)?,
             Format::Tsv => writeln!(out, "{}", TSV_COLUMNS.join("\t")).map_err(write_error)?,
@@ -94,7 +96,7 @@ pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Resu
                         continue;
                     }
                 }
-                write_unit(out, options.format, &unit).map_err(write_error)?;
+                write_unit(out, options.format, &unit, languages).map_err(write_error)?;
                 summary.units += 1;
             }
         }
@@ -117,10 +119,15 @@ pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Resu
     Ok(summary)
 }
 
-fn write_unit(out: &mut impl Write, format: Format, unit: &Unit) -> std::io::Result<()> {
+fn write_unit(
+    out: &mut impl Write,
+    format: Format,
+    unit: &Unit,
+    languages: Languages,
+) -> std::io::Result<()> {
     match format {
         Format::Jsonl => crate::io::jsonl::write_row(out, unit),
-        Format::Xliff => xliff::write_unit(out, unit),
+        Format::Xliff => xliff::write_unit(out, unit, languages),
         Format::Tsv => {
             let hints = unit
                 .hints

@@ -272,21 +272,15 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
 }
 
 /// Reads the file's rows in order, each with the row as read (for the
-/// rejects file). JSONL and TSV are read a line at a time. A JSONL or TSV
+/// rejects file), as a stream: JSONL and TSV a line at a time, XLIFF a
+/// `trans-unit` at a time. A JSONL or TSV
 /// line that cannot be read becomes a malformed row (rejected with its
 /// line, text kept); an XLIFF file that is not well-formed XML cannot be
 /// split into rows and is an error naming the line.
 fn read_rows(file: &Path, format: Format, mut each: impl FnMut(Row, Value)) -> Result<()> {
     let opened = std::fs::File::open(file).at(file)?;
     match format {
-        Format::Xliff => {
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut &opened, &mut bytes).at(file)?;
-            for (row, original) in xliff_rows(file, &bytes)? {
-                each(row, original);
-            }
-            Ok(())
-        }
+        Format::Xliff => xliff_rows(file, std::io::BufReader::new(opened), each),
         Format::Jsonl => for_each_line(std::io::BufReader::new(opened), |line, text| {
             let (row, original) = jsonl_row(line, text);
             each(row, original);
@@ -296,34 +290,34 @@ fn read_rows(file: &Path, format: Format, mut each: impl FnMut(Row, Value)) -> R
     }
 }
 
-fn xliff_rows(file: &Path, bytes: &[u8]) -> Result<Vec<(Row, Value)>> {
-    let text = std::str::from_utf8(bytes).map_err(|e| Error::Input {
-        path: file.to_path_buf(),
-        message: format!(
-            "not UTF-8 at byte {}; save the XLIFF file as UTF-8",
-            e.valid_up_to()
-        ),
-    })?;
-    let units = xliff::read_units(text).map_err(|e| Error::Input {
+fn xliff_rows(
+    file: &Path,
+    reader: impl std::io::BufRead,
+    mut each: impl FnMut(Row, Value),
+) -> Result<()> {
+    xliff::read_units(reader, |unit| {
+        let original = json!({
+            "sentence_id": unit.id,
+            "source_sha256": unit.source_sha256,
+            "source": unit.source,
+            "target": unit.target,
+        });
+        let row = Row::new(
+            unit.line,
+            unit.id,
+            unit.source_sha256,
+            unit.source.as_deref(),
+            unit.target,
+        );
+        each(row, original);
+    })
+    .map_err(|e| Error::Input {
         path: file.to_path_buf(),
         message: format!(
             "line {}: {}; nothing was imported: fix the file (or export it again) and rerun",
             e.line, e.message
         ),
-    })?;
-    Ok(units
-        .into_iter()
-        .map(|u| {
-            let original = json!({
-                "sentence_id": u.id,
-                "source_sha256": u.source_sha256,
-                "source": u.source,
-                "target": u.target,
-            });
-            let row = Row::new(u.line, u.id, u.source_sha256, u.source.as_deref(), u.target);
-            (row, original)
-        })
-        .collect())
+    })
 }
 
 /// Calls `each` with every non-blank line and its 1-based number, decoded

@@ -3,14 +3,14 @@
 //! tarjama's own namespace, which XLIFF allows and tools keep; context and
 //! entity hints are `note`s.
 
-use std::io::Write;
+use std::io::{BufRead, Read, Write};
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use super::Unit;
 use crate::io::xml::escape;
-use crate::model::SlotStatus;
+use crate::model::{Languages, SlotStatus};
 
 /// tarjama's XML namespace for extension attributes.
 pub const NAMESPACE: &str = "https://tarjama.dev/xliff/1";
@@ -28,20 +28,26 @@ fn state(status: SlotStatus) -> Option<(&'static str, Option<&'static str>)> {
 }
 
 /// Writes the XLIFF header for a file of `original` (dataset/version).
-pub fn write_header(out: &mut impl Write, original: &str) -> std::io::Result<()> {
+pub fn write_header(
+    out: &mut impl Write,
+    original: &str,
+    languages: Languages,
+) -> std::io::Result<()> {
     write!(
         out,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\" xmlns:tj=\"{NAMESPACE}\">\n\
-         <file original=\"{}\" source-language=\"ar\" target-language=\"en\" datatype=\"plaintext\">\n\
+         <file original=\"{}\" source-language=\"{}\" target-language=\"{}\" datatype=\"plaintext\">\n\
          <header><tool tool-id=\"tarjama\" tool-name=\"tarjama\" tool-version=\"{}\"/></header>\n\
          <body>\n",
         escape(original),
+        escape(languages.source),
+        escape(languages.target),
         env!("CARGO_PKG_VERSION")
     )
 }
 
-pub fn write_unit(out: &mut impl Write, unit: &Unit) -> std::io::Result<()> {
+pub fn write_unit(out: &mut impl Write, unit: &Unit, languages: Languages) -> std::io::Result<()> {
     writeln!(
         out,
         "<trans-unit id=\"{}\" tj:source-sha256=\"{}\" tj:doc-id=\"{}\" xml:space=\"preserve\">",
@@ -51,7 +57,8 @@ pub fn write_unit(out: &mut impl Write, unit: &Unit) -> std::io::Result<()> {
     )?;
     writeln!(
         out,
-        "<source xml:lang=\"ar\">{}</source>",
+        "<source xml:lang=\"{}\">{}</source>",
+        escape(languages.source),
         escape(&unit.source)
     )?;
     let status = SlotStatus::parse(&unit.status).unwrap_or(SlotStatus::Empty);
@@ -61,7 +68,8 @@ pub fn write_unit(out: &mut impl Write, unit: &Unit) -> std::io::Result<()> {
             .unwrap_or_default();
         writeln!(
             out,
-            "<target xml:lang=\"en\" state=\"{state}\"{qualifier}>{}</target>",
+            "<target xml:lang=\"{}\" state=\"{state}\"{qualifier}>{}</target>",
+            escape(languages.target),
             escape(target)
         )?;
     }
@@ -108,59 +116,78 @@ pub struct XmlError {
     pub message: String,
 }
 
-/// Line numbers of byte offsets, counted on from the last offset asked for:
-/// the reader's offsets only grow, so a whole file costs one pass (counting
-/// from the start each time made a large file's import quadratic).
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    counted_to: usize,
-    line: u64,
+/// A reader that counts the line breaks of the bytes its reader consumes,
+/// so that a streamed file's events know their line: the XML reader
+/// consumes exactly up to the end of each event.
+struct LineCounting<R> {
+    inner: R,
+    newlines: u64,
 }
 
-impl<'a> LineCounter<'a> {
-    fn new(text: &'a str) -> Self {
-        LineCounter {
-            bytes: text.as_bytes(),
-            counted_to: 0,
-            line: 1,
-        }
-    }
-
-    /// The 1-based line of the byte at `offset` (past the end: the last line).
-    fn line_at(&mut self, offset: u64) -> u64 {
-        let offset = (offset as usize).min(self.bytes.len());
-        if offset < self.counted_to {
-            self.counted_to = 0;
-            self.line = 1;
-        }
-        let newlines = self.bytes[self.counted_to..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        self.line += newlines as u64;
-        self.counted_to = offset;
-        self.line
+impl<R: BufRead> LineCounting<R> {
+    /// The 1-based line of the next byte to be read.
+    fn line(&self) -> u64 {
+        self.newlines + 1
     }
 }
 
-/// Every `trans-unit` of an XLIFF document. Inline markup inside `source`
-/// or `target` (`g`, `mrk`, ...) is dropped and its text kept.
-pub fn read_units(xml: &str) -> Result<Vec<ReadUnit>, XmlError> {
-    let mut lines = LineCounter::new(xml);
-    let mut reader = Reader::from_str(xml);
+impl<R: BufRead> Read for LineCounting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        self.newlines += bytecount(&buf[..read]);
+        Ok(read)
+    }
+}
+
+impl<R: BufRead> BufRead for LineCounting<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        // The bytes consumed are the front of the buffer last filled, which
+        // asking again returns without reading.
+        if let Ok(buffered) = self.inner.fill_buf() {
+            self.newlines += bytecount(&buffered[..amount.min(buffered.len())]);
+        }
+        self.inner.consume(amount);
+    }
+}
+
+fn bytecount(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// Calls `each` with every `trans-unit` of an XLIFF document, read as a
+/// stream (a file's units are never all in memory). Inline markup inside
+/// `source` or `target` (`g`, `mrk`, ...) is dropped and its text kept.
+pub fn read_units(reader: impl BufRead, mut each: impl FnMut(ReadUnit)) -> Result<(), XmlError> {
+    let mut reader = Reader::from_reader(LineCounting {
+        inner: reader,
+        newlines: 0,
+    });
     reader.config_mut().check_end_names = true;
-    let mut units = Vec::new();
+    let mut buffer = Vec::new();
     let mut current: Option<ReadUnit> = None;
     // Which text element of the unit is open, and how deep inside it we are.
     let mut capture: Option<(&'static str, usize, String)> = None;
     let mut saw_xliff = false;
     loop {
-        let position = reader.buffer_position();
-        let event = reader.read_event().map_err(|e| XmlError {
-            line: lines.line_at(reader.error_position()),
-            message: format!("malformed XML: {e}"),
-        })?;
-        let line = lines.line_at(position);
+        buffer.clear();
+        let line = reader.get_ref().line();
+        let event = match reader.read_event_into(&mut buffer) {
+            Ok(event) => event,
+            Err(e) => {
+                let line = reader.get_ref().line();
+                let message = match e {
+                    quick_xml::Error::Encoding(_) => {
+                        "not UTF-8; save the XLIFF file as UTF-8".to_string()
+                    }
+                    e => format!("malformed XML: {e}"),
+                };
+                return Err(XmlError { line, message });
+            }
+        };
         let error = |message: String| XmlError { line, message };
         match event {
             Event::Eof => break,
@@ -191,7 +218,9 @@ pub fn read_units(xml: &str) -> Result<Vec<ReadUnit>, XmlError> {
                 current = Some(unit);
             }
             Event::End(end) if end.local_name().as_ref() == "trans-unit" => {
-                units.extend(current.take());
+                if let Some(unit) = current.take() {
+                    each(unit);
+                }
             }
             Event::Start(start) => {
                 if let Some((_, depth, _)) = capture.as_mut() {
@@ -258,7 +287,7 @@ pub fn read_units(xml: &str) -> Result<Vec<ReadUnit>, XmlError> {
     }
     if current.is_some() {
         return Err(XmlError {
-            line: lines.line_at(xml.len() as u64),
+            line: reader.get_ref().line(),
             message: "the file ends inside a trans-unit (truncated?)".to_string(),
         });
     }
@@ -268,7 +297,7 @@ pub fn read_units(xml: &str) -> Result<Vec<ReadUnit>, XmlError> {
             message: "not an XLIFF document (no <xliff> element)".to_string(),
         });
     }
-    Ok(units)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -276,13 +305,37 @@ mod tests {
     use super::*;
     use crate::slots::Hint;
 
+    /// The units of `xml`, read through a buffer smaller than a line, so
+    /// that events span refills.
+    fn units(xml: &str) -> Result<Vec<ReadUnit>, XmlError> {
+        let mut units = Vec::new();
+        let reader = std::io::BufReader::with_capacity(7, xml.as_bytes());
+        read_units(reader, |unit| units.push(unit))?;
+        Ok(units)
+    }
+
     #[test]
-    fn lines_are_counted_forwards_and_again_after_a_step_back() {
-        let mut lines = LineCounter::new("a\nb\n\nc");
-        let asked = [(0, 1), (2, 2), (5, 4), (3, 2), (99, 4), (1, 1)];
-        for (offset, line) in asked {
-            assert_eq!(lines.line_at(offset), line, "offset {offset}");
-        }
+    fn every_unit_knows_its_line_across_buffer_refills() {
+        let xml = "<xliff>\n<file><body>\n<trans-unit id=\"a\"><source>x\ny</source>\n</trans-unit>\n\n\
+                   <trans-unit id=\"b\"><source>z</source></trans-unit><trans-unit id=\"c\">\n</trans-unit>\n</body></file></xliff>";
+        let lines: Vec<(Option<String>, u64)> = units(xml)
+            .unwrap()
+            .into_iter()
+            .map(|u| (u.id, u.line))
+            .collect();
+        let expected =
+            [("a", 3), ("b", 7), ("c", 7)].map(|(id, line)| (Some(id.to_string()), line));
+        assert_eq!(lines, expected);
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_says_so_with_its_line() {
+        let mut xml = b"<xliff>\n<file>\n<trans-unit id=\"a\"><source>".to_vec();
+        xml.extend_from_slice(&[0xff, 0xfe]);
+        xml.extend_from_slice(b"</source></trans-unit></file></xliff>");
+        let error = read_units(&xml[..], |_| {}).unwrap_err();
+        assert_eq!(error.line, 3, "{}", error.message);
+        assert!(error.message.contains("not UTF-8"), "{}", error.message);
     }
 
     fn unit(target: Option<&str>, status: &str) -> Unit {
@@ -303,11 +356,16 @@ mod tests {
         }
     }
 
+    const LANGUAGES: Languages = Languages {
+        source: "ar",
+        target: "en-GB",
+    };
+
     fn document(units: &[Unit]) -> String {
         let mut out = Vec::new();
-        write_header(&mut out, "seed/v0001").unwrap();
+        write_header(&mut out, "seed/v0001", LANGUAGES).unwrap();
         for u in units {
-            write_unit(&mut out, u).unwrap();
+            write_unit(&mut out, u, LANGUAGES).unwrap();
         }
         write_footer(&mut out).unwrap();
         String::from_utf8(out).unwrap()
@@ -317,7 +375,9 @@ mod tests {
     fn units_read_back_as_written_with_markup_and_references() {
         let xml = document(&[unit(Some("He said \"yes\" & <no>\r\n"), "done")]);
         assert!(xml.contains("state=\"translated\""));
-        let read = read_units(&xml).unwrap();
+        assert!(xml.contains("source-language=\"ar\" target-language=\"en-GB\""));
+        assert!(xml.contains("<target xml:lang=\"en-GB\""));
+        let read = units(&xml).unwrap();
         assert_eq!(read.len(), 1);
         assert_eq!(read[0].id.as_deref(), Some("a#000001"));
         assert_eq!(read[0].source_sha256, Some("ab".repeat(32)));
@@ -333,7 +393,7 @@ mod tests {
     fn an_empty_slot_has_no_target_and_a_machine_one_is_an_mt_suggestion() {
         let xml = document(&[unit(None, "empty")]);
         assert!(!xml.contains("<target"));
-        assert_eq!(read_units(&xml).unwrap()[0].target, None);
+        assert_eq!(units(&xml).unwrap()[0].target, None);
         let xml = document(&[unit(Some("x"), "machine")]);
         assert!(xml.contains("state-qualifier=\"mt-suggestion\""));
     }
@@ -342,15 +402,15 @@ mod tests {
     fn inline_markup_in_a_target_keeps_its_text() {
         let xml = "<xliff><file><body><trans-unit id=\"x\"><source>s</source>\
                    <target>a <g id=\"1\">b</g> <mrk mtype=\"x\">c</mrk><x id=\"2\"/></target></trans-unit></body></file></xliff>";
-        assert_eq!(read_units(xml).unwrap()[0].target.as_deref(), Some("a b c"));
+        assert_eq!(units(xml).unwrap()[0].target.as_deref(), Some("a b c"));
     }
 
     #[test]
     fn malformed_xml_names_its_line() {
         let xml = document(&[unit(Some("x"), "done")]).replace("</target>", "</targ>");
-        let error = read_units(&xml).unwrap_err();
+        let error = units(&xml).unwrap_err();
         assert_eq!(error.line, 8, "{}", error.message);
         let truncated = &document(&[unit(Some("x"), "done")])[..300];
-        assert!(read_units(truncated).is_err());
+        assert!(units(truncated).is_err());
     }
 }

@@ -278,6 +278,48 @@ fn export_three_empty_units(dataset: &Path, xliff: &Path) -> String {
 }
 
 #[test]
+fn regional_language_tags_travel_in_xliff_and_tmx() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_copy("regional");
+    edit_settings(&dataset, "\"ar\"", "\"ar-SA\"");
+    edit_settings(&dataset, "\"en\"", "\"en-GB\"");
+    build_quietly(&dataset);
+    let xliff = dir.path().join("batch.xlf");
+    let text = export_three_empty_units(&dataset, &xliff);
+    assert!(
+        text.contains("source-language=\"ar-SA\" target-language=\"en-GB\""),
+        "{text}"
+    );
+    assert_eq!(text.matches("<source xml:lang=\"ar-SA\">").count(), 3);
+    let filled = text.replace(
+        "</source>\n",
+        "</source>\n<target xml:lang=\"en-GB\" state=\"translated\">Colour</target>\n",
+    );
+    std::fs::write(&xliff, filled).unwrap();
+    let imported = import(&dataset, &xliff, &["--translator", "omegat"]);
+    assert_eq!(imported.count("accepted"), 3, "{}", imported.summary);
+    let tmx = dir.path().join("pairs.tmx");
+    let run = export_parallel(&dataset, "tmx", &tmx, &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let tmx = std::fs::read_to_string(tmx).unwrap();
+    assert!(tmx.contains("srclang=\"ar-SA\""), "{tmx}");
+    assert_eq!(
+        tmx.matches("<tuv xml:lang=\"en-GB\"><seg>Colour</seg>")
+            .count(),
+        3
+    );
+    assert_eq!(tmx.matches("<tuv xml:lang=\"ar-SA\">").count(), 3);
+}
+
+/// Replaces `from` by `to` in the dataset's `dataset.toml`, once.
+fn edit_settings(dataset: &Path, from: &str, to: &str) {
+    let path = dataset.join("dataset.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from} is not in {}", path.display());
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
 fn a_reject_carries_its_own_row_when_units_share_a_line() {
     let dir = TestDir::new();
     let dataset = dir.seed_built("seed");
