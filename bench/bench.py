@@ -11,7 +11,10 @@
    offset from a decompressed copy): peak RSS.
 3. `tarjama validate` (every rule, and --integrity-only) on the built version
    against `openssl dgst -sha256` over the same files: best of 3 runs.
-4. The sentence splitter alone against ICU's C++ break iterator (results of
+4. `tarjama slots export` of every slot of the built version (JSONL and
+   XLIFF), every target filled, and `tarjama slots import` of each back:
+   time and peak RSS against the size of the file imported.
+5. The sentence splitter alone against ICU's C++ break iterator (results of
    `make bench-segment`, passed in with --segment-log).
 Prints the figures and writes bench/RESULTS.md.
 """
@@ -57,6 +60,36 @@ def dataset(work, name, raw_file):
     (ds / "dataset.toml").write_text(f'name = "{name}"\n')
     (ds / "raw" / raw_file.name).symlink_to(raw_file.resolve())
     return ds
+
+
+def slots_round_trip(tarjama, ds, work, fmt):
+    """Exports every slot of ds's v0001 in fmt, fills every target, imports
+    the file back as v0002 (removed afterwards): times, peak RSS, file size."""
+    exported = work / f"slots.{fmt}"
+    t_export, rss_export, _ = timed([tarjama, "slots", "export", str(ds), "--format", fmt, "-o", str(exported)])
+    filled = work / f"slots-filled.{fmt}"
+    units = 0
+    with open(exported, encoding="utf-8") as f, open(filled, "w", encoding="utf-8") as out:
+        for line in f:
+            if fmt == "jsonl":
+                unit = json.loads(line)
+                unit["target"] = f"Translation of {unit['sentence_id']}."
+                out.write(json.dumps(unit, ensure_ascii=False) + "\n")
+                units += 1
+            elif line.endswith("</source>\n"):
+                out.write(line[:-1] + '<target state="translated">A translation.</target>\n')
+                units += 1
+            else:
+                out.write(line)
+    exported.unlink()
+    t_import, rss_import, summary = timed([tarjama, "slots", "import", str(ds), str(filled), "--translator", "bench"])
+    if f"accepted {units}," not in summary:
+        sys.exit(f"slots import of {filled} did not accept all {units} units:\n{summary}")
+    shutil.rmtree(ds / "versions" / "v0002")
+    size = filled.stat().st_size
+    filled.unlink()
+    return dict(format=fmt, units=units, size=size, t_export=t_export, rss_export=rss_export,
+                t_import=t_import, rss_import=rss_import)
 
 
 def main():
@@ -107,6 +140,8 @@ def main():
     t_val = best_of([args.tarjama, "validate", str(version)])
     t_int = best_of([args.tarjama, "validate", "--integrity-only", str(version)])
 
+    round_trips = [slots_round_trip(args.tarjama, ds, work, fmt) for fmt in ("jsonl", "xliff")]
+
     rows = [
         ("build: tarjama", f"{t_build:.2f} s", f"{mb / t_build:.1f} MB/s", f"{rss_build:.0f} MiB"),
         ("build: Python (pysbd + pyarrow)", f"{t_py:.2f} s", f"{mb / t_py:.2f} MB/s", f"{rss_py:.0f} MiB"),
@@ -116,6 +151,13 @@ def main():
         ("validate --integrity-only", f"{t_int:.2f} s", f"{total / 1e6 / t_int:.0f} MB/s of files", ""),
         ("openssl dgst -sha256, same files", f"{t_ssl:.2f} s", f"{total / 1e6 / t_ssl:.0f} MB/s of files", ""),
     ]
+    for r in round_trips:
+        rows += [
+            (f"slots export, {r['format']}, {r['units']} units", f"{r['t_export']:.2f} s",
+             f"{r['units'] / r['t_export']:,.0f} units/s", f"{r['rss_export']:.0f} MiB"),
+            (f"slots import, {r['format']}, {r['size'] / 1e6:.0f} MB, every target filled", f"{r['t_import']:.2f} s",
+             f"{r['units'] / r['t_import']:,.0f} units/s", f"{r['rss_import']:.0f} MiB"),
+        ]
     ratios = [
         ("build throughput, tarjama / Python", f"{t_py / t_build:.1f}x", ">= 50x"),
         ("peak RSS, corpus", f"{rss_build:.0f} MiB", "<= 512 MiB"),
