@@ -64,6 +64,7 @@ mod reason {
     pub const UNCHANGED: &str = "unchanged";
     pub const DUPLICATE: &str = "duplicate";
     pub const MALFORMED: &str = "malformed";
+    pub const INCOMPLETE: &str = "incomplete";
     pub const MISSING_ID: &str = "missing-id";
     pub const UNKNOWN_ID: &str = "unknown-id";
     pub const NOT_TRANSLATABLE: &str = "not-translatable";
@@ -85,8 +86,9 @@ struct Row {
     /// The sha256 of the row's `source`, when it has no `source_sha256`.
     hash_of_source: Option<String>,
     target: Option<String>,
-    /// Why the row could not be read, if it could not.
-    malformed: Option<String>,
+    /// The reason code and message of a row rejected as read (malformed,
+    /// incomplete), before any check against the dataset.
+    rejected_as_read: Option<(&'static str, String)>,
 }
 
 impl Row {
@@ -103,7 +105,7 @@ impl Row {
             sentence_id,
             source_sha256,
             target,
-            malformed: None,
+            rejected_as_read: None,
         }
     }
 
@@ -114,7 +116,7 @@ impl Row {
             source_sha256: None,
             hash_of_source: None,
             target: None,
-            malformed: Some(why),
+            rejected_as_read: Some((reason::MALFORMED, why)),
         }
     }
 
@@ -302,13 +304,14 @@ fn xliff_rows(
             "source": unit.source,
             "target": unit.target,
         });
-        let row = Row::new(
+        let mut row = Row::new(
             unit.line,
             unit.id,
             unit.source_sha256,
             unit.source.as_deref(),
             unit.target,
         );
+        row.rejected_as_read = unit.problem.map(|why| (reason::INCOMPLETE, why));
         each(row, original);
     })
     .map_err(|e| Error::Input {
@@ -469,8 +472,8 @@ fn tsv_rows(
 fn pre_check(rows: &[Row], outcomes: &mut [Outcome]) {
     let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, row) in rows.iter().enumerate() {
-        outcomes[i] = if let Some(why) = &row.malformed {
-            Outcome::Rejected(reason::MALFORMED, format!("line {}: {why}", row.line))
+        outcomes[i] = if let Some((code, why)) = &row.rejected_as_read {
+            Outcome::Rejected(code, format!("line {}: {why}", row.line))
         } else if row.target.as_deref().is_none_or(|t| t.trim().is_empty()) {
             Outcome::Skipped(reason::EMPTY)
         } else if let Some(id) = row.sentence_id.as_deref() {
@@ -715,12 +718,16 @@ mod tests {
         assert_eq!(original["x"], 1);
         assert_eq!(good.sentence_id.as_deref(), Some("a#000001"));
         assert_eq!(good.target.as_deref(), Some("Hi"));
-        assert!(good.malformed.is_none());
+        assert!(good.rejected_as_read.is_none());
         let (truncated, original) = jsonl_row(4, Ok(r#"{"sentence_id":"a#0000"#));
         assert_eq!(original, r#"{"sentence_id":"a#0000"#);
-        assert!(truncated.malformed.unwrap().contains("truncated"));
+        assert!(truncated.rejected_as_read.unwrap().1.contains("truncated"));
         let (wrong_type, _) = jsonl_row(5, Ok(r#"{"sentence_id":"a#000001","target":7}"#));
-        assert!(wrong_type.malformed.unwrap().contains("\"target\""));
+        assert!(wrong_type
+            .rejected_as_read
+            .unwrap()
+            .1
+            .contains("\"target\""));
     }
 
     /// The lines `for_each_line` gives for `bytes`.

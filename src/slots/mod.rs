@@ -61,7 +61,7 @@ pub enum Format {
     Jsonl,
     /// Tab-separated, with a header; `\t`, `\n`, `\r` and `\\` escaped in cells.
     Tsv,
-    /// XLIFF 1.2, for CAT tools (OmegaT, Okapi, translate-toolkit, ...).
+    /// XLIFF 1.2, for CAT tools (OmegaT, Okapi, translate-toolkit, ...); import also reads XLIFF 2.
     Xliff,
 }
 

@@ -99,7 +99,7 @@ pub fn write_footer(out: &mut impl Write) -> std::io::Result<()> {
     writeln!(out, "</body>\n</file>\n</xliff>")
 }
 
-/// A `trans-unit` read back: where it starts, and what an import needs.
+/// A unit read back: where it starts, and what an import needs.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct ReadUnit {
     pub line: u64,
@@ -107,6 +107,8 @@ pub struct ReadUnit {
     pub source_sha256: Option<String>,
     pub source: Option<String>,
     pub target: Option<String>,
+    /// Why the unit cannot be imported although the XML is well formed.
+    pub problem: Option<String>,
 }
 
 /// An XML error: the line it is on and what is wrong.
@@ -158,9 +160,129 @@ fn bytecount(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
-/// Calls `each` with every `trans-unit` of an XLIFF document, read as a
-/// stream (a file's units are never all in memory). Inline markup inside
-/// `source` or `target` (`g`, `mrk`, ...) is dropped and its text kept.
+/// Which text of a unit (or of an XLIFF 2 segment) is being read.
+#[derive(Debug, Clone, Copy)]
+enum Field {
+    Source,
+    Target,
+}
+
+/// An XLIFF 2 `segment` or `ignorable` of a unit: the unit's text is theirs
+/// joined in order.
+#[derive(Debug, Default)]
+struct Part {
+    ignorable: bool,
+    source: String,
+    target: Option<String>,
+}
+
+/// A unit being read.
+struct OpenUnit {
+    unit: ReadUnit,
+    /// XLIFF 2 (`unit`, text in `segment`s), not 1.2 (`trans-unit`).
+    version_2: bool,
+    /// Elements open inside the unit element.
+    depth: usize,
+    /// The XLIFF 2 part open at depth 1, and those read before it.
+    part: Option<Part>,
+    parts: Vec<Part>,
+    /// The text element open, the depth it opened at, and its text so far.
+    capture: Option<(Field, usize, String)>,
+}
+
+impl OpenUnit {
+    /// Whether `name`, opening at the current depth, is the unit's own
+    /// source or target: a child of a 1.2 `trans-unit`, or of a 2 `segment`
+    /// or `ignorable`; never one inside `alt-trans` (a suggestion) or notes.
+    fn field(&self, name: &str) -> Option<Field> {
+        let level = if self.version_2 { 1 } else { 0 };
+        if self.capture.is_some() || self.depth != level || (self.version_2 && self.part.is_none())
+        {
+            return None;
+        }
+        match name {
+            "source" => Some(Field::Source),
+            "target" => Some(Field::Target),
+            _ => None,
+        }
+    }
+
+    fn start(&mut self, name: &str) {
+        if let Some(field) = self.field(name) {
+            self.capture = Some((field, self.depth, String::new()));
+        } else if self.version_2 && self.depth == 0 && matches!(name, "segment" | "ignorable") {
+            self.part = Some(Part {
+                ignorable: name == "ignorable",
+                ..Part::default()
+            });
+        }
+        self.depth += 1;
+    }
+
+    fn end(&mut self) {
+        self.depth -= 1;
+        if let Some((field, _, text)) = self.capture.take_if(|(_, at, _)| *at == self.depth) {
+            self.keep(field, text);
+        }
+        if self.depth == 0 {
+            self.parts.extend(self.part.take());
+        }
+    }
+
+    fn keep(&mut self, field: Field, text: String) {
+        match (self.part.as_mut(), field) {
+            (Some(part), Field::Source) => part.source = text,
+            (Some(part), Field::Target) => part.target = Some(text),
+            (None, Field::Source) => self.unit.source = Some(text),
+            (None, Field::Target) => self.unit.target = Some(text),
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if let Some((_, _, buffer)) = self.capture.as_mut() {
+            buffer.push_str(text);
+        }
+    }
+
+    /// The unit read; an XLIFF 2 unit's text joins its parts. A unit with
+    /// some segments translated and others not has no target the import
+    /// could take, and says why.
+    fn finish(mut self) -> ReadUnit {
+        if !self.version_2 {
+            return self.unit;
+        }
+        let segments = self.parts.iter().filter(|p| !p.ignorable).count();
+        let translated = self
+            .parts
+            .iter()
+            .filter(|p| !p.ignorable && p.target.is_some())
+            .count();
+        self.unit.source = Some(self.parts.iter().map(|p| p.source.as_str()).collect());
+        if translated == segments && translated > 0 {
+            // An ignorable without a target stands for itself in the target.
+            let target = self
+                .parts
+                .iter()
+                .map(|p| p.target.as_deref().unwrap_or(&p.source));
+            self.unit.target = Some(target.collect());
+        } else if translated > 0 {
+            // Kept, so that the rejected row still holds what was typed.
+            let typed = self.parts.iter().filter(|p| !p.ignorable);
+            let typed: Vec<&str> = typed.filter_map(|p| p.target.as_deref()).collect();
+            self.unit.target = Some(typed.join(" "));
+            self.unit.problem = Some(format!(
+                "{translated} of its {segments} segments have a target: translate every segment of the unit, or none"
+            ));
+        }
+        self.unit
+    }
+}
+
+/// Calls `each` with every unit of an XLIFF document, read as a stream (a
+/// file's units are never all in memory): `trans-unit`s of XLIFF 1.2, or
+/// `unit`s of XLIFF 2, whose `segment`s and `ignorable`s are joined. Inline
+/// markup inside `source` or `target` (`g`, `mrk`, `pc`, ...) is dropped
+/// and its text kept.
 pub fn read_units(reader: impl BufRead, mut each: impl FnMut(ReadUnit)) -> Result<(), XmlError> {
     let mut reader = Reader::from_reader(LineCounting {
         inner: reader,
@@ -168,9 +290,7 @@ pub fn read_units(reader: impl BufRead, mut each: impl FnMut(ReadUnit)) -> Resul
     });
     reader.config_mut().check_end_names = true;
     let mut buffer = Vec::new();
-    let mut current: Option<ReadUnit> = None;
-    // Which text element of the unit is open, and how deep inside it we are.
-    let mut capture: Option<(&'static str, usize, String)> = None;
+    let mut current: Option<OpenUnit> = None;
     let mut saw_xliff = false;
     loop {
         buffer.clear();
@@ -194,9 +314,9 @@ pub fn read_units(reader: impl BufRead, mut each: impl FnMut(ReadUnit)) -> Resul
             Event::Start(start) | Event::Empty(start) if start.local_name().as_ref() == "xliff" => {
                 saw_xliff = true;
             }
-            Event::Start(start) if start.local_name().as_ref() == "trans-unit" => {
+            Event::Start(start) if matches!(start.local_name().as_ref(), "trans-unit" | "unit") => {
                 if current.is_some() {
-                    return Err(error("a trans-unit inside another one".to_string()));
+                    return Err(error("a unit inside another one".to_string()));
                 }
                 let mut unit = ReadUnit {
                     line,
@@ -215,72 +335,61 @@ pub fn read_units(reader: impl BufRead, mut each: impl FnMut(ReadUnit)) -> Resul
                         _ => {}
                     }
                 }
-                current = Some(unit);
+                current = Some(OpenUnit {
+                    unit,
+                    version_2: start.local_name().as_ref() == "unit",
+                    depth: 0,
+                    part: None,
+                    parts: Vec::new(),
+                    capture: None,
+                });
             }
-            Event::End(end) if end.local_name().as_ref() == "trans-unit" => {
-                if let Some(unit) = current.take() {
-                    each(unit);
-                }
+            Event::End(_) if current.as_ref().is_some_and(|open| open.depth == 0) => {
+                each(current.take().expect("a unit is open").finish());
             }
             Event::Start(start) => {
-                if let Some((_, depth, _)) = capture.as_mut() {
-                    *depth += 1;
-                } else if current.is_some() {
-                    capture = match start.local_name().as_ref() {
-                        "source" => Some(("source", 0, String::new())),
-                        "target" => Some(("target", 0, String::new())),
-                        _ => None,
-                    };
+                if let Some(open) = current.as_mut() {
+                    open.start(start.local_name().as_ref());
+                }
+            }
+            Event::Empty(empty) => {
+                if let Some(open) = current.as_mut() {
+                    open.start(empty.local_name().as_ref());
+                    open.end();
                 }
             }
             Event::End(_) => {
-                if let Some((field, depth, _)) = capture.as_mut() {
-                    if *depth > 0 {
-                        *depth -= 1;
-                    } else {
-                        let field = *field;
-                        let (_, _, text) = capture.take().expect("capture is open");
-                        if let Some(unit) = current.as_mut() {
-                            match field {
-                                "source" => unit.source = Some(text),
-                                _ => unit.target = Some(text),
-                            }
-                        }
-                    }
-                }
-            }
-            // `<target/>` is an empty target.
-            Event::Empty(empty) if capture.is_none() && empty.local_name().as_ref() == "target" => {
-                if let Some(unit) = current.as_mut() {
-                    unit.target = Some(String::new());
+                if let Some(open) = current.as_mut() {
+                    open.end();
                 }
             }
             Event::Text(text) => {
-                if let Some((_, _, buffer)) = capture.as_mut() {
-                    buffer.push_str(&text.xml10_content());
+                if let Some(open) = current.as_mut() {
+                    open.text(&text.xml10_content());
                 }
             }
             Event::CData(cdata) => {
-                if let Some((_, _, buffer)) = capture.as_mut() {
-                    buffer.push_str(&cdata.xml10_content());
+                if let Some(open) = current.as_mut() {
+                    open.text(&cdata.xml10_content());
                 }
             }
             Event::GeneralRef(reference) => {
-                if let Some((_, _, buffer)) = capture.as_mut() {
-                    let resolved = match reference
-                        .resolve_char_ref()
-                        .map_err(|e| error(format!("bad character reference: {e}")))?
-                    {
-                        Some(c) => c.to_string(),
-                        None => {
-                            let name = reference.xml10_content();
-                            quick_xml::escape::resolve_predefined_entity(&name)
-                                .ok_or_else(|| error(format!("unknown entity &{name};")))?
-                                .to_string()
-                        }
-                    };
-                    buffer.push_str(&resolved);
-                }
+                let Some(open) = current.as_mut().filter(|open| open.capture.is_some()) else {
+                    continue;
+                };
+                let resolved = match reference
+                    .resolve_char_ref()
+                    .map_err(|e| error(format!("bad character reference: {e}")))?
+                {
+                    Some(c) => c.to_string(),
+                    None => {
+                        let name = reference.xml10_content();
+                        quick_xml::escape::resolve_predefined_entity(&name)
+                            .ok_or_else(|| error(format!("unknown entity &{name};")))?
+                            .to_string()
+                    }
+                };
+                open.text(&resolved);
             }
             _ => {}
         }
@@ -288,7 +397,7 @@ pub fn read_units(reader: impl BufRead, mut each: impl FnMut(ReadUnit)) -> Resul
     if current.is_some() {
         return Err(XmlError {
             line: reader.get_ref().line(),
-            message: "the file ends inside a trans-unit (truncated?)".to_string(),
+            message: "the file ends inside a unit (truncated?)".to_string(),
         });
     }
     if !saw_xliff {
@@ -403,6 +512,53 @@ mod tests {
         let xml = "<xliff><file><body><trans-unit id=\"x\"><source>s</source>\
                    <target>a <g id=\"1\">b</g> <mrk mtype=\"x\">c</mrk><x id=\"2\"/></target></trans-unit></body></file></xliff>";
         assert_eq!(units(xml).unwrap()[0].target.as_deref(), Some("a b c"));
+    }
+
+    #[test]
+    fn an_alt_trans_suggestion_is_never_the_unit_s_source_or_target() {
+        let xml = "<xliff version=\"1.2\"><file><body>\
+                   <trans-unit id=\"a\"><source>s</source><target>mine</target>\
+                   <alt-trans origin=\"tm\"><source>other</source><target>suggestion</target></alt-trans></trans-unit>\
+                   <trans-unit id=\"b\"><source>s</source>\
+                   <alt-trans><target/><target>suggestion</target></alt-trans></trans-unit></body></file></xliff>";
+        let read = units(xml).unwrap();
+        assert_eq!(read[0].source.as_deref(), Some("s"));
+        assert_eq!(read[0].target.as_deref(), Some("mine"));
+        assert_eq!(read[1].target, None);
+    }
+
+    #[test]
+    fn an_xliff_2_unit_joins_its_segments_and_ignorables() {
+        let xml = "<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" version=\"2.0\" srcLang=\"ar\" trgLang=\"en\"><file id=\"f\">\
+                   <unit id=\"a\" xmlns:tj=\"https://tarjama.dev/xliff/1\" tj:source-sha256=\"ab\">\
+                   <notes><note>context</note></notes><originalData><data id=\"d1\">&lt;b&gt;</data></originalData>\
+                   <segment state=\"translated\"><source>one.</source><target>One <pc id=\"1\">bold</pc>.</target></segment>\
+                   <ignorable><source> </source></ignorable>\
+                   <segment><source>two.</source><target>Two.</target></segment></unit>\
+                   <unit id=\"b\"><segment><source>x</source></segment></unit>\
+                   <unit id=\"c\"><segment><source>x.</source><target>X.</target></segment><ignorable><source> </source></ignorable>\
+                   <segment><source>y.</source></segment></unit></file></xliff>";
+        let read = units(xml).unwrap();
+        assert_eq!(read.len(), 3);
+        assert_eq!(read[0].id.as_deref(), Some("a"));
+        assert_eq!(read[0].source_sha256.as_deref(), Some("ab"));
+        assert_eq!(read[0].source.as_deref(), Some("one. two."));
+        assert_eq!(read[0].target.as_deref(), Some("One bold. Two."));
+        assert_eq!(read[0].problem, None);
+        assert_eq!(
+            (read[1].source.as_deref(), read[1].target.as_deref()),
+            (Some("x"), None)
+        );
+        assert_eq!(
+            read[2].target.as_deref(),
+            Some("X."),
+            "what was typed is kept"
+        );
+        assert!(read[2]
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("1 of its 2 segments"));
     }
 
     #[test]

@@ -311,6 +311,79 @@ fn regional_language_tags_travel_in_xliff_and_tmx() {
     assert_eq!(tmx.matches("<tuv xml:lang=\"ar-SA\">").count(), 3);
 }
 
+#[test]
+fn an_xliff_2_file_from_a_cat_tool_imports_segment_by_segment() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let exported = dir.path().join("batch.jsonl");
+    export(
+        &dataset,
+        "jsonl",
+        &exported,
+        &["--status", "empty", "--limit", "3"],
+    );
+    let units = read_jsonl(&exported);
+    // As a CAT tool writes it back: the unit cut into segments, with
+    // ignorable white space, notes and inline markup.
+    let segments = [
+        "<segment><source>s</source><target>Whole <pc id=\"1\">sentence</pc>.</target></segment>",
+        "<segment><source>s1</source><target>First half.</target></segment>\
+         <ignorable><source> </source></ignorable>\
+         <segment><source>s2</source><target>Second half.</target></segment>",
+        "<segment><source>s1</source><target>Only this.</target></segment>\
+         <segment><source>s2</source></segment>",
+    ];
+    let mut xml = String::from(
+        "<?xml version=\"1.0\"?>\n<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" \
+         xmlns:tj=\"https://tarjama.dev/xliff/1\" version=\"2.0\" srcLang=\"ar\" trgLang=\"en\">\n<file id=\"f\">\n",
+    );
+    for (unit, segments) in units.iter().zip(segments) {
+        xml.push_str(&format!(
+            "<unit id=\"{}\" tj:source-sha256=\"{}\"><notes><note>from tarjama</note></notes>{segments}</unit>\n",
+            unit["sentence_id"].as_str().unwrap(),
+            unit["source_sha256"].as_str().unwrap()
+        ));
+    }
+    xml.push_str("</file>\n</xliff>\n");
+    let file = dir.path().join("batch.xlf");
+    std::fs::write(&file, xml).unwrap();
+    let imported = import(&dataset, &file, &["--translator", "cat"]);
+    imported.assert_nothing_lost(3);
+    assert_eq!(imported.count("accepted"), 2, "{}", imported.summary);
+    assert_eq!(imported.reason("rejected", "incomplete"), 1);
+    let reject = &imported.rejects()[0];
+    assert_eq!(reject["line"], 6);
+    assert_eq!(reject["target"], "Only this.", "what was typed is kept");
+    let translations: BTreeSet<String> = parallel_pairs(&dataset, &dir)
+        .into_iter()
+        .map(|(_, en)| en)
+        .collect();
+    let expected = ["Whole sentence.", "First half. Second half."];
+    assert_eq!(translations, expected.map(String::from).into());
+}
+
+#[test]
+fn an_alt_trans_suggestion_is_not_taken_for_the_translation() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let xliff = dir.path().join("batch.xlf");
+    let text = export_three_empty_units(&dataset, &xliff);
+    let with_suggestions = text.replace(
+        "</source>\n",
+        "</source>\n<alt-trans origin=\"mt\"><target xml:lang=\"en\">Machine suggestion</target></alt-trans>\n",
+    );
+    std::fs::write(&xliff, with_suggestions).unwrap();
+    let imported = import(&dataset, &xliff, &["--translator", "omegat"]);
+    imported.assert_nothing_lost(3);
+    assert_eq!(
+        imported.reason("skipped", "empty"),
+        3,
+        "{}",
+        imported.summary
+    );
+    assert_eq!(latest_version(&dataset), "v0001");
+}
+
 /// Replaces `from` by `to` in the dataset's `dataset.toml`, once.
 fn edit_settings(dataset: &Path, from: &str, to: &str) {
     let path = dataset.join("dataset.toml");
