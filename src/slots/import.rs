@@ -16,6 +16,7 @@ use crate::manifest;
 use crate::model::{origin, ImportRecord, Sentence, SlotStatus, TranslationSlot};
 use crate::pipeline::{file_sha256, sha256_hex};
 use crate::table::Table;
+use crate::text::arabic;
 use crate::version::{self, Purpose, Version};
 
 /// How an import treats the rows it accepts.
@@ -62,6 +63,7 @@ impl ImportSummary {
 mod reason {
     pub const EMPTY: &str = "empty";
     pub const UNCHANGED: &str = "unchanged";
+    pub const SOURCE_COPY: &str = "source-copy";
     pub const DUPLICATE: &str = "duplicate";
     pub const MALFORMED: &str = "malformed";
     pub const INCOMPLETE: &str = "incomplete";
@@ -605,6 +607,12 @@ fn decide(
             ),
         );
     }
+    // CAT tools copy the source into untranslated targets; Arabic text
+    // equal to the source is such a copy, never a translation (a Latin or
+    // numeric sentence may be its own translation).
+    if target.chars().any(arabic::is_arabic_letter) && sha256_hex(target) == current.text_sha256 {
+        return Outcome::Skipped(reason::SOURCE_COPY);
+    }
     let same_text = slot.text.as_deref() == Some(target);
     if same_text && options.status <= slot.slot_status() {
         return Outcome::Skipped(reason::UNCHANGED);
@@ -710,6 +718,46 @@ fn write_rejects(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the gate decides for `target` over an empty slot of `source`.
+    fn decision(source: &str, target: &str) -> Outcome {
+        let id = "a#000001";
+        let current = Current {
+            text_sha256: sha256_hex(source),
+            norm_sha256: String::new(),
+            slot: Some(TranslationSlot {
+                sentence_id: id.into(),
+                source_sha256: sha256_hex(source),
+                text: None,
+                status: SlotStatus::Empty.as_str().into(),
+                origin: None,
+                translator: None,
+                updated_at: None,
+            }),
+        };
+        let row = Row::new(1, Some(id.into()), None, Some(source), Some(target.into()));
+        let options = ImportOptions {
+            format: None,
+            translator: Some("t".into()),
+            status: SlotStatus::Done,
+            overwrite: false,
+        };
+        decide(&row, id, target, Some(&current), &options)
+    }
+
+    #[test]
+    fn an_arabic_copy_of_the_source_is_skipped_but_a_latin_sentence_may_be_its_own_translation() {
+        let arabic = "قال بوتين.";
+        assert!(matches!(
+            decision(arabic, arabic),
+            Outcome::Skipped(reason::SOURCE_COPY)
+        ));
+        assert!(matches!(decision(arabic, "Putin said."), Outcome::Accepted));
+        assert!(matches!(
+            decision("COVID-19", "COVID-19"),
+            Outcome::Accepted
+        ));
+    }
 
     #[test]
     fn json_lines_become_rows_or_malformed_rows() {

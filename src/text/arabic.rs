@@ -29,6 +29,17 @@ pub fn is_letter(c: char) -> bool {
     }
 }
 
+/// Letters of the Arabic script, in any of its Unicode blocks.
+pub fn is_arabic_letter(c: char) -> bool {
+    matches!(c,
+        '\u{0600}'..='\u{06FF}'
+        | '\u{0750}'..='\u{077F}'
+        | '\u{08A0}'..='\u{08FF}'
+        | '\u{FB50}'..='\u{FDFF}'
+        | '\u{FE70}'..='\u{FEFF}')
+        && c.is_alphabetic()
+}
+
 /// True for a decimal digit of any of the three sets.
 pub fn is_digit(c: char) -> bool {
     digit_value(c).is_some()

@@ -82,7 +82,7 @@ pub fn check_pair(source: &str, target: &str, names: &[String], band: LengthBand
     }
     if let Some(word) = target
         .split_whitespace()
-        .find(|w| w.chars().any(is_arabic_letter))
+        .find(|w| w.chars().any(arabic::is_arabic_letter))
     {
         let message = format!("the translation still holds Arabic script: {word:?}");
         problems.push((rules::QA_ARABIC_SCRIPT, message));
@@ -128,17 +128,6 @@ fn whitespace_problem(target: &str) -> Option<String> {
 
 fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Letters of the Arabic script, in any of its Unicode blocks.
-fn is_arabic_letter(c: char) -> bool {
-    matches!(c,
-        '\u{0600}'..='\u{06FF}'
-        | '\u{0750}'..='\u{077F}'
-        | '\u{08A0}'..='\u{08FF}'
-        | '\u{FB50}'..='\u{FDFF}'
-        | '\u{FE70}'..='\u{FEFF}')
-        && c.is_alphabetic()
 }
 
 /// Names whose rendering the translation does not use, ignoring case and a

@@ -384,6 +384,41 @@ fn an_alt_trans_suggestion_is_not_taken_for_the_translation() {
     assert_eq!(latest_version(&dataset), "v0001");
 }
 
+#[test]
+fn targets_a_cat_tool_copied_from_the_source_are_skipped_not_imported() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let xliff = dir.path().join("batch.xlf");
+    let text = export_three_empty_units(&dataset, &xliff);
+    // The first two units still hold the copy of the source a CAT tool
+    // puts in an untranslated target; the third was translated.
+    let mut copied = 0;
+    let prefilled: String = text
+        .lines()
+        .map(|line| match line.strip_prefix("<source xml:lang=\"ar\">") {
+            Some(rest) => {
+                copied += 1;
+                let source = rest.strip_suffix("</source>").unwrap();
+                let target = if copied < 3 { source } else { "Translated." };
+                format!("{line}\n<target state=\"new\">{target}</target>\n")
+            }
+            None => format!("{line}\n"),
+        })
+        .collect();
+    assert_eq!(copied, 3);
+    std::fs::write(&xliff, prefilled).unwrap();
+    let imported = import(&dataset, &xliff, &["--translator", "omegat"]);
+    imported.assert_nothing_lost(3);
+    assert_eq!(
+        imported.reason("skipped", "source-copy"),
+        2,
+        "{}",
+        imported.summary
+    );
+    assert_eq!(imported.count("accepted"), 1);
+    assert_valid(&dataset);
+}
+
 /// Replaces `from` by `to` in the dataset's `dataset.toml`, once.
 fn edit_settings(dataset: &Path, from: &str, to: &str) {
     let path = dataset.join("dataset.toml");
