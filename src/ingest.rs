@@ -638,12 +638,7 @@ pub fn decode(
     bytes: &[u8],
     accept_invalid_utf8: bool,
 ) -> std::result::Result<Decoded, (&'static str, String)> {
-    let utf16 = match bytes {
-        [0xFF, 0xFE, ..] => Some(encoding_rs::UTF_16LE),
-        [0xFE, 0xFF, ..] => Some(encoding_rs::UTF_16BE),
-        _ => None,
-    };
-    let decoded = if let Some(encoding) = utf16 {
+    let decoded = if let Some(encoding) = crate::io::utf16::encoding_of_bom(bytes) {
         let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
         if had_errors {
             return Err((

@@ -7,6 +7,7 @@ pub mod hash;
 pub mod jsonl;
 pub mod parquet;
 mod table_writer;
+pub mod utf16;
 pub mod xml;
 
 pub use aside::write_aside;

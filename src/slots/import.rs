@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 
 use super::{tsv, xliff, Format};
 use crate::error::{Error, IoContext, Result};
-use crate::io::TableWriter;
+use crate::io::{utf16, TableWriter};
 use crate::manifest;
 use crate::model::{origin, ImportRecord, Sentence, SlotStatus, TranslationSlot};
 use crate::pipeline::{file_sha256, sha256_hex};
@@ -277,20 +277,20 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
 
 /// Reads the file's rows in order, each with the row as read (for the
 /// rejects file), as a stream: JSONL and TSV a line at a time, XLIFF a
-/// `trans-unit` at a time. A JSONL or TSV
+/// unit at a time, UTF-16 (with its byte order mark) decoded on the way. A JSONL or TSV
 /// line that cannot be read becomes a malformed row (rejected with its
 /// line, text kept); an XLIFF file that is not well-formed XML cannot be
 /// split into rows and is an error naming the line.
 fn read_rows(file: &Path, format: Format, mut each: impl FnMut(Row, Value)) -> Result<()> {
-    let opened = std::fs::File::open(file).at(file)?;
+    let opened = utf16::as_utf8(std::fs::File::open(file).at(file)?).at(file)?;
     match format {
-        Format::Xliff => xliff_rows(file, std::io::BufReader::new(opened), each),
-        Format::Jsonl => for_each_line(std::io::BufReader::new(opened), |line, text| {
+        Format::Xliff => xliff_rows(file, opened, each),
+        Format::Jsonl => for_each_line(opened, |line, text| {
             let (row, original) = jsonl_row(line, text);
             each(row, original);
         })
         .at(file),
-        Format::Tsv => tsv_rows(file, std::io::BufReader::new(opened), each),
+        Format::Tsv => tsv_rows(file, opened, each),
     }
 }
 

@@ -419,6 +419,40 @@ fn targets_a_cat_tool_copied_from_the_source_are_skipped_not_imported() {
     assert_valid(&dataset);
 }
 
+#[test]
+fn a_tsv_saved_as_unicode_text_by_a_spreadsheet_imports() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let tsv = dir.path().join("batch.tsv");
+    export(
+        &dataset,
+        "tsv",
+        &tsv,
+        &["--status", "empty", "--limit", "3"],
+    );
+    let text = std::fs::read_to_string(&tsv).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let target = header.iter().position(|h| *h == "target").unwrap();
+    // As Excel's "Unicode Text" saves it: UTF-16LE, byte order mark, CRLF.
+    let mut filled = header.join("\t") + "\r\n";
+    for line in lines {
+        let mut cells: Vec<&str> = line.split('\t').collect();
+        cells[target] = "Saved by a spreadsheet – فلاديمير";
+        filled.push_str(&(cells.join("\t") + "\r\n"));
+    }
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(filled.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&tsv, bytes).unwrap();
+    let imported = import(&dataset, &tsv, &["--translator", "excel"]);
+    imported.assert_nothing_lost(3);
+    assert_eq!(imported.count("accepted"), 3, "{}", imported.summary);
+    let pairs = parallel_pairs(&dataset, &dir);
+    assert!(pairs
+        .iter()
+        .all(|(_, en)| en == "Saved by a spreadsheet – فلاديمير"));
+}
+
 /// Replaces `from` by `to` in the dataset's `dataset.toml`, once.
 fn edit_settings(dataset: &Path, from: &str, to: &str) {
     let path = dataset.join("dataset.toml");
