@@ -515,11 +515,18 @@ fn pre_check(rows: &[Row], outcomes: &mut [Outcome]) {
     }
 }
 
-/// What the gate needs of a sentence named by the file.
+/// What the gate needs of a sentence named by the file (kept for every
+/// row, so only that: not the whole slot).
 struct Current {
     text_sha256: String,
     norm_sha256: String,
-    slot: Option<TranslationSlot>,
+    slot: Option<CurrentSlot>,
+}
+
+/// The text and status of a sentence's slot.
+struct CurrentSlot {
+    text: Option<String>,
+    status: SlotStatus,
 }
 
 /// The named sentences and their slots in `base`, streamed.
@@ -541,7 +548,10 @@ fn current_state(base: &Version, ids: &HashSet<&str>) -> Result<HashMap<String, 
     for slot in base.rows::<TranslationSlot>()? {
         let slot = slot?;
         if let Some(c) = current.get_mut(&slot.sentence_id) {
-            c.slot = Some(slot);
+            c.slot = Some(CurrentSlot {
+                status: slot.slot_status(),
+                text: slot.text,
+            });
         }
     }
     Ok(current)
@@ -614,10 +624,10 @@ fn decide(
         return Outcome::Skipped(reason::SOURCE_COPY);
     }
     let same_text = slot.text.as_deref() == Some(target);
-    if same_text && options.status <= slot.slot_status() {
+    if same_text && options.status <= slot.status {
         return Outcome::Skipped(reason::UNCHANGED);
     }
-    if !same_text && slot.slot_status() == SlotStatus::Reviewed && !options.overwrite {
+    if !same_text && slot.status == SlotStatus::Reviewed && !options.overwrite {
         return Outcome::Rejected(
             reason::CONFLICT_REVIEWED,
             format!(
@@ -725,14 +735,9 @@ mod tests {
         let current = Current {
             text_sha256: sha256_hex(source),
             norm_sha256: String::new(),
-            slot: Some(TranslationSlot {
-                sentence_id: id.into(),
-                source_sha256: sha256_hex(source),
+            slot: Some(CurrentSlot {
                 text: None,
-                status: SlotStatus::Empty.as_str().into(),
-                origin: None,
-                translator: None,
-                updated_at: None,
+                status: SlotStatus::Empty,
             }),
         };
         let row = Row::new(1, Some(id.into()), None, Some(source), Some(target.into()));
