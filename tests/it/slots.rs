@@ -434,11 +434,12 @@ fn a_tsv_saved_as_unicode_text_by_a_spreadsheet_imports() {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
     let target = header.iter().position(|h| *h == "target").unwrap();
-    // As Excel's "Unicode Text" saves it: UTF-16LE, byte order mark, CRLF.
+    // As Excel's "Unicode Text" saves it: UTF-16LE, byte order mark, CRLF,
+    // and a cell holding a double quote quoted the CSV way.
     let mut filled = header.join("\t") + "\r\n";
     for line in lines {
         let mut cells: Vec<&str> = line.split('\t').collect();
-        cells[target] = "Saved by a spreadsheet – فلاديمير";
+        cells[target] = "\"Saved by a \"\"spreadsheet\"\" – فلاديمير\"";
         filled.push_str(&(cells.join("\t") + "\r\n"));
     }
     let mut bytes = vec![0xFF, 0xFE];
@@ -448,9 +449,10 @@ fn a_tsv_saved_as_unicode_text_by_a_spreadsheet_imports() {
     imported.assert_nothing_lost(3);
     assert_eq!(imported.count("accepted"), 3, "{}", imported.summary);
     let pairs = parallel_pairs(&dataset, &dir);
+    assert_eq!(pairs.len(), 3);
     assert!(pairs
         .iter()
-        .all(|(_, en)| en == "Saved by a spreadsheet – فلاديمير"));
+        .all(|(_, en)| en == "Saved by a \"spreadsheet\" – فلاديمير"));
 }
 
 /// Replaces `from` by `to` in the dataset's `dataset.toml`, once.
