@@ -227,15 +227,11 @@ fn tsv_and_xliff_exports_import_back() {
         .any(|(_, en)| en == "TSV line 0\twith an escaped tab"));
 
     let xliff = dir.path().join("batch.xlf");
-    let text = export_three_empty_units(&dataset, &xliff);
+    let text = export_three_empty_units(&dataset, "xliff", &xliff);
     assert!(text.contains("source-language=\"ar\" target-language=\"en\""));
     assert_eq!(text.matches("<trans-unit ").count(), 3);
-    let filled = text.replace(
-        "</source>\n",
-        "</source>\n<target xml:lang=\"en\" state=\"translated\">From a CAT tool &amp; back</target>\n",
-    );
-    std::fs::write(&xliff, filled).unwrap();
-    let imported = import(&dataset, &xliff, &["--translator", "omegat"]);
+    let target = "<target xml:lang=\"en\" state=\"translated\">From a CAT tool &amp; back</target>";
+    let imported = import_after_each_source(&dataset, &xliff, &text, target);
     assert_eq!(imported.count("accepted"), 3, "{}", imported.summary);
     assert_eq!(imported.count("from_memory"), 0);
     assert_valid(&dataset);
@@ -266,15 +262,23 @@ fn truncated_jsonl_keeps_the_good_rows_and_rejects_the_cut_line() {
     assert_valid(&dataset);
 }
 
-/// Exports the first three empty slots as XLIFF to `xliff`; its text.
-fn export_three_empty_units(dataset: &Path, xliff: &Path) -> String {
+/// Writes the XLIFF `text` to `xliff` with `element` after each `source`, as
+/// a CAT tool would, and imports it.
+fn import_after_each_source(dataset: &Path, xliff: &Path, text: &str, element: &str) -> Imported {
+    let filled = text.replace("</source>\n", &format!("</source>\n{element}\n"));
+    std::fs::write(xliff, filled).unwrap();
+    import(dataset, xliff, &["--translator", "omegat"])
+}
+
+/// Exports the first three empty slots in `format` to `output`; its text.
+fn export_three_empty_units(dataset: &Path, format: &str, output: &Path) -> String {
     export(
         dataset,
-        "xliff",
-        xliff,
+        format,
+        output,
         &["--status", "empty", "--limit", "3"],
     );
-    std::fs::read_to_string(xliff).unwrap()
+    std::fs::read_to_string(output).unwrap()
 }
 
 #[test]
@@ -285,18 +289,14 @@ fn regional_language_tags_travel_in_xliff_and_tmx() {
     edit_settings(&dataset, "\"en\"", "\"en-GB\"");
     build_quietly(&dataset);
     let xliff = dir.path().join("batch.xlf");
-    let text = export_three_empty_units(&dataset, &xliff);
+    let text = export_three_empty_units(&dataset, "xliff", &xliff);
     assert!(
         text.contains("source-language=\"ar-SA\" target-language=\"en-GB\""),
         "{text}"
     );
     assert_eq!(text.matches("<source xml:lang=\"ar-SA\">").count(), 3);
-    let filled = text.replace(
-        "</source>\n",
-        "</source>\n<target xml:lang=\"en-GB\" state=\"translated\">Colour</target>\n",
-    );
-    std::fs::write(&xliff, filled).unwrap();
-    let imported = import(&dataset, &xliff, &["--translator", "omegat"]);
+    let target = "<target xml:lang=\"en-GB\" state=\"translated\">Colour</target>";
+    let imported = import_after_each_source(&dataset, &xliff, &text, target);
     assert_eq!(imported.count("accepted"), 3, "{}", imported.summary);
     let tmx = dir.path().join("pairs.tmx");
     let run = export_parallel(&dataset, "tmx", &tmx, &[]);
@@ -316,12 +316,7 @@ fn an_xliff_2_file_from_a_cat_tool_imports_segment_by_segment() {
     let dir = TestDir::new();
     let dataset = dir.seed_with_v0001("seed");
     let exported = dir.path().join("batch.jsonl");
-    export(
-        &dataset,
-        "jsonl",
-        &exported,
-        &["--status", "empty", "--limit", "3"],
-    );
+    export_three_empty_units(&dataset, "jsonl", &exported);
     let units = read_jsonl(&exported);
     // As a CAT tool writes it back: the unit cut into segments, with
     // ignorable white space, notes and inline markup.
@@ -367,13 +362,10 @@ fn an_alt_trans_suggestion_is_not_taken_for_the_translation() {
     let dir = TestDir::new();
     let dataset = dir.seed_with_v0001("seed");
     let xliff = dir.path().join("batch.xlf");
-    let text = export_three_empty_units(&dataset, &xliff);
-    let with_suggestions = text.replace(
-        "</source>\n",
-        "</source>\n<alt-trans origin=\"mt\"><target xml:lang=\"en\">Machine suggestion</target></alt-trans>\n",
-    );
-    std::fs::write(&xliff, with_suggestions).unwrap();
-    let imported = import(&dataset, &xliff, &["--translator", "omegat"]);
+    let text = export_three_empty_units(&dataset, "xliff", &xliff);
+    let suggestion =
+        "<alt-trans origin=\"mt\"><target xml:lang=\"en\">Machine suggestion</target></alt-trans>";
+    let imported = import_after_each_source(&dataset, &xliff, &text, suggestion);
     imported.assert_nothing_lost(3);
     assert_eq!(
         imported.reason("skipped", "empty"),
@@ -389,7 +381,7 @@ fn targets_a_cat_tool_copied_from_the_source_are_skipped_not_imported() {
     let dir = TestDir::new();
     let dataset = dir.seed_with_v0001("seed");
     let xliff = dir.path().join("batch.xlf");
-    let text = export_three_empty_units(&dataset, &xliff);
+    let text = export_three_empty_units(&dataset, "xliff", &xliff);
     // The first two units still hold the copy of the source a CAT tool
     // puts in an untranslated target; the third was translated.
     let mut copied = 0;
@@ -424,13 +416,7 @@ fn a_tsv_saved_as_unicode_text_by_a_spreadsheet_imports() {
     let dir = TestDir::new();
     let dataset = dir.seed_with_v0001("seed");
     let tsv = dir.path().join("batch.tsv");
-    export(
-        &dataset,
-        "tsv",
-        &tsv,
-        &["--status", "empty", "--limit", "3"],
-    );
-    let text = std::fs::read_to_string(&tsv).unwrap();
+    let text = export_three_empty_units(&dataset, "tsv", &tsv);
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
     let target = header.iter().position(|h| *h == "target").unwrap();
@@ -468,7 +454,7 @@ fn a_reject_carries_its_own_row_when_units_share_a_line() {
     let dir = TestDir::new();
     let dataset = dir.seed_built("seed");
     let xliff = dir.path().join("one-line.xlf");
-    let text = export_three_empty_units(&dataset, &xliff);
+    let text = export_three_empty_units(&dataset, "xliff", &xliff);
     // Some tools write the whole file on one line.
     let one_line = text.replace("\n<", "<").replace(
         "</source>",
