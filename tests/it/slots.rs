@@ -1047,3 +1047,152 @@ fn hostile_import_files_lose_no_row_and_leave_a_valid_dataset() {
         }
     }
 }
+
+/// Text escaped for XML, as the test writes it into a unit.
+fn xml_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// An XLIFF document as CAT tools and hands leave it, 1.2 or 2: units of
+/// the export with suggestions in `alt-trans`, notes, inline markup,
+/// segments and ignorables, hostile text, missing targets and unknown ids;
+/// and now and then cut short. Returns its bytes, its units, and whether
+/// it was cut.
+fn hostile_xliff(units: &[Value], random: &mut Xorshift) -> (Vec<u8>, u64, bool) {
+    let texts = [
+        "The translation.",
+        "",
+        " ",
+        "line\nbreak\ttab \"quoted\" <b>&amp;</b> ]]>",
+        "\u{202E}reversed 🙂",
+        "قال بوتين",
+    ];
+    let version_2 = random.below(2) == 0;
+    let mut xml = if version_2 {
+        "<?xml version=\"1.0\"?>\n<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" xmlns:tj=\"https://tarjama.dev/xliff/1\" version=\"2.0\" srcLang=\"ar\" trgLang=\"en\"><file id=\"f\">\n"
+    } else {
+        "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\" xmlns:tj=\"https://tarjama.dev/xliff/1\"><file><body>\n"
+    }
+    .to_string();
+    let count = 1 + random.below(20);
+    for _ in 0..count {
+        let unit = random.pick(units);
+        let mut id = xml_text(unit["sentence_id"].as_str().unwrap());
+        if random.below(10) == 0 {
+            id.push('9');
+        }
+        let hash = unit["source_sha256"].as_str().unwrap();
+        let target = |random: &mut Xorshift| {
+            let text = xml_text(texts[random.below(texts.len())]);
+            match random.below(4) {
+                0 => String::new(),
+                1 => "<target/>".to_string(),
+                2 => format!("<target>{text} <g id=\"1\"><pc id=\"1\">inline</pc></g></target>"),
+                _ => format!("<target>{text}</target>"),
+            }
+        };
+        let suggestion =
+            "<alt-trans origin=\"mt\"><source>s</source><target>A suggestion.</target></alt-trans>";
+        if version_2 {
+            let second = if random.below(2) == 0 {
+                format!(
+                    "<ignorable><source> </source></ignorable><segment><source>b</source>{}</segment>",
+                    target(random)
+                )
+            } else {
+                String::new()
+            };
+            xml.push_str(&format!(
+                "<unit id=\"{id}\" tj:source-sha256=\"{hash}\"><notes><note>n</note></notes>\
+                 <originalData><data id=\"d\">&lt;b&gt;</data></originalData>\
+                 <segment><source>a</source>{}</segment>{second}</unit>\n",
+                target(random)
+            ));
+        } else {
+            xml.push_str(&format!(
+                "<trans-unit id=\"{id}\" tj:source-sha256=\"{hash}\"><source>s</source>{}{}<note>n</note></trans-unit>\n",
+                target(random),
+                if random.below(3) == 0 { suggestion } else { "" }
+            ));
+        }
+    }
+    xml.push_str(if version_2 {
+        "</file></xliff>"
+    } else {
+        "</body></file></xliff>"
+    });
+    let mut bytes = xml.into_bytes();
+    let cut = random.below(6) == 0;
+    if cut {
+        bytes.truncate(random.below(bytes.len()));
+    }
+    (bytes, count as u64, cut)
+}
+
+#[test]
+fn hostile_xliff_files_lose_no_unit_and_a_cut_one_changes_nothing() {
+    let dir = TestDir::new();
+    let pristine = dir.seed_with_v0001("seed");
+    let units_path = dir.path().join("units.jsonl");
+    export(&pristine, "jsonl", &units_path, &[]);
+    let units = read_jsonl(&units_path);
+    let mut random = Xorshift(0x2545_F491_4F6C_DD1D);
+    let mut outcomes = BTreeSet::new();
+    for case in 0..40 {
+        let dataset = dir.path().join(format!("case-{case}"));
+        copy_dir(&pristine, &dataset);
+        let file = dir.path().join(format!("case-{case}.xlf"));
+        let (bytes, count, cut) = hostile_xliff(&units, &mut random);
+        std::fs::write(&file, &bytes).unwrap();
+        let run = tarjama(&[
+            "slots",
+            "import",
+            arg(&dataset),
+            arg(&file),
+            "--translator",
+            "t",
+            "--json",
+        ]);
+        let context = format!(
+            "case {case}: exit {:?} {}{}",
+            run.code, run.stdout, run.stderr
+        );
+        if run.code == Some(2) {
+            assert!(cut, "{context}");
+            assert!(run.stderr.contains("line "), "{context}");
+            assert_eq!(latest_version(&dataset), "v0001", "{context}");
+            outcomes.insert("refused");
+            continue;
+        }
+        assert!(matches!(run.code, Some(0 | 1)), "{context}");
+        let imported = Imported {
+            code: run.code,
+            summary: serde_json::from_str(&run.stdout).unwrap(),
+            file,
+        };
+        // A cut file may still hold its units whole (cut after the last one).
+        let rows = imported.count("rows");
+        assert!(rows == count || (cut && rows <= count), "{context}");
+        imported.assert_nothing_lost(rows);
+        if imported.count("accepted") > 0 {
+            assert_valid(&dataset);
+            let pairs = parallel_pairs(&dataset, &dir);
+            assert!(
+                pairs.iter().all(|(_, en)| en != "A suggestion."),
+                "{context}: an alt-trans suggestion was imported"
+            );
+            outcomes.insert("published");
+        }
+        if imported.count("rejected") > 0 {
+            outcomes.insert("rejected");
+        }
+    }
+    assert_eq!(
+        outcomes,
+        ["published", "refused", "rejected"].into(),
+        "the cases must reach every outcome"
+    );
+}
