@@ -945,6 +945,15 @@ fn export_filters_by_document_status_and_limit() {
     assert!(!dir.path().join(".none.jsonl.partial").exists());
 }
 
+/// The seed dataset with its v0001, and every unit of it as exported.
+fn seed_and_its_units(dir: &TestDir) -> (PathBuf, Vec<Value>) {
+    let pristine = dir.seed_with_v0001("seed");
+    let units_path = dir.path().join("units.jsonl");
+    export(&pristine, "jsonl", &units_path, &[]);
+    let units = read_jsonl(&units_path);
+    (pristine, units)
+}
+
 /// A small deterministic generator, so that a failing case can be rerun.
 struct Xorshift(u64);
 
@@ -1019,10 +1028,7 @@ fn hostile_import_file(units: &[Value], random: &mut Xorshift) -> Vec<u8> {
 #[test]
 fn hostile_import_files_lose_no_row_and_leave_a_valid_dataset() {
     let dir = TestDir::new();
-    let pristine = dir.seed_with_v0001("seed");
-    let units_path = dir.path().join("units.jsonl");
-    export(&pristine, "jsonl", &units_path, &[]);
-    let units = read_jsonl(&units_path);
+    let (pristine, units) = seed_and_its_units(&dir);
     let mut random = Xorshift(0x9E37_79B9_7F4A_7C15);
     for case in 0..30 {
         let dataset = dir.path().join(format!("case-{case}"));
@@ -1135,10 +1141,7 @@ fn hostile_xliff(units: &[Value], random: &mut Xorshift) -> (Vec<u8>, u64, bool)
 #[test]
 fn hostile_xliff_files_lose_no_unit_and_a_cut_one_changes_nothing() {
     let dir = TestDir::new();
-    let pristine = dir.seed_with_v0001("seed");
-    let units_path = dir.path().join("units.jsonl");
-    export(&pristine, "jsonl", &units_path, &[]);
-    let units = read_jsonl(&units_path);
+    let (pristine, units) = seed_and_its_units(&dir);
     let mut random = Xorshift(0x2545_F491_4F6C_DD1D);
     let mut outcomes = BTreeSet::new();
     for case in 0..40 {
