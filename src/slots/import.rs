@@ -277,10 +277,11 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
 
 /// Reads the file's rows in order, each with the row as read (for the
 /// rejects file), as a stream: JSONL and TSV a line at a time, XLIFF a
-/// unit at a time, UTF-16 (with its byte order mark) decoded on the way. A JSONL or TSV
-/// line that cannot be read becomes a malformed row (rejected with its
-/// line, text kept); an XLIFF file that is not well-formed XML cannot be
-/// split into rows and is an error naming the line.
+/// unit at a time, UTF-16 (with its byte order mark) decoded on the way.
+/// A JSONL or TSV line that cannot be read becomes a malformed row
+/// (rejected with its line, text kept); an XLIFF file that is not
+/// well-formed XML cannot be split into rows and is an error naming the
+/// line.
 fn read_rows(file: &Path, format: Format, mut each: impl FnMut(Row, Value)) -> Result<()> {
     let opened = utf16::as_utf8(std::fs::File::open(file).at(file)?).at(file)?;
     match format {

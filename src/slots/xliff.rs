@@ -136,7 +136,7 @@ impl<R: BufRead> LineCounting<R> {
 impl<R: BufRead> Read for LineCounting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let read = self.inner.read(buf)?;
-        self.newlines += bytecount(&buf[..read]);
+        self.newlines += newlines_in(&buf[..read]);
         Ok(read)
     }
 }
@@ -150,13 +150,13 @@ impl<R: BufRead> BufRead for LineCounting<R> {
         // The bytes consumed are the front of the buffer last filled, which
         // asking again returns without reading.
         if let Ok(buffered) = self.inner.fill_buf() {
-            self.newlines += bytecount(&buffered[..amount.min(buffered.len())]);
+            self.newlines += newlines_in(&buffered[..amount.min(buffered.len())]);
         }
         self.inner.consume(amount);
     }
 }
 
-fn bytecount(bytes: &[u8]) -> u64 {
+fn newlines_in(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
@@ -245,8 +245,8 @@ impl OpenUnit {
     }
 
     /// The unit read; an XLIFF 2 unit's text joins its parts. A unit with
-    /// some segments translated and others not has no target the import
-    /// could take, and says why.
+    /// some segments translated and others not keeps what was typed and
+    /// says why it cannot be imported.
     fn finish(mut self) -> ReadUnit {
         if !self.version_2 {
             return self.unit;
