@@ -1,6 +1,7 @@
 //! `tarjama entities import DIR export.json`: a Label Studio JSON export
-//! back in as human entities, through a gate. A task's latest annotation is
-//! the reviewer's whole judgement of its sentence: when every span of it
+//! back in as human entities, through a gate. A task's annotation that is
+//! the reviewers' last word (ground truth, else the one changed last) is
+//! their whole judgement of its sentence: when every span of it
 //! passes, the sentence's entities become exactly those spans (origin
 //! `human`); when any fails, the task is rejected as a whole, with each
 //! problem's reason, into `FILE.rejects.json` (tasks as read, so the fixed
@@ -266,12 +267,7 @@ fn gate<'t>(
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
-    // The latest annotation that was not cancelled is the reviewer's last word.
-    let Some(annotation) = annotations.iter().rev().find(|a| {
-        !a.get("was_cancelled")
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
-    }) else {
+    let Some(annotation) = reviewers_word(annotations) else {
         return Ok(None);
     };
     let results = annotation
@@ -424,9 +420,63 @@ fn write_rejects(file: &Path, rejects: &[Value]) -> Result<Option<PathBuf>> {
     Ok(Some(path))
 }
 
+/// The annotation that is the reviewers' last word on a task, of those not
+/// cancelled: the one marked ground truth (Label Studio's "accepted" star),
+/// else the one changed last (`updated_at`, else `created_at`; Label
+/// Studio writes both in UTC, so their text sorts by time), else the last
+/// one listed.
+fn reviewers_word(annotations: &[Value]) -> Option<&Value> {
+    let flag = |a: &Value, key: &str| a.get(key).and_then(Value::as_bool).unwrap_or(false);
+    let stamp = |a: &'_ Value| {
+        ["updated_at", "created_at"]
+            .iter()
+            .find_map(|key| a.get(*key).and_then(Value::as_str))
+            .unwrap_or_default()
+            .to_string()
+    };
+    annotations
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| !flag(a, "was_cancelled"))
+        .max_by_key(|(position, a)| (flag(a, "ground_truth"), stamp(a), *position))
+        .map(|(_, a)| a)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reviewers_word_is_the_ground_truth_else_the_last_change_never_a_cancelled_one() {
+        let chosen = |annotations: Value| {
+            reviewers_word(annotations.as_array().unwrap()).map(|a| a["id"].as_u64().unwrap())
+        };
+        let early = "2026-01-01T09:00:00.000000Z";
+        let late = "2026-01-02T09:00:00.000000Z";
+        assert_eq!(
+            chosen(json!([{"id": 1, "updated_at": late}, {"id": 2, "updated_at": early}])),
+            Some(1),
+            "an earlier annotation edited later is the last word"
+        );
+        assert_eq!(
+            chosen(
+                json!([{"id": 1, "ground_truth": true, "updated_at": early}, {"id": 2, "updated_at": late}])
+            ),
+            Some(1)
+        );
+        assert_eq!(
+            chosen(
+                json!([{"id": 1, "updated_at": early}, {"id": 2, "updated_at": late, "was_cancelled": true}])
+            ),
+            Some(1)
+        );
+        assert_eq!(chosen(json!([{"id": 1}, {"id": 2}])), Some(2));
+        assert_eq!(
+            chosen(json!([{"id": 1, "created_at": late}, {"id": 2, "created_at": early}])),
+            Some(1)
+        );
+        assert_eq!(chosen(json!([{"id": 1, "was_cancelled": true}])), None);
+    }
 
     #[test]
     fn utf16_offsets_convert_to_code_points_past_an_astral_character() {
