@@ -261,18 +261,17 @@ fn write_tmx(
     languages: Languages,
     pairs: impl Iterator<Item = Result<ParallelPair>>,
 ) -> Result<()> {
+    let (source_language, target_language) =
+        (xml::escape(languages.source), xml::escape(languages.target));
     write!(
         out,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <tmx version=\"1.4\">\n\
-         <header creationtool=\"tarjama\" creationtoolversion=\"{}\" datatype=\"plaintext\" segtype=\"sentence\" adminlang=\"en\" srclang=\"{}\" o-tmf=\"tarjama\"/>\n\
+         <header creationtool=\"tarjama\" creationtoolversion=\"{}\" datatype=\"plaintext\" segtype=\"sentence\" adminlang=\"en\" srclang=\"{source_language}\" o-tmf=\"tarjama\"/>\n\
          <body>\n",
         env!("CARGO_PKG_VERSION"),
-        xml::escape(languages.source)
     )
     .at(path)?;
-    let (source_language, target_language) =
-        (xml::escape(languages.source), xml::escape(languages.target));
     for pair in pairs {
         let pair = pair?;
         let mut props = format!("<prop type=\"x-status\">{}</prop>", pair.status);
