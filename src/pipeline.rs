@@ -12,7 +12,7 @@ use crate::entities;
 use crate::glossary::Glossary;
 use crate::ingest::{CleanText, MAX_DOCUMENT_CHARS};
 use crate::model::{ids, Document, Entity, EntityOrigin, Label, Role, Sentence, TranslationSlot};
-use crate::ner::NerModel;
+use crate::ner::{NerModel, TaggedSpan};
 use crate::segment;
 use crate::settings::StageSettings;
 use crate::split::ContentKeys;
@@ -96,10 +96,13 @@ struct SentenceEntity<'g> {
 /// span's extent is exact; a glossary name was checked by a person, though
 /// a name found by form may be a coincidence (`جمعة`, Friday or a name);
 /// the model guesses. A model span the glossary knows carries its rendering.
+/// `model_spans` are the model's spans of this sentence, found with the
+/// rest of its document ([`NerModel::tag_document`]).
 fn sentence_entities<'g>(
     sentence: &str,
     settings: &StageSettings,
-    sources: NameSources<'g>,
+    glossary: &'g Glossary,
+    model_spans: Vec<TaggedSpan>,
 ) -> Vec<SentenceEntity<'g>> {
     let mut spans: Vec<SentenceEntity<'g>> = Vec::new();
     let mut taken = TakenRanges::default();
@@ -115,7 +118,7 @@ fn sentence_entities<'g>(
             });
         }
     }
-    for (span, entry) in sources.glossary.find(sentence) {
+    for (span, entry) in glossary.find(sentence) {
         if taken.take_if_free(&span) {
             spans.push(SentenceEntity {
                 span,
@@ -126,21 +129,18 @@ fn sentence_entities<'g>(
             });
         }
     }
-    if let Some(model) = sources.model {
-        for found in model.tag(sentence) {
-            if taken.take_if_free(&found.range) {
-                let en = sources
-                    .glossary
-                    .entry_for(&sentence[found.range.clone()])
-                    .map(|entry| entry.en.as_str());
-                spans.push(SentenceEntity {
-                    span: found.range,
-                    label: found.label,
-                    origin: EntityOrigin::Model,
-                    score: Some(found.score),
-                    en,
-                });
-            }
+    for found in model_spans {
+        if taken.take_if_free(&found.range) {
+            let en = glossary
+                .entry_for(&sentence[found.range.clone()])
+                .map(|entry| entry.en.as_str());
+            spans.push(SentenceEntity {
+                span: found.range,
+                label: found.label,
+                origin: EntityOrigin::Model,
+                score: Some(found.score),
+                en,
+            });
         }
     }
     spans.sort_by_key(|e| (e.span.start, std::cmp::Reverse(e.span.end)));
@@ -208,6 +208,13 @@ pub fn process(clean: CleanText, settings: &StageSettings, sources: NameSources)
     let mut sentences = Vec::new();
     let mut entities = Vec::new();
     let ranges = segment::split_with_breaks(&text, &settings.segment, &layout.hard_breaks);
+    let mut model_spans = match sources.model {
+        Some(model) => {
+            let sentence_texts: Vec<&str> = ranges.iter().map(|r| &text[r.clone()]).collect();
+            model.tag_document(&sentence_texts).into_iter()
+        }
+        None => Vec::new().into_iter(),
+    };
     for (index, range) in ranges.into_iter().enumerate() {
         let sentence_text = &text[range.clone()];
         let start = offsets.char_offset(range.start);
@@ -215,9 +222,11 @@ pub fn process(clean: CleanText, settings: &StageSettings, sources: NameSources)
         let role = layout.role_at(range.start);
         let sentence_id = ids::sentence_id(&clean.doc_id, index as u32);
         let mut within = CharOffsets::new(sentence_text);
-        for (k, found) in sentence_entities(sentence_text, settings, sources)
-            .into_iter()
-            .enumerate()
+        let found_by_model = model_spans.next().unwrap_or_default();
+        for (k, found) in
+            sentence_entities(sentence_text, settings, sources.glossary, found_by_model)
+                .into_iter()
+                .enumerate()
         {
             let span_start = start + within.char_offset(found.span.start);
             let span_end = start + within.char_offset(found.span.end);

@@ -15,7 +15,7 @@ use crate::ner::gold::{example, read_records, Scores};
 use crate::ner::model::ModelInfo;
 use crate::ner::tags::LABELS;
 use crate::ner::train::{train, TrainOptions};
-use crate::ner::{evaluate, spans_in_code_points, NerModel};
+use crate::ner::{evaluate, in_code_points, NerModel};
 
 /// Train, run and score the named-entity model (PER, LOC, ORG, MISC).
 #[derive(Debug, clap::Args)]
@@ -71,6 +71,13 @@ struct TagArgs {
     /// A model file instead of the built-in one.
     #[arg(long)]
     model: Option<PathBuf>,
+    /// A field naming each record's document (for example "doc_id" in a
+    /// version's sentences.jsonl): consecutive records with the same value
+    /// are tagged as one document's sentences, so a name found in one is
+    /// also found where the model missed it in another. Without it, each
+    /// record is a document.
+    #[arg(long, value_name = "FIELD")]
+    document_field: Option<String>,
 }
 
 /// Print precision, recall and F1 per label against annotated records.
@@ -82,6 +89,10 @@ struct EvalArgs {
     /// Print the scores as JSON.
     #[arg(long)]
     json: bool,
+    /// As for `ner tag`: consecutive records with the same value of this
+    /// field are scored as one document's sentences.
+    #[arg(long, value_name = "FIELD")]
+    document_field: Option<String>,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
@@ -124,7 +135,7 @@ fn run_train(args: TrainArgs) -> Result<ExitCode> {
         runs: args.runs,
     };
     let report = |what: &str, model: &NerModel| -> Option<String> {
-        let micro = evaluate(model, dev.as_ref()?).micro();
+        let micro = evaluate(model, dev.as_ref()?, None).micro();
         Some(format!(
             "{what}: dev P {:.4} R {:.4} F1 {:.4}",
             micro.precision(),
@@ -225,19 +236,34 @@ fn read_corpus(path: &Path, mut sink: impl FnMut(&str)) -> Result<String> {
 
 fn run_tag(args: TagArgs) -> Result<ExitCode> {
     let model = load_model(args.model.as_deref())?;
-    super::annotate_records(&args.input, &args.output, "entities", |text| {
-        spans_in_code_points(&model, text)
+    let document_field = args.document_field.as_deref();
+    super::annotate_documents(
+        &args.input,
+        &args.output,
+        "entities",
+        document_field,
+        |texts| {
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let found = model.tag_document(&texts);
+            texts
             .into_iter()
-            .map(|(s, score)| json!({"start": s.start, "end": s.end, "label": s.label, "score": score}))
+            .zip(found)
+            .map(|(text, spans)| {
+                in_code_points(text, spans)
+                    .into_iter()
+                    .map(|(s, score)| json!({"start": s.start, "end": s.end, "label": s.label, "score": score}))
+                    .collect()
+            })
             .collect()
-    })?;
+        },
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn run_eval(args: EvalArgs) -> Result<ExitCode> {
     let model = load_model(args.model.as_deref())?;
     let records = read_records(&args.gold)?;
-    let scores = evaluate(&model, &records);
+    let scores = evaluate(&model, &records, args.document_field.as_deref());
     if args.json {
         super::emit_json(&scores_json(&scores))?;
     } else {

@@ -28,6 +28,17 @@ pub struct GoldRecord {
     pub text: String,
     #[serde(default)]
     pub entities: Vec<GoldSpan>,
+    /// The record's other fields, one of which may name its document.
+    #[serde(flatten)]
+    pub other: serde_json::Map<String, serde_json::Value>,
+}
+
+impl GoldRecord {
+    /// The value of `field`, which groups consecutive records into one
+    /// document; a record without it is a document of its own.
+    pub fn document(&self, field: &str) -> Option<&serde_json::Value> {
+        self.other.get(field)
+    }
 }
 
 /// Reads every record of a JSONL file, naming the line of a bad one.
@@ -214,6 +225,7 @@ mod tests {
             id: "x".into(),
             text: "قال فلاديمير بوتين في موسكو .".into(),
             entities: vec![span(4, 18, "PER"), span(22, 27, "LOC")],
+            other: Default::default(),
         };
         let ex = example(&record, Path::new("gold.jsonl"), 1).unwrap();
         assert_eq!(
@@ -228,6 +240,7 @@ mod tests {
             id: "r7".into(),
             text: "وإسرائيل".into(),
             entities: vec![span(1, 5, "LOC")],
+            other: Default::default(),
         };
         let err = example(&record, Path::new("gold.jsonl"), 3)
             .unwrap_err()

@@ -19,6 +19,7 @@ pub mod features;
 pub mod gold;
 pub mod lexicon;
 pub mod model;
+pub mod repeats;
 pub mod tags;
 pub mod tokens;
 pub mod train;
@@ -29,11 +30,11 @@ use gold::{GoldRecord, GoldSpan, Scores};
 
 use crate::text::CharOffsets;
 
-/// The model's spans of a text in code point offsets, with their scores.
-pub fn spans_in_code_points(model: &NerModel, text: &str) -> Vec<(GoldSpan, f32)> {
+/// The spans of one sentence (byte ranges) in code point offsets, with
+/// their scores.
+pub fn in_code_points(text: &str, spans: Vec<TaggedSpan>) -> Vec<(GoldSpan, f32)> {
     let mut offsets = CharOffsets::new(text);
-    model
-        .tag(text)
+    spans
         .into_iter()
         .map(|span| {
             let start = offsets.char_offset(span.range.start);
@@ -48,16 +49,32 @@ pub fn spans_in_code_points(model: &NerModel, text: &str) -> Vec<(GoldSpan, f32)
         .collect()
 }
 
-/// Scores the model's spans against annotated records.
-pub fn evaluate(model: &NerModel, records: &[GoldRecord]) -> Scores {
+/// Scores the model's spans against annotated records. With a
+/// `document_field`, consecutive records with the same value of it are
+/// tagged as the sentences of one document.
+pub fn evaluate(model: &NerModel, records: &[GoldRecord], document_field: Option<&str>) -> Scores {
     use rayon::prelude::*;
-    let predicted: Vec<Vec<GoldSpan>> = records
+    let documents: Vec<&[GoldRecord]> = match document_field {
+        Some(field) => records
+            .chunk_by(|a, b| a.document(field).is_some() && a.document(field) == b.document(field))
+            .collect(),
+        None => records.chunks(1).collect(),
+    };
+    let predicted: Vec<Vec<GoldSpan>> = documents
         .par_iter()
-        .map(|r| {
-            spans_in_code_points(model, &r.text)
+        .flat_map_iter(|document| {
+            let texts: Vec<&str> = document.iter().map(|r| r.text.as_str()).collect();
+            model
+                .tag_document(&texts)
                 .into_iter()
-                .map(|(s, _)| s)
-                .collect()
+                .zip(texts)
+                .map(|(spans, text)| {
+                    in_code_points(text, spans)
+                        .into_iter()
+                        .map(|(s, _)| s)
+                        .collect()
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
     let mut scores = Scores::default();

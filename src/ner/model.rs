@@ -23,7 +23,8 @@ use crate::model::Label;
 use crate::ner::decode::{marginals, viterbi, Emissions, Transitions};
 use crate::ner::features::{token_features, TokenView};
 use crate::ner::lexicon::Lexicon;
-use crate::ner::tags::{label_of, spans, LABELS, TAG_COUNT};
+use crate::ner::repeats::FoundNames;
+use crate::ner::tags::{begin, inside, label_of, spans, LABELS, TAG_COUNT};
 use crate::ner::tokens::{is_word, tokens};
 use crate::pipeline::sha256_hex;
 
@@ -34,6 +35,10 @@ const MAGIC: &[u8] = b"tarjama-ner\n";
 /// (3 million words: 910 MiB peak for the whole build when tagged at once).
 const MAX_TAGGED_WORDS: usize = 1000;
 const FORMAT: u32 = 3;
+/// Tokens of a document whose scores the tagger keeps for the names found
+/// again in it (about 80 bytes each); past them, a sentence where a name
+/// recurs is decoded again, so a huge document costs time, not memory.
+const MAX_KEPT_TOKENS: usize = 100_000;
 
 /// The model shipped with the tool (`tarjama ner train` writes it).
 const BUILTIN: &[u8] = include_bytes!("../../models/ner-ar.bin");
@@ -202,35 +207,134 @@ impl NerModel {
     /// The PER / LOC / ORG / MISC spans of one sentence, as byte ranges
     /// in increasing order.
     pub fn tag(&self, sentence: &str) -> Vec<TaggedSpan> {
+        self.tag_keeping(sentence).0
+    }
+
+    /// [`tag`](Self::tag), and each window's token scores, which the
+    /// document pass needs again where a name recurs.
+    fn tag_keeping(&self, sentence: &str) -> (Vec<TaggedSpan>, Vec<TaggedWindow>) {
         let mut found = Vec::new();
+        let mut windows = Vec::new();
         for window in word_windows(sentence, MAX_TAGGED_WORDS) {
             let offset = window.start;
-            found.extend(
-                self.tag_window(&sentence[window])
+            let (spans, tagged) = self.tag_window(&sentence[window], offset);
+            found.extend(spans);
+            windows.push(tagged);
+        }
+        (found, windows)
+    }
+
+    /// The spans of each sentence of one document: each sentence tagged
+    /// alone, then the names found in any of them tagged wherever else
+    /// they occur untagged (see [`repeats`](crate::ner::repeats)).
+    pub fn tag_document(&self, sentences: &[&str]) -> Vec<Vec<TaggedSpan>> {
+        let mut kept_tokens = 0;
+        let (mut found, mut kept): (Vec<Vec<TaggedSpan>>, Vec<Option<Vec<TaggedWindow>>>) =
+            sentences
+                .iter()
+                .map(|sentence| {
+                    let (spans, windows) = self.tag_keeping(sentence);
+                    kept_tokens += windows.iter().map(|w| w.ranges.len()).sum::<usize>();
+                    (spans, (kept_tokens <= MAX_KEPT_TOKENS).then_some(windows))
+                })
+                .unzip();
+        let names = FoundNames::of(
+            sentences
+                .iter()
+                .copied()
+                .zip(found.iter().map(Vec::as_slice)),
+        );
+        if names.is_empty() {
+            return found;
+        }
+        for ((sentence, spans), windows) in sentences.iter().zip(&mut found).zip(&mut kept) {
+            let missed = names.missed_in(sentence, spans);
+            if missed.is_empty() {
+                continue;
+            }
+            let windows = windows
+                .take()
+                .unwrap_or_else(|| self.tag_keeping(sentence).1);
+            let scores = self.scores_at(windows, &missed);
+            spans.extend(
+                missed
                     .into_iter()
-                    .map(|span| TaggedSpan {
-                        range: span.range.start + offset..span.range.end + offset,
-                        ..span
+                    .zip(scores)
+                    .map(|((range, label), score)| TaggedSpan {
+                        range,
+                        label,
+                        score,
                     }),
             );
+            spans.sort_by_key(|s| s.range.start);
         }
         found
     }
 
-    fn tag_window(&self, sentence: &str) -> Vec<TaggedSpan> {
+    /// For spans the model did not choose, the smallest probability it
+    /// gives the tags that would spell each of them: what `score` means
+    /// for its own spans, so that a reviewer who sorts by it sees these
+    /// among the doubtful.
+    fn scores_at(&self, windows: Vec<TaggedWindow>, spans: &[(Range<usize>, Label)]) -> Vec<f32> {
+        let mut scores = vec![0.0; spans.len()];
+        for window in windows {
+            let in_window: Vec<usize> = (0..spans.len())
+                .filter(|&k| window.ranges.iter().any(|r| r.start == spans[k].0.start))
+                .collect();
+            if in_window.is_empty() {
+                continue;
+            }
+            let probabilities = window
+                .probabilities
+                .unwrap_or_else(|| marginals(&window.emissions, &self.transitions));
+            for k in in_window {
+                let (span, label) = &spans[k];
+                let label = LABELS.iter().position(|l| l == label).unwrap_or(0);
+                let tags = window
+                    .ranges
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| span.start <= r.start && r.end <= span.end)
+                    .enumerate()
+                    .map(|(nth, (i, _))| {
+                        let tag = if nth == 0 {
+                            begin(label)
+                        } else {
+                            inside(label)
+                        };
+                        probabilities[i][tag as usize]
+                    });
+                scores[k] = to_four_places(tags.fold(1.0, f32::min));
+            }
+        }
+        scores
+    }
+
+    /// The spans of one window of a sentence that starts at byte `offset`
+    /// of it, in the sentence's byte offsets.
+    fn tag_window(&self, window: &str, offset: usize) -> (Vec<TaggedSpan>, TaggedWindow) {
         let Decoded {
-            ranges,
+            mut ranges,
             emissions,
             tags,
             ..
-        } = self.decode(sentence);
+        } = self.decode(window);
+        for range in &mut ranges {
+            *range = range.start + offset..range.end + offset;
+        }
         let found = spans(&tags);
         if found.is_empty() {
-            return Vec::new();
+            let tagged = TaggedWindow {
+                ranges,
+                emissions,
+                probabilities: None,
+            };
+            return (Vec::new(), tagged);
         }
         let probabilities = marginals(&emissions, &self.transitions);
-        let is_word = |i: &usize| is_word(&sentence[ranges[*i].clone()]);
-        found
+        let is_word =
+            |i: &usize| is_word(&window[ranges[*i].start - offset..ranges[*i].end - offset]);
+        let spans = found
             .into_iter()
             .filter_map(|(tokens, label)| {
                 // The tagger may run a name into a dash or a closing stop
@@ -247,7 +351,13 @@ impl NerModel {
                     ),
                 })
             })
-            .collect()
+            .collect();
+        let tagged = TaggedWindow {
+            ranges,
+            emissions,
+            probabilities: Some(probabilities),
+        };
+        (spans, tagged)
     }
 
     /// Each word of a text (punctuation left out) with the label index
@@ -366,6 +476,15 @@ impl NerModel {
 }
 
 /// A sentence's tokens as the model sees them, with their best tags.
+/// A window of a sentence as the tagger saw it: its tokens (byte ranges of
+/// the sentence), their tag scores and, when the window held a name, the
+/// tag probabilities.
+struct TaggedWindow {
+    ranges: Vec<Range<usize>>,
+    emissions: Vec<Emissions>,
+    probabilities: Option<Vec<Emissions>>,
+}
+
 struct Decoded {
     ranges: Vec<Range<usize>>,
     views: Vec<TokenView>,

@@ -284,6 +284,7 @@ mod tests {
                 end,
                 label: label.into(),
             }],
+            other: Default::default(),
         };
         [
             record("قال فلاديمير بوتين امس .", 4, 18, "PER"),

@@ -1,5 +1,7 @@
 //! `tarjama ner train|tag|eval` and the model's spans in a build.
 
+use std::collections::BTreeMap;
+
 use crate::util::*;
 
 fn fixture(name: &str) -> std::path::PathBuf {
@@ -125,6 +127,130 @@ fn tag_writes_code_point_spans_that_slice_the_text() {
             "{text} {label} not in {found:?}"
         );
     }
+}
+
+/// A tagged span as (text, label, score).
+type Found = (String, String, f64);
+
+/// Tags the fixture's records, alone or grouped into documents by "doc":
+/// each record's spans by its id.
+fn tagged_by_record(document_field: Option<&str>) -> BTreeMap<String, Vec<Found>> {
+    let dir = TestDir::new();
+    let out = dir.path().join("tagged.jsonl");
+    let input = fixture("name_found_in_one_sentence_missed_in_another.jsonl");
+    let mut args = vec!["ner", "tag", arg(&input), "-o", arg(&out)];
+    args.extend(
+        document_field
+            .map(|f| ["--document-field", f])
+            .into_iter()
+            .flatten(),
+    );
+    let run = tarjama(&args);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    jsonl(&out)
+        .iter()
+        .map(|record| {
+            let text: Vec<char> = record["text"].as_str().unwrap().chars().collect();
+            let spans = record["entities"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    let (start, end) = (e["start"].as_u64().unwrap(), e["end"].as_u64().unwrap());
+                    (
+                        text[start as usize..end as usize].iter().collect(),
+                        e["label"].as_str().unwrap().to_string(),
+                        e["score"].as_f64().unwrap(),
+                    )
+                })
+                .collect();
+            (record["id"].as_str().unwrap().to_string(), spans)
+        })
+        .collect()
+}
+
+#[test]
+fn a_name_found_in_one_sentence_of_a_document_is_found_where_the_model_missed_it() {
+    let alone = tagged_by_record(None);
+    let names = |tagged: &BTreeMap<String, Vec<Found>>, id: &str| -> Vec<(String, String)> {
+        tagged[id]
+            .iter()
+            .map(|(t, l, _)| (t.clone(), l.clone()))
+            .collect()
+    };
+    let pair = |t: &str, l: &str| (t.to_string(), l.to_string());
+    // The case: alone, the model misses `بدارفور` and finds `دارفور`.
+    assert_eq!(names(&alone, "b1"), []);
+    assert_eq!(
+        names(&alone, "b2"),
+        [pair("دارفور", "LOC"), pair("السودان", "LOC")]
+    );
+
+    let grouped = tagged_by_record(Some("doc"));
+    assert_eq!(names(&grouped, "b1"), [pair("بدارفور", "LOC")]);
+    assert_eq!(names(&grouped, "b2"), names(&alone, "b2"));
+    assert_eq!(
+        names(&grouped, "d1"),
+        [],
+        "another document learns nothing from b"
+    );
+    let score = grouped["b1"][0].2;
+    assert!(
+        (0.0..0.5).contains(&score),
+        "the model's own doubt, {score}"
+    );
+
+    let eval = |extra: &[&str]| -> serde_json::Value {
+        let gold = fixture("name_found_in_one_sentence_missed_in_another.jsonl");
+        let mut args = vec!["ner", "eval", arg(&gold), "--json"];
+        args.extend(extra);
+        let run = tarjama(&args);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap()["micro"].clone()
+    };
+    let (alone, grouped) = (eval(&[]), eval(&["--document-field", "doc"]));
+    assert_eq!(
+        (alone["tp"].as_u64(), alone["fp"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(
+        (grouped["tp"].as_u64(), grouped["fp"].as_u64()),
+        (Some(3), Some(0))
+    );
+}
+
+#[test]
+fn a_build_finds_a_name_again_in_the_other_sentences_of_its_article() {
+    let dir = TestDir::new();
+    let dataset = dir.empty_dataset("darfur");
+    std::fs::write(
+        dataset.join("raw/darfur.txt"),
+        "وصل الوفد إلى بدارفور صباح اليوم. وتشهد منطقة دارفور في غرب السودان نزاعا منذ سنوات.\n",
+    )
+    .unwrap();
+    build_quietly(&dataset);
+    let rows = jsonl(&dataset.join("versions/v0001/entities.jsonl"));
+    let found: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|e| {
+            (
+                e["text"].as_str().unwrap(),
+                e["label"].as_str().unwrap(),
+                e["origin"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("بدارفور", "LOC", "model"),
+            ("دارفور", "LOC", "model"),
+            ("السودان", "LOC", "model")
+        ]
+    );
+    assert_ne!(rows[0]["sentence_id"], rows[1]["sentence_id"]);
+    let run = tarjama(&["validate", arg(&dataset)]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
 }
 
 #[test]

@@ -1,0 +1,289 @@
+//! One name, one label within a document. The tagger reads a sentence at a
+//! time, so it may find `أسيك` in one sentence of an article and miss it in
+//! the next, where the words around it say less. A name it found anywhere
+//! in the document is looked for in the document's other words, and an
+//! occurrence it left untagged becomes a span with the label the name got
+//! most (the label consistency of Krishnan and Manning, 2006).
+//!
+//! Names are compared in matching form (see [`normalise`]). The first word
+//! may carry a conjunction or a preposition the other occurrence lacks
+//! (`وإسرائيل`, `بإسرائيل`, `إسرائيل`), and the span keeps it, as the model's
+//! own spans do (the ANERcorp convention).
+
+use std::ops::Range;
+
+use crate::model::Label;
+use crate::ner::model::{TaggedSpan, WordMap};
+use crate::ner::tags::LABELS;
+use crate::ner::tokens::{is_word, tokens};
+use crate::text::arabic::{normalise, normalise_into};
+
+/// Shorter names (`بي`, `ام`) are too often ordinary words to be copied.
+const MIN_NAME_CHARS: usize = 3;
+
+/// A name the model found, after its first word.
+#[derive(Debug)]
+struct Name {
+    rest: Vec<String>,
+    /// Summed scores of the name's spans, by label ([`LABELS`] order).
+    votes: [f32; LABELS.len()],
+}
+
+impl Name {
+    /// The label with the most votes; the first in [`LABELS`] order on a tie.
+    fn label(&self) -> Label {
+        let mut best = 0;
+        for (i, &votes) in self.votes.iter().enumerate() {
+            if votes > self.votes[best] {
+                best = i;
+            }
+        }
+        LABELS[best]
+    }
+}
+
+/// The names the model found in a document, by each form of their first word.
+#[derive(Debug, Default)]
+pub struct FoundNames {
+    by_first_word: WordMap<Vec<Name>>,
+}
+
+impl FoundNames {
+    /// Collects the names of `found`, the model's spans of each sentence.
+    pub fn of<'a>(sentences: impl Iterator<Item = (&'a str, &'a [TaggedSpan])>) -> FoundNames {
+        let mut names = FoundNames::default();
+        for (sentence, spans) in sentences {
+            for span in spans {
+                let text = &sentence[span.range.clone()];
+                let mut words = tokens(text).into_iter().map(|r| normalise(&text[r]));
+                let Some(first) = words.next() else { continue };
+                let rest: Vec<String> = words.collect();
+                let rest_chars: usize = rest.iter().map(|w| w.chars().count()).sum();
+                let Some(label) = LABELS.iter().position(|&l| l == span.label) else {
+                    continue;
+                };
+                each_first_word_form(&first, |form| {
+                    if form.chars().count() + rest_chars < MIN_NAME_CHARS {
+                        return;
+                    }
+                    let entries = names.by_first_word.entry(form.to_string()).or_default();
+                    let name = match entries.iter().position(|n| n.rest == rest) {
+                        Some(i) => &mut entries[i],
+                        None => {
+                            entries.push(Name {
+                                rest: rest.clone(),
+                                votes: [0.0; LABELS.len()],
+                            });
+                            entries.last_mut().expect("just pushed")
+                        }
+                    };
+                    name.votes[label] += span.score;
+                });
+            }
+        }
+        names
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_first_word.is_empty()
+    }
+
+    /// Occurrences of the names in `sentence` that touch none of `spans`,
+    /// as byte ranges with their labels, in order; the longest name wins
+    /// where several start at one word.
+    pub fn missed_in(&self, sentence: &str, spans: &[TaggedSpan]) -> Vec<(Range<usize>, Label)> {
+        let mut words = SentenceForms::new(sentence);
+        let is_free = |range: &Range<usize>| {
+            spans
+                .iter()
+                .all(|s| s.range.end <= range.start || range.end <= s.range.start)
+        };
+        let mut missed = Vec::new();
+        let mut first = String::new();
+        let mut i = 0;
+        while i < words.ranges.len() {
+            let range = words.ranges[i].clone();
+            let longest = is_word(&sentence[range.clone()])
+                .then(|| {
+                    first.clear();
+                    normalise_into(&sentence[range], |piece| first.push_str(piece));
+                    self.longest_at(&first, &mut words, i)
+                })
+                .flatten()
+                .map(|name| (i + name.rest.len(), name.label()))
+                .filter(|&(last, _)| is_free(&(words.ranges[i].start..words.ranges[last].end)));
+            match longest {
+                Some((last, label)) => {
+                    missed.push((words.ranges[i].start..words.ranges[last].end, label));
+                    i = last + 1;
+                }
+                None => i += 1,
+            }
+        }
+        missed
+    }
+
+    /// The longest name whose first word is `first` (word `i` in matching
+    /// form) and whose other words follow it.
+    fn longest_at(&self, first: &str, words: &mut SentenceForms, i: usize) -> Option<&Name> {
+        let mut candidates: Vec<&Name> = Vec::new();
+        each_first_word_form(first, |form| {
+            candidates.extend(self.by_first_word.get(form).into_iter().flatten());
+        });
+        candidates.sort_by_key(|name| std::cmp::Reverse(name.rest.len()));
+        candidates.into_iter().find(|name| {
+            name.rest
+                .iter()
+                .enumerate()
+                .all(|(k, word)| words.form(i + 1 + k) == Some(word.as_str()))
+        })
+    }
+}
+
+/// A sentence's tokens, with the matching form of each computed the first
+/// time a name needs it: most words start no name, and normalising every
+/// word of every sentence again was a tenth of the tagging time.
+struct SentenceForms<'s> {
+    sentence: &'s str,
+    ranges: Vec<Range<usize>>,
+    forms: Vec<Option<String>>,
+}
+
+impl<'s> SentenceForms<'s> {
+    fn new(sentence: &'s str) -> Self {
+        let ranges = tokens(sentence);
+        let forms = vec![None; ranges.len()];
+        SentenceForms {
+            sentence,
+            ranges,
+            forms,
+        }
+    }
+
+    fn form(&mut self, i: usize) -> Option<&str> {
+        let range = self.ranges.get(i)?.clone();
+        let sentence = self.sentence;
+        Some(self.forms[i].get_or_insert_with(|| normalise(&sentence[range])))
+    }
+}
+
+/// Feeds `each` a first word in matching form, then without a leading
+/// conjunction (و ف), then without a preposition (ب ل ك) too, and with
+/// `لل` read as `ال` (`للحكومة` is `ل` + `الحكومة`); each only when at least
+/// three letters remain.
+fn each_first_word_form(word: &str, mut each: impl FnMut(&str)) {
+    let clitic = |letters: &[char], s: &str| -> Option<usize> {
+        let c = s.chars().next()?;
+        (letters.contains(&c) && s.chars().count() > 3).then(|| c.len_utf8())
+    };
+    each(word);
+    let after_conjunction = match clitic(&['و', 'ف'], word) {
+        Some(n) => {
+            each(&word[n..]);
+            &word[n..]
+        }
+        None => word,
+    };
+    if let Some(n) = clitic(&['ب', 'ل', 'ك'], after_conjunction) {
+        each(&after_conjunction[n..]);
+    }
+    if let Some(stem) = after_conjunction.strip_prefix("لل") {
+        if stem.chars().count() >= 2 {
+            each(&format!("ال{stem}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A model span over the first occurrence of `name` in `sentence`.
+    fn span(sentence: &str, name: &str, label: Label, score: f32) -> TaggedSpan {
+        let start = sentence.find(name).expect("the name is in the sentence");
+        TaggedSpan {
+            range: start..start + name.len(),
+            label,
+            score,
+        }
+    }
+
+    fn missed<'s>(
+        names: &FoundNames,
+        sentence: &'s str,
+        spans: &[TaggedSpan],
+    ) -> Vec<(&'s str, Label)> {
+        names
+            .missed_in(sentence, spans)
+            .into_iter()
+            .map(|(range, label)| (&sentence[range], label))
+            .collect()
+    }
+
+    #[test]
+    fn a_name_is_found_again_behind_a_conjunction_or_a_preposition() {
+        let tagged = "زار الوفد إسرائيل أمس";
+        let spans = [span(tagged, "إسرائيل", Label::Loc, 0.9)];
+        let names = FoundNames::of([(tagged, &spans[..])].into_iter());
+        assert_eq!(
+            missed(&names, "وبإسرائيل قالوا إن اسرائيل لإسرائيل", &[]),
+            [
+                ("وبإسرائيل", Label::Loc),
+                ("اسرائيل", Label::Loc),
+                ("لإسرائيل", Label::Loc)
+            ]
+        );
+        // The sentence it was found in keeps its one span.
+        assert_eq!(missed(&names, tagged, &spans), []);
+    }
+
+    #[test]
+    fn the_contracted_article_reads_as_the_article() {
+        let tagged = "قال البنك التجاري إن";
+        let spans = [span(tagged, "البنك التجاري", Label::Org, 1.0)];
+        let names = FoundNames::of([(tagged, &spans[..])].into_iter());
+        assert_eq!(
+            missed(&names, "وقدم للبنك التجاري قرضا", &[]),
+            [("للبنك التجاري", Label::Org)]
+        );
+        assert_eq!(missed(&names, "البنك المركزي", &[]), [], "only whole names");
+    }
+
+    #[test]
+    fn the_longest_name_wins_and_a_word_already_in_a_span_is_left_alone() {
+        let tagged = "التقى نيسان أورفان ثم نيسان";
+        let spans = [
+            span(tagged, "نيسان أورفان", Label::Org, 1.0),
+            TaggedSpan {
+                range: tagged.rfind("نيسان").unwrap()..tagged.len(),
+                label: Label::Org,
+                score: 1.0,
+            },
+        ];
+        let names = FoundNames::of([(tagged, &spans[..])].into_iter());
+        let other = "باع نيسان أورفان سيارات";
+        assert_eq!(missed(&names, other, &[]), [("نيسان أورفان", Label::Org)]);
+        let taken = [span(other, "أورفان", Label::Per, 0.5)];
+        assert_eq!(missed(&names, other, &taken), [], "crossing a span");
+    }
+
+    #[test]
+    fn the_label_is_the_one_with_the_most_score_and_short_words_are_never_copied() {
+        let first = "قال حمدان في دبي";
+        let second = "وصل حمدان إلى أبو ظبي مع بي";
+        let first_spans = [
+            span(first, "حمدان", Label::Per, 0.9),
+            span(first, "دبي", Label::Loc, 1.0),
+        ];
+        let second_spans = [
+            span(second, "حمدان", Label::Loc, 0.6),
+            span(second, "بي", Label::Org, 1.0),
+        ];
+        let names =
+            FoundNames::of([(first, &first_spans[..]), (second, &second_spans[..])].into_iter());
+        assert_eq!(
+            missed(&names, "غادر حمدان ومعه بي", &[]),
+            [("حمدان", Label::Per)]
+        );
+    }
+}
