@@ -25,7 +25,7 @@ use crate::ner::features::{token_features, TokenView};
 use crate::ner::lexicon::Lexicon;
 use crate::ner::repeats::FoundNames;
 use crate::ner::tags::{begin, inside, label_of, spans, LABELS, TAG_COUNT};
-use crate::ner::tokens::{is_word, tokens};
+use crate::ner::tokens::{is_word, name_start, tokens};
 use crate::pipeline::sha256_hex;
 
 const MAGIC: &[u8] = b"tarjama-ner\n";
@@ -341,8 +341,11 @@ impl NerModel {
                 // (`محمد.`); the span keeps only its words.
                 let first = tokens.clone().find(is_word)?;
                 let last = tokens.rev().find(is_word)?;
+                let start = offset + name_start(window, ranges[first].start - offset);
+                let end = ranges[last].end;
+                (start < end).then_some(())?;
                 Some(TaggedSpan {
-                    range: ranges[first].start..ranges[last].end,
+                    range: start..end,
                     label: LABELS[label],
                     score: to_four_places(
                         (first..=last)

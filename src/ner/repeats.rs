@@ -15,7 +15,7 @@ use std::ops::Range;
 use crate::model::Label;
 use crate::ner::model::{TaggedSpan, WordMap};
 use crate::ner::tags::LABELS;
-use crate::ner::tokens::{is_word, tokens};
+use crate::ner::tokens::{is_word, name_start, tokens};
 use crate::text::arabic::{normalise, normalise_into};
 
 /// Shorter names (`بي`, `ام`) are too often ordinary words to be copied.
@@ -25,16 +25,19 @@ const MIN_NAME_CHARS: usize = 3;
 #[derive(Debug)]
 struct Name {
     rest: Vec<String>,
-    /// Summed scores of the name's spans, by label ([`LABELS`] order).
-    votes: [f32; LABELS.len()],
+    /// The summed scores and the number of the name's spans, by label
+    /// ([`LABELS`] order).
+    votes: [(f32, u32); LABELS.len()],
 }
 
 impl Name {
-    /// The label with the most votes; the first in [`LABELS`] order on a tie.
+    /// The label with the highest summed score, then the most spans (a
+    /// score may round to 0), then the first in [`LABELS`] order.
     fn label(&self) -> Label {
         let mut best = 0;
-        for (i, &votes) in self.votes.iter().enumerate() {
-            if votes > self.votes[best] {
+        for (i, &(score, count)) in self.votes.iter().enumerate() {
+            let (best_score, best_count) = self.votes[best];
+            if score > best_score || (score == best_score && count > best_count) {
                 best = i;
             }
         }
@@ -49,7 +52,7 @@ pub struct FoundNames {
 }
 
 impl FoundNames {
-    /// Collects the names of `found`, the model's spans of each sentence.
+    /// Collects the names in the model's spans of each sentence of a document.
     pub fn of<'a>(sentences: impl Iterator<Item = (&'a str, &'a [TaggedSpan])>) -> FoundNames {
         let mut names = FoundNames::default();
         for (sentence, spans) in sentences {
@@ -72,12 +75,13 @@ impl FoundNames {
                         None => {
                             entries.push(Name {
                                 rest: rest.clone(),
-                                votes: [0.0; LABELS.len()],
+                                votes: [(0.0, 0); LABELS.len()],
                             });
                             entries.last_mut().expect("just pushed")
                         }
                     };
-                    name.votes[label] += span.score;
+                    name.votes[label].0 += span.score;
+                    name.votes[label].1 += 1;
                 });
             }
         }
@@ -110,11 +114,15 @@ impl FoundNames {
                     self.longest_at(&first, &mut words, i)
                 })
                 .flatten()
-                .map(|name| (i + name.rest.len(), name.label()))
-                .filter(|&(last, _)| is_free(&(words.ranges[i].start..words.ranges[last].end)));
+                .map(|name| {
+                    let last = i + name.rest.len();
+                    let start = name_start(sentence, words.ranges[i].start);
+                    (last, start..words.ranges[last].end, name.label())
+                })
+                .filter(|(_, span, _)| !span.is_empty() && is_free(span));
             match longest {
-                Some((last, label)) => {
-                    missed.push((words.ranges[i].start..words.ranges[last].end, label));
+                Some((last, span, label)) => {
+                    missed.push((span, label));
                     i = last + 1;
                 }
                 None => i += 1,
@@ -235,6 +243,17 @@ mod tests {
         );
         // The sentence it was found in keeps its one span.
         assert_eq!(missed(&names, tagged, &spans), []);
+    }
+
+    #[test]
+    fn a_stray_mark_before_a_name_stays_with_the_quote_it_follows() {
+        let tagged = "ضيف قال";
+        let spans = [span(tagged, "ضيف", Label::Misc, 0.8)];
+        let names = FoundNames::of([(tagged, &spans[..])].into_iter());
+        assert_eq!(
+            missed(&names, "سمى \"َضيف\" أو", &[]),
+            [("ضيف", Label::Misc)]
+        );
     }
 
     #[test]

@@ -6,6 +6,8 @@
 
 use std::ops::Range;
 
+use unicode_normalization::char::is_combining_mark;
+
 use crate::entities::is_word_char;
 use crate::text::arabic::is_digit;
 
@@ -43,9 +45,32 @@ pub fn tokens(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// Where a name spanning from the token at `start` may begin: past any
+/// combining marks or joiners the token starts with. Such a mark (a stray
+/// fatha after a quote, `"َضيف"`) belongs to the character before it, and a
+/// span that began on it would cut that character in two.
+pub fn name_start(text: &str, start: usize) -> usize {
+    let cut_off = |c: &char| is_combining_mark(*c) || matches!(c, '\u{200c}' | '\u{200d}');
+    start
+        + text[start..]
+            .chars()
+            .take_while(cut_off)
+            .map(char::len_utf8)
+            .sum::<usize>()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_begins_after_the_marks_its_first_token_starts_with() {
+        let text = "سمى \"َضيف\" أو";
+        let token = tokens(text)[2].clone();
+        assert_eq!(&text[token.clone()], "َضيف");
+        assert_eq!(&text[name_start(text, token.start)..token.end], "ضيف");
+        assert_eq!(name_start(text, 0), 0);
+    }
 
     fn words(text: &str) -> Vec<&str> {
         tokens(text).into_iter().map(|r| &text[r]).collect()
