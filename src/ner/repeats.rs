@@ -216,6 +216,11 @@ mod tests {
         }
     }
 
+    /// The names of one tagged sentence.
+    fn found_in(sentence: &str, spans: &[TaggedSpan]) -> FoundNames {
+        FoundNames::of([(sentence, spans)].into_iter())
+    }
+
     fn missed<'s>(
         names: &FoundNames,
         sentence: &'s str,
@@ -232,7 +237,7 @@ mod tests {
     fn a_name_is_found_again_behind_a_conjunction_or_a_preposition() {
         let tagged = "زار الوفد إسرائيل أمس";
         let spans = [span(tagged, "إسرائيل", Label::Loc, 0.9)];
-        let names = FoundNames::of([(tagged, &spans[..])].into_iter());
+        let names = found_in(tagged, &spans);
         assert_eq!(
             missed(&names, "وبإسرائيل قالوا إن اسرائيل لإسرائيل", &[]),
             [
@@ -249,7 +254,7 @@ mod tests {
     fn a_stray_mark_before_a_name_stays_with_the_quote_it_follows() {
         let tagged = "ضيف قال";
         let spans = [span(tagged, "ضيف", Label::Misc, 0.8)];
-        let names = FoundNames::of([(tagged, &spans[..])].into_iter());
+        let names = found_in(tagged, &spans);
         assert_eq!(
             missed(&names, "سمى \"َضيف\" أو", &[]),
             [("ضيف", Label::Misc)]
@@ -260,7 +265,7 @@ mod tests {
     fn the_contracted_article_reads_as_the_article() {
         let tagged = "قال البنك التجاري إن";
         let spans = [span(tagged, "البنك التجاري", Label::Org, 1.0)];
-        let names = FoundNames::of([(tagged, &spans[..])].into_iter());
+        let names = found_in(tagged, &spans);
         assert_eq!(
             missed(&names, "وقدم للبنك التجاري قرضا", &[]),
             [("للبنك التجاري", Label::Org)]
@@ -279,7 +284,7 @@ mod tests {
                 score: 1.0,
             },
         ];
-        let names = FoundNames::of([(tagged, &spans[..])].into_iter());
+        let names = found_in(tagged, &spans);
         let other = "باع نيسان أورفان سيارات";
         assert_eq!(missed(&names, other, &[]), [("نيسان أورفان", Label::Org)]);
         let taken = [span(other, "أورفان", Label::Per, 0.5)];
