@@ -287,6 +287,9 @@ fn read_rows(file: &Path, format: Format, mut each: impl FnMut(Row, Value)) -> R
     match format {
         Format::Xliff => xliff_rows(file, opened, each),
         Format::Jsonl => for_each_line(opened, |line, text| {
+            if text.as_deref().is_ok_and(is_blank) {
+                return;
+            }
             let (row, original) = jsonl_row(line, text);
             each(row, original);
         })
@@ -326,9 +329,15 @@ fn xliff_rows(
     })
 }
 
-/// Calls `each` with every non-blank line and its 1-based number, decoded
-/// leniently (a line that is not UTF-8 is kept with replacement characters
-/// and rejected), without a byte order mark or line ending.
+/// A line that is no row: JSONL and TSV files may have blank lines (a
+/// trailing one above all), except inside a quoted TSV cell.
+fn is_blank(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_whitespace())
+}
+
+/// Calls `each` with every line and its 1-based number, decoded leniently
+/// (a line that is not UTF-8 is kept with replacement characters and
+/// rejected), without a byte order mark or line ending.
 fn for_each_line(
     mut reader: impl std::io::BufRead,
     mut each: impl FnMut(u64, std::result::Result<&str, String>),
@@ -343,9 +352,6 @@ fn for_each_line(
         number += 1;
         let line = buffer.strip_suffix(b"\n").unwrap_or(&buffer);
         let line = crate::io::without_bom(line);
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let text =
             std::str::from_utf8(line).map_err(|_| String::from_utf8_lossy(line).into_owned());
@@ -399,6 +405,10 @@ fn jsonl_row(line: u64, text: std::result::Result<&str, String>) -> (Row, Value)
     (row, value)
 }
 
+/// The most lines a quoted cell may run over (line breaks typed in a
+/// spreadsheet cell) before the quote that opened it counts as text.
+const MOST_LINES_IN_A_CELL: usize = 100;
+
 fn tsv_rows(
     file: &Path,
     reader: impl std::io::BufRead,
@@ -407,8 +417,13 @@ fn tsv_rows(
     let mut header: Option<Vec<String>> = None;
     let mut columns = None;
     let mut bad_header = false;
+    // The lines of a row whose quoted cell is still open.
+    let mut pending: Vec<(u64, String)> = Vec::new();
     for_each_line(reader, |line, text| {
         let Some(header) = header.as_ref() else {
+            if text.as_deref().is_ok_and(is_blank) {
+                return;
+            }
             let names: Vec<String> = match text {
                 Ok(text) => text.split('\t').map(str::to_string).collect(),
                 Err(_) => Vec::new(),
@@ -416,51 +431,40 @@ fn tsv_rows(
             let column = |name: &str| names.iter().position(|h| h == name);
             match (column("sentence_id"), column("target")) {
                 (Some(id), Some(target)) => {
-                    columns = Some((id, target, column("source_sha256"), column("source")))
+                    columns = Some(TsvColumns {
+                        id,
+                        target,
+                        hash: column("source_sha256"),
+                        source: column("source"),
+                    })
                 }
                 _ => bad_header = true,
             }
             header = Some(names);
             return;
         };
-        let Some((id_column, target_column, hash_column, source_column)) = columns else {
+        let Some(columns) = columns else {
             return;
         };
-        let text = match text {
-            Ok(text) => text,
-            Err(lossy) => {
-                return each(Row::malformed(line, "not UTF-8".to_string()), Value::String(lossy))
+        match text {
+            Ok(text) if pending.is_empty() && is_blank(text) => {}
+            Ok(text) => {
+                pending.push((line, text.to_string()));
+                settle_tsv_rows(&mut pending, header, columns, false, &mut each);
             }
-        };
-        let cells: Vec<&str> = text.split('\t').collect();
-        if cells.len() != header.len() {
-            let why = format!(
-                "{} cells, the header has {} (a tab or line break inside a cell must be written \\t or \\n)",
-                cells.len(),
-                header.len()
-            );
-            return each(Row::malformed(line, why), Value::String(text.to_string()));
+            Err(lossy) => {
+                settle_tsv_rows(&mut pending, header, columns, true, &mut each);
+                each(
+                    Row::malformed(line, "not UTF-8".to_string()),
+                    Value::String(lossy),
+                );
+            }
         }
-        let original: Map<String, Value> = header
-            .iter()
-            .zip(&cells)
-            .map(|(h, c)| (h.clone(), Value::String(tsv::unescape(c))))
-            .collect();
-        let cell = |column: Option<usize>| {
-            column
-                .map(|c| tsv::unescape(cells[c]))
-                .filter(|c| !c.is_empty())
-        };
-        let row = Row::new(
-            line,
-            cell(Some(id_column)),
-            cell(hash_column),
-            cell(source_column).as_deref(),
-            cell(Some(target_column)),
-        );
-        each(row, Value::Object(original));
     })
     .at(file)?;
+    if let (Some(header), Some(columns)) = (header.as_ref(), columns) {
+        settle_tsv_rows(&mut pending, header, columns, true, &mut each);
+    }
     if bad_header || header.is_none() {
         return Err(Error::Input {
             path: file.to_path_buf(),
@@ -468,6 +472,90 @@ fn tsv_rows(
         });
     }
     Ok(())
+}
+
+/// Where the columns import reads are in a TSV file's header.
+#[derive(Debug, Clone, Copy)]
+struct TsvColumns {
+    id: usize,
+    target: usize,
+    hash: Option<usize>,
+    source: Option<usize>,
+}
+
+/// Turns the pending lines into rows: one row when they make one, or, when
+/// they cannot, the first line a row of its own (by its tabs, or malformed)
+/// and the others read again. An open quoted cell waits for more lines
+/// unless the file has ended. A line that makes a row by its tabs is never
+/// the continuation of one that does too: a translation that opens a quote
+/// and the next one that closes it are two rows.
+fn settle_tsv_rows(
+    pending: &mut Vec<(u64, String)>,
+    header: &[String],
+    columns: TsvColumns,
+    at_end: bool,
+    each: &mut impl FnMut(Row, Value),
+) {
+    let width = header.len();
+    while let Some((_, first)) = pending.first() {
+        let two_rows = tsv::fits_by_tabs(first, width)
+            && pending[1..]
+                .iter()
+                .any(|(_, line)| tsv::fits_by_tabs(line, width));
+        let mut why = String::new();
+        if !two_rows {
+            let text = pending
+                .iter()
+                .map(|(_, line)| line.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
+            why = match tsv::split(&text, width) {
+                tsv::Split::Cells(cells) => {
+                    let line = pending[0].0;
+                    pending.clear();
+                    return each_tsv_row(line, header, columns, cells, each);
+                }
+                tsv::Split::Open if !at_end && pending.len() < MOST_LINES_IN_A_CELL => return,
+                tsv::Split::Open => "a cell opens with a double quote that nothing closes (a quote typed at the start of a cell must be doubled and the cell quoted: \"\"\"Stop!\"\" he said\")".to_string(),
+                tsv::Split::Count(_) if pending.len() > 1 => format!(
+                    "a quoted cell starting on this line runs onto the next line but does not end the row with the header's {width} cells"
+                ),
+                tsv::Split::Count(count) => format!(
+                    "{count} cells, the header has {width} (a tab or line break inside a cell must be written \\t or \\n, or the cell quoted)"
+                ),
+            };
+        }
+        let (line, first) = pending.remove(0);
+        if tsv::fits_by_tabs(&first, width) {
+            each_tsv_row(line, header, columns, tsv::by_tabs(&first), each);
+        } else {
+            each(Row::malformed(line, why), Value::String(first));
+        }
+    }
+}
+
+/// Calls `each` with the row of a TSV line's cells and the cells by column.
+fn each_tsv_row(
+    line: u64,
+    header: &[String],
+    columns: TsvColumns,
+    cells: Vec<String>,
+    each: &mut impl FnMut(Row, Value),
+) {
+    let cell = |column: Option<usize>| column.map(|c| cells[c].clone()).filter(|c| !c.is_empty());
+    let row = Row::new(
+        line,
+        cell(Some(columns.id)),
+        cell(columns.hash),
+        cell(columns.source).as_deref(),
+        cell(Some(columns.target)),
+    );
+    let original: Map<String, Value> = header
+        .iter()
+        .cloned()
+        .zip(cells.into_iter().map(Value::String))
+        .collect();
+    each(row, Value::Object(original));
 }
 
 /// Decisions that need only the file: malformed rows, empty targets,
@@ -792,15 +880,11 @@ mod tests {
     }
 
     #[test]
-    fn lines_are_numbered_from_one_and_blank_lines_are_not_rows() {
-        assert_eq!(
-            lines(b"a\n\n  \nb\r\nc"),
-            [
-                (1, "a".to_string()),
-                (4, "b".to_string()),
-                (5, "c".to_string())
-            ]
-        );
+    fn lines_are_numbered_from_one_without_their_line_endings() {
+        let got = lines(b"a\n\n  \nb\r\nc");
+        let numbered: Vec<(u64, &str)> = got.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        assert_eq!(numbered, [(1, "a"), (2, ""), (3, "  "), (4, "b"), (5, "c")]);
+        assert!(is_blank(&got[1].1) && is_blank(&got[2].1) && !is_blank(&got[3].1));
     }
 
     #[test]
@@ -809,7 +893,7 @@ mod tests {
         // leaves one at the start of a later line.
         let got = lines("\u{feff}{}\n\u{feff}x\u{feff}".as_bytes());
         assert_eq!(got, [(1, "{}".to_string()), (2, "x\u{feff}".to_string())]);
-        assert_eq!(lines("\u{feff}\n{}".as_bytes()).len(), 1);
+        assert_eq!(lines("\u{feff}\n{}".as_bytes())[0], (1, String::new()));
     }
 
     #[test]

@@ -584,6 +584,75 @@ fn a_tsv_row_with_the_wrong_number_of_cells_is_rejected() {
 }
 
 #[test]
+fn a_line_break_typed_in_a_spreadsheet_cell_stays_in_its_translation() {
+    // Excel saves a cell with Alt+Enter in it quoted, the line break inside.
+    let (dir, dataset, imported) =
+        import_fixture("line_break_typed_in_a_cell.tsv", &["--translator", "amal"]);
+    imported.assert_nothing_lost(2);
+    assert_eq!(imported.count("accepted"), 2, "{}", imported.summary);
+    let pairs = parallel_pairs(&dataset, &dir);
+    assert!(pairs.contains(&(
+        "000_97094da2f4076d17#000000".to_string(),
+        "Line one\nline two, \"quoted\"".to_string()
+    )));
+    assert!(pairs.contains(&(
+        "000_97094da2f4076d17#000001".to_string(),
+        "Plain".to_string()
+    )));
+    assert_valid(&dataset);
+}
+
+#[test]
+fn a_quote_opened_in_one_translation_and_closed_in_the_next_is_two_rows() {
+    let (dir, dataset, imported) = import_fixture(
+        "quote_closed_in_the_next_translation.tsv",
+        &["--translator", "amal"],
+    );
+    imported.assert_nothing_lost(2);
+    assert_eq!(imported.count("accepted"), 2, "{}", imported.summary);
+    let pairs: Vec<_> = parallel_pairs(&dataset, &dir).into_iter().collect();
+    assert_eq!(
+        pairs,
+        [
+            (
+                "000_97094da2f4076d17#000000".to_string(),
+                "\"The war is over.".to_string()
+            ),
+            (
+                "000_97094da2f4076d17#000001".to_string(),
+                "It will not come back.\"".to_string()
+            )
+        ]
+    );
+}
+
+#[test]
+fn a_quote_that_never_closes_rejects_its_line_and_keeps_the_next_row() {
+    let (dir, dataset, imported) =
+        import_fixture("quote_that_never_closes.tsv", &["--translator", "amal"]);
+    imported.assert_nothing_lost(2);
+    assert_eq!(imported.reason("rejected", "malformed"), 1);
+    let reject = &imported.rejects()[0];
+    assert_eq!(reject["line"], 2);
+    assert!(reject["reason"]
+        .as_str()
+        .unwrap()
+        .contains("nothing closes"));
+    assert!(reject["row"]
+        .as_str()
+        .unwrap()
+        .ends_with("\t\"Never closed"));
+    let pairs: Vec<_> = parallel_pairs(&dataset, &dir).into_iter().collect();
+    assert_eq!(
+        pairs,
+        [(
+            "000_97094da2f4076d17#000001".to_string(),
+            "Fine".to_string()
+        )]
+    );
+}
+
+#[test]
 fn done_without_a_translator_is_a_usage_error() {
     let dir = TestDir::new();
     let dataset = dir.seed_with_v0001("seed");

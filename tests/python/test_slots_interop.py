@@ -134,3 +134,61 @@ def test_the_parallel_parquet_export_loads_for_mt_training_by_split(tmp_path):
     empty = tmp_path / "test.parquet"
     assert tarjama("export", "parallel", dataset, "--format", "parquet", "-o", empty, "--split", "test").returncode == 0
     assert pq.read_table(empty).num_rows == 0
+
+
+QUOTED_ARTICLE = """الوزير يتحدث عن الحرب
+
+"الحرب انتهت" قال الوزير في مؤتمر صحفي يوم الأحد. "لن نعود إلى القتال"، أضاف المتحدث باسم الحكومة.
+وقال مسؤول آخر إن "السلام" هو الهدف.
+"""
+
+
+def test_a_spreadsheet_reads_the_tsv_export_and_its_saved_file_imports(tmp_path):
+    """Python's csv module reads and writes TSV the way Excel and LibreOffice do:
+    a cell that starts with a quote is quoted, and a cell with a quote or a
+    line break in it is saved quoted."""
+    import csv
+    import polars
+
+    dataset = tmp_path / "quotes"
+    (dataset / "raw").mkdir(parents=True)
+    (dataset / "raw" / "quotes.txt").write_text(QUOTED_ARTICLE, encoding="utf-8")
+    shutil.copy(SEED / "dataset.toml", dataset / "dataset.toml")
+    assert tarjama("build", "--quiet", dataset).returncode == 0
+    tsv, jsonl = tmp_path / "batch.tsv", tmp_path / "batch.jsonl"
+    for out, fmt in [(tsv, "tsv"), (jsonl, "jsonl")]:
+        run = tarjama("slots", "export", dataset, "--format", fmt, "-o", out)
+        assert run.returncode == 0, run.stderr
+    units = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    assert sum(u["source"].startswith('"') for u in units) == 2
+
+    with open(tsv, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, dialect="excel-tab"))
+    assert [r["source"] for r in rows] == [u["source"] for u in units]
+    assert [r["context_before"] for r in rows] == [u["context_before"] or "" for u in units]
+    frame = polars.read_csv(tsv, separator="\t")
+    assert frame["source"].to_list() == [u["source"] for u in units]
+
+    typed = {
+        rows[0]["sentence_id"]: "The minister talks about the war",
+        rows[1]["sentence_id"]: '"The war is over," the minister said\nat a press conference on Sunday.',
+        rows[2]["sentence_id"]: '"We will not go back to fighting",\tthe spokesman added.',
+        rows[3]["sentence_id"]: 'Another official said "peace" is the goal.',
+    }
+    for row in rows:
+        row["target"] = typed[row["sentence_id"]]
+    saved = tmp_path / "saved.tsv"
+    with open(saved, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), dialect="excel-tab")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert saved.read_text(encoding="utf-8").count("\n") > len(rows) + 1
+
+    run = tarjama("slots", "import", dataset, saved, "--translator", "sheet", "--json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    summary = json.loads(run.stdout)
+    assert (summary["rows"], summary["accepted"]) == (4, 4)
+    pairs = tmp_path / "pairs.jsonl"
+    assert tarjama("export", "parallel", dataset, "--format", "jsonl", "-o", pairs).returncode == 0
+    got = {p["sentence_id"]: p["en"] for p in map(json.loads, pairs.read_text(encoding="utf-8").splitlines())}
+    assert got == typed
