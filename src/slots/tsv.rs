@@ -157,6 +157,10 @@ fn unescape(cell: &str) -> String {
 mod tests {
     use super::*;
 
+    fn cells(texts: &[&str]) -> Split {
+        Split::Cells(texts.iter().map(|t| t.to_string()).collect())
+    }
+
     fn one_cell(text: &str) -> String {
         match split(text, 1) {
             Split::Cells(mut cells) => cells.remove(0),
@@ -181,10 +185,7 @@ mod tests {
             );
             assert_eq!(one_cell(&escaped), cell);
             let row = format!("x\t{escaped}\ty");
-            assert_eq!(
-                split(&row, 3),
-                Split::Cells(vec!["x".into(), cell.into(), "y".into()])
-            );
+            assert_eq!(split(&row, 3), cells(&["x", cell, "y"]));
         }
         assert_eq!(escape(r#"say "no""#), r#"say "no""#);
     }
@@ -213,7 +214,7 @@ mod tests {
     fn a_quoted_cell_holds_tabs_and_line_breaks() {
         assert_eq!(
             split("a\t\"one\ttwo\nthree\"\tc", 3),
-            Split::Cells(vec!["a".into(), "one\ttwo\nthree".into(), "c".into()])
+            cells(&["a", "one\ttwo\nthree", "c"])
         );
     }
 
@@ -222,7 +223,7 @@ mod tests {
         assert_eq!(split("a\t\"Line one", 3), Split::Open);
         assert_eq!(
             split("a\t\"Line one\nline two\"\tc", 3),
-            Split::Cells(vec!["a".into(), "Line one\nline two".into(), "c".into()])
+            cells(&["a", "Line one\nline two", "c"])
         );
     }
 

@@ -577,10 +577,15 @@ fn a_tsv_row_with_the_wrong_number_of_cells_is_rejected() {
     assert_eq!(imported.count("accepted"), 1);
     assert_eq!(imported.reason("rejected", "malformed"), 1);
     imported.assert_nothing_lost(2);
-    assert!(parallel_pairs(&dataset, &dir).contains(&(
-        "000_97094da2f4076d17#000000".to_string(),
-        "Line one\nline two".to_string()
-    )));
+    assert!(parallel_pairs(&dataset, &dir).contains(&first_article_pair(0, "Line one\nline two")));
+}
+
+/// A translation pair of the seed's first article, as `parallel_pairs` has it.
+fn first_article_pair(sentence: usize, en: &str) -> (String, String) {
+    (
+        format!("000_97094da2f4076d17#{sentence:06}"),
+        en.to_string(),
+    )
 }
 
 #[test]
@@ -590,15 +595,14 @@ fn a_line_break_typed_in_a_spreadsheet_cell_stays_in_its_translation() {
         import_fixture("line_break_typed_in_a_cell.tsv", &["--translator", "amal"]);
     imported.assert_nothing_lost(2);
     assert_eq!(imported.count("accepted"), 2, "{}", imported.summary);
-    let pairs = parallel_pairs(&dataset, &dir);
-    assert!(pairs.contains(&(
-        "000_97094da2f4076d17#000000".to_string(),
-        "Line one\nline two, \"quoted\"".to_string()
-    )));
-    assert!(pairs.contains(&(
-        "000_97094da2f4076d17#000001".to_string(),
-        "Plain".to_string()
-    )));
+    let pairs: Vec<_> = parallel_pairs(&dataset, &dir).into_iter().collect();
+    assert_eq!(
+        pairs,
+        [
+            first_article_pair(0, "Line one\nline two, \"quoted\""),
+            first_article_pair(1, "Plain")
+        ]
+    );
     assert_valid(&dataset);
 }
 
@@ -614,14 +618,8 @@ fn a_quote_opened_in_one_translation_and_closed_in_the_next_is_two_rows() {
     assert_eq!(
         pairs,
         [
-            (
-                "000_97094da2f4076d17#000000".to_string(),
-                "\"The war is over.".to_string()
-            ),
-            (
-                "000_97094da2f4076d17#000001".to_string(),
-                "It will not come back.\"".to_string()
-            )
+            first_article_pair(0, "\"The war is over."),
+            first_article_pair(1, "It will not come back.\"")
         ]
     );
 }
@@ -643,13 +641,7 @@ fn a_quote_that_never_closes_rejects_its_line_and_keeps_the_next_row() {
         .unwrap()
         .ends_with("\t\"Never closed"));
     let pairs: Vec<_> = parallel_pairs(&dataset, &dir).into_iter().collect();
-    assert_eq!(
-        pairs,
-        [(
-            "000_97094da2f4076d17#000001".to_string(),
-            "Fine".to_string()
-        )]
-    );
+    assert_eq!(pairs, [first_article_pair(1, "Fine")]);
 }
 
 #[test]
