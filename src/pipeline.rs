@@ -97,7 +97,8 @@ struct SentenceEntity<'g> {
 /// a name found by form may be a coincidence (`جمعة`, Friday or a name);
 /// the model guesses. A model span the glossary knows carries its rendering.
 /// `model_spans` are the model's spans of this sentence, found with the
-/// rest of its document ([`NerModel::tag_document`]).
+/// rest of its document ([`NerModel::tag_document`]) unless
+/// `[entities] repeats` is off.
 fn sentence_entities<'g>(
     sentence: &str,
     settings: &StageSettings,
@@ -211,7 +212,12 @@ pub fn process(clean: CleanText, settings: &StageSettings, sources: NameSources)
     let mut model_spans = match sources.model {
         Some(model) => {
             let sentence_texts: Vec<&str> = ranges.iter().map(|r| &text[r.clone()]).collect();
-            model.tag_document(&sentence_texts).into_iter()
+            if settings.entities.repeats {
+                model.tag_document(&sentence_texts).into_iter()
+            } else {
+                let alone: Vec<_> = sentence_texts.iter().map(|s| model.tag(s)).collect();
+                alone.into_iter()
+            }
         }
         None => Vec::new().into_iter(),
     };

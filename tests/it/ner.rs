@@ -251,6 +251,15 @@ fn a_build_finds_a_name_again_in_the_other_sentences_of_its_article() {
     assert_ne!(rows[0]["sentence_id"], rows[1]["sentence_id"]);
     let run = tarjama(&["validate", arg(&dataset)]);
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+
+    // With the document pass off, the name stays where the model found it.
+    let config = dataset.join("dataset.toml");
+    let settings = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, settings + "[entities]\nrepeats = false\n").unwrap();
+    build_quietly(&dataset);
+    let rows = jsonl(&dataset.join("versions/v0002/entities.jsonl"));
+    let found: Vec<&str> = rows.iter().map(|e| e["text"].as_str().unwrap()).collect();
+    assert_eq!(found, ["دارفور", "السودان"]);
 }
 
 #[test]
