@@ -45,6 +45,10 @@ struct ExportArgs {
     /// (translated elsewhere, or earlier in this export): an import fills them.
     #[arg(long)]
     skip_tm: bool,
+    /// Start a TSV file with a UTF-8 byte order mark, which Excel needs to
+    /// show Arabic when it opens the file (import skips it).
+    #[arg(long)]
+    bom: bool,
     /// The version to export [default: the latest].
     #[arg(long, default_value = "latest")]
     version: String,
@@ -98,6 +102,7 @@ fn export(args: ExportArgs) -> Result<ExitCode> {
         docs: args.docs,
         limit: args.limit,
         skip_tm: args.skip_tm,
+        byte_order_mark: args.bom,
     };
     let summary = slots::export(&version, &args.output, &options)?;
     let mut out = format!(

@@ -25,6 +25,10 @@ pub struct ExportOptions {
     /// elsewhere, or is exported in an earlier unit: an import fills them
     /// from the translation memory.
     pub skip_tm: bool,
+    /// Start a TSV file with a UTF-8 byte order mark: without one, Excel
+    /// opens a TSV file as the Windows code page and shows Arabic as
+    /// mojibake. Import skips it.
+    pub byte_order_mark: bool,
 }
 
 /// What an export wrote.
@@ -51,6 +55,12 @@ pub const TSV_COLUMNS: [&str; 9] = [
 /// Writes the slots of `version` to `output` (written aside and renamed
 /// into place, so a failed export leaves no partial file).
 pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Result<ExportSummary> {
+    if options.byte_order_mark && options.format != Format::Tsv {
+        return Err(crate::Error::Usage(format!(
+            "{}: --bom is for TSV files, which spreadsheets open; JSONL and XLIFF readers expect none",
+            output.display()
+        )));
+    }
     version.check_integrity(Purpose::Export)?;
     let mut covered = if options.skip_tm {
         translated_sources(version)?
@@ -68,7 +78,14 @@ pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Resu
                 languages,
             )
             .map_err(write_error)?,
-            Format::Tsv => writeln!(out, "{}", TSV_COLUMNS.join("\t")).map_err(write_error)?,
+            Format::Tsv => {
+                let bom = if options.byte_order_mark {
+                    "\u{feff}"
+                } else {
+                    ""
+                };
+                writeln!(out, "{bom}{}", TSV_COLUMNS.join("\t")).map_err(write_error)?
+            }
             Format::Jsonl => {}
         }
         let mut documents = Documents::open(version)?;

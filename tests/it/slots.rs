@@ -412,6 +412,37 @@ fn targets_a_cat_tool_copied_from_the_source_are_skipped_not_imported() {
 }
 
 #[test]
+fn a_tsv_export_for_excel_starts_with_a_byte_order_mark_and_imports_back() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let tsv = dir.path().join("batch.tsv");
+    export(&dataset, "tsv", &tsv, &["--limit", "2", "--bom"]);
+    let text = std::fs::read_to_string(&tsv).unwrap();
+    let header = text.strip_prefix('\u{feff}').expect("a byte order mark");
+    assert!(header.starts_with("sentence_id\tsource\t"), "{header}");
+    let filled: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, line)| match i {
+            0 => format!("{line}\n"),
+            _ => {
+                let mut cells: Vec<&str> = line.split('\t').collect();
+                cells[3] = "Typed in Excel";
+                format!("{}\n", cells.join("\t"))
+            }
+        })
+        .collect();
+    std::fs::write(&tsv, filled).unwrap();
+    let imported = import(&dataset, &tsv, &["--translator", "excel"]);
+    imported.assert_nothing_lost(2);
+    assert_eq!(imported.count("accepted"), 2, "{}", imported.summary);
+
+    let run = slots_export(&dataset, "jsonl", &dir.path().join("b.jsonl"), &["--bom"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("--bom is for TSV"), "{}", run.stderr);
+}
+
+#[test]
 fn a_tsv_saved_as_unicode_text_by_a_spreadsheet_imports() {
     let dir = TestDir::new();
     let dataset = dir.seed_with_v0001("seed");
