@@ -487,8 +487,9 @@ struct TsvColumns {
 /// they cannot, the first line a row of its own (by its tabs, or malformed)
 /// and the others read again. An open quoted cell waits for more lines
 /// unless the file has ended. A line that makes a row by its tabs is never
-/// the continuation of one that does too: a translation that opens a quote
-/// and the next one that closes it are two rows.
+/// the continuation of another: a translation that opens a quote and the
+/// next one that closes it are two rows, and a row cut short by a stray
+/// quote is settled as soon as a whole row follows it.
 fn settle_tsv_rows(
     pending: &mut Vec<(u64, String)>,
     header: &[String],
@@ -497,34 +498,33 @@ fn settle_tsv_rows(
     each: &mut impl FnMut(Row, Value),
 ) {
     let width = header.len();
-    while let Some((_, first)) = pending.first() {
-        let two_rows = tsv::fits_by_tabs(first, width)
-            && pending[1..]
-                .iter()
-                .any(|(_, line)| tsv::fits_by_tabs(line, width));
-        let mut why = String::new();
-        if !two_rows {
-            let text = pending
-                .iter()
-                .map(|(_, line)| line.as_str())
-                .collect::<Vec<_>>()
-                .join("\n");
-            why = match tsv::split(&text, width) {
-                tsv::Split::Cells(cells) => {
-                    let line = pending[0].0;
-                    pending.clear();
-                    return each_tsv_row(line, header, columns, cells, each);
-                }
-                tsv::Split::Open if !at_end && pending.len() < MOST_LINES_IN_A_CELL => return,
-                tsv::Split::Open => "a cell opens with a double quote that nothing closes (a quote typed at the start of a cell must be doubled and the cell quoted: \"\"\"Stop!\"\" he said\")".to_string(),
-                tsv::Split::Count(_) if pending.len() > 1 => format!(
-                    "a quoted cell starting on this line runs onto the next line but does not end the row with the header's {width} cells"
-                ),
-                tsv::Split::Count(count) => format!(
-                    "{count} cells, the header has {width} (a tab or line break inside a cell must be written \\t or \\n, or the cell quoted)"
-                ),
-            };
-        }
+    while !pending.is_empty() {
+        let whole_row_follows = pending[1..]
+            .iter()
+            .any(|(_, line)| tsv::fits_by_tabs(line, width));
+        let lines = if whole_row_follows { 1 } else { pending.len() };
+        let text = pending[..lines]
+            .iter()
+            .map(|(_, line)| line.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let may_wait = !at_end && !whole_row_follows && lines < MOST_LINES_IN_A_CELL;
+        let why = match tsv::split(&text, width) {
+            tsv::Split::Cells(cells) => {
+                let line = pending[0].0;
+                pending.drain(..lines);
+                each_tsv_row(line, header, columns, cells, each);
+                continue;
+            }
+            tsv::Split::Open if may_wait => return,
+            tsv::Split::Open => "a cell opens with a double quote that nothing closes (a quote typed at the start of a cell must be doubled and the cell quoted: \"\"\"Stop!\"\" he said\")".to_string(),
+            tsv::Split::Count(_) if lines > 1 => format!(
+                "a quoted cell starting on this line runs onto the next line but does not end the row with the header's {width} cells"
+            ),
+            tsv::Split::Count(count) => format!(
+                "{count} cells, the header has {width} (a tab or line break inside a cell must be written \\t or \\n, or the cell quoted)"
+            ),
+        };
         let (line, first) = pending.remove(0);
         if tsv::fits_by_tabs(&first, width) {
             each_tsv_row(line, header, columns, tsv::by_tabs(&first), each);
