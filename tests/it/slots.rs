@@ -208,15 +208,9 @@ fn tsv_and_xliff_exports_import_back() {
     let tsv = dir.path().join("batch.tsv");
     export(&dataset, "tsv", &tsv, &["--limit", "5"]);
     let text = std::fs::read_to_string(&tsv).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
-    let target = header.iter().position(|h| *h == "target").unwrap();
-    let mut filled = header.join("\t") + "\n";
-    for (i, line) in lines.enumerate() {
-        let mut cells: Vec<String> = line.split('\t').map(str::to_string).collect();
-        cells[target] = format!("TSV line {i}\\twith an escaped tab");
-        filled.push_str(&(cells.join("\t") + "\n"));
-    }
+    let filled = with_tsv_targets(&text, "\n", |i| {
+        format!("TSV line {i}\\twith an escaped tab")
+    });
     std::fs::write(&tsv, filled).unwrap();
     let imported = import(&dataset, &tsv, &["--translator", "amal"]);
     assert_eq!(imported.count("accepted"), 5, "{}", imported.summary);
@@ -279,6 +273,22 @@ fn export_three_empty_units(dataset: &Path, format: &str, output: &Path) -> Stri
         &["--status", "empty", "--limit", "3"],
     );
     std::fs::read_to_string(output).unwrap()
+}
+
+/// An exported TSV file's text with each unit's `target` cell set to
+/// `target(n)` (n counting units from 0), lines ended by `line_end`; the
+/// header line is kept as it is.
+fn with_tsv_targets(text: &str, line_end: &str, target: impl Fn(usize) -> String) -> String {
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let column = header.split('\t').position(|h| h == "target").unwrap();
+    let mut filled = format!("{header}{line_end}");
+    for (n, line) in lines.enumerate() {
+        let mut cells: Vec<String> = line.split('\t').map(str::to_string).collect();
+        cells[column] = target(n);
+        filled.push_str(&(cells.join("\t") + line_end));
+    }
+    filled
 }
 
 #[test]
@@ -420,18 +430,7 @@ fn a_tsv_export_for_excel_starts_with_a_byte_order_mark_and_imports_back() {
     let text = std::fs::read_to_string(&tsv).unwrap();
     let header = text.strip_prefix('\u{feff}').expect("a byte order mark");
     assert!(header.starts_with("sentence_id\tsource\t"), "{header}");
-    let filled: String = text
-        .lines()
-        .enumerate()
-        .map(|(i, line)| match i {
-            0 => format!("{line}\n"),
-            _ => {
-                let mut cells: Vec<&str> = line.split('\t').collect();
-                cells[3] = "Typed in Excel";
-                format!("{}\n", cells.join("\t"))
-            }
-        })
-        .collect();
+    let filled = with_tsv_targets(&text, "\n", |_| "Typed in Excel".to_string());
     std::fs::write(&tsv, filled).unwrap();
     let imported = import(&dataset, &tsv, &["--translator", "excel"]);
     imported.assert_nothing_lost(2);
@@ -448,17 +447,11 @@ fn a_tsv_saved_as_unicode_text_by_a_spreadsheet_imports() {
     let dataset = dir.seed_with_v0001("seed");
     let tsv = dir.path().join("batch.tsv");
     let text = export_three_empty_units(&dataset, "tsv", &tsv);
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
-    let target = header.iter().position(|h| *h == "target").unwrap();
     // As Excel's "Unicode Text" saves it: UTF-16LE, byte order mark, CRLF,
     // and a cell holding a double quote quoted the CSV way.
-    let mut filled = header.join("\t") + "\r\n";
-    for line in lines {
-        let mut cells: Vec<&str> = line.split('\t').collect();
-        cells[target] = "\"Saved by a \"\"spreadsheet\"\" – فلاديمير\"";
-        filled.push_str(&(cells.join("\t") + "\r\n"));
-    }
+    let filled = with_tsv_targets(&text, "\r\n", |_| {
+        "\"Saved by a \"\"spreadsheet\"\" – فلاديمير\"".to_string()
+    });
     let mut bytes = vec![0xFF, 0xFE];
     bytes.extend(filled.encode_utf16().flat_map(u16::to_le_bytes));
     std::fs::write(&tsv, bytes).unwrap();
