@@ -26,6 +26,7 @@ use std::sync::OnceLock;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
+use crate::io::encoding::NotUtf8;
 use crate::io::hash::file_sha256;
 use crate::io::jsonl;
 use crate::model::{ids, Changes, InputEntry, SkippedInput};
@@ -638,7 +639,7 @@ pub fn decode(
     bytes: &[u8],
     accept_invalid_utf8: bool,
 ) -> std::result::Result<Decoded, (&'static str, String)> {
-    let decoded = if let Some(encoding) = crate::io::utf16::encoding_of_bom(bytes) {
+    let decoded = if let Some(encoding) = crate::io::encoding::encoding_of_bom(bytes) {
         let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
         if had_errors {
             return Err((
@@ -699,26 +700,26 @@ fn decode_not_utf8(
     first_bad: usize,
     accept: bool,
 ) -> std::result::Result<Decoded, (&'static str, String)> {
-    let (invalid, multibyte) = utf8_sequence_counts(bytes);
-    if multibyte > 0 && invalid <= (multibyte / 20).max(1) {
-        if !accept {
+    let census = crate::io::encoding::census(std::io::Cursor::new(bytes), first_bad as u64)
+        .map_err(|e| ("invalid-encoding", e.to_string()))?;
+    let encoding = match census {
+        NotUtf8::Damaged { invalid, first_at } if !accept => {
             return Err((
                 "invalid-utf8",
                 format!(
-                    "UTF-8 with {invalid} invalid byte sequence(s), the first at byte {first_bad}: repair the file, or set `accept_invalid_utf8 = true` under [ingest] in dataset.toml to accept it with U+FFFD"
+                    "UTF-8 with {invalid} invalid byte sequence(s), the first at byte {first_at}: repair the file, or set `accept_invalid_utf8 = true` under [ingest] in dataset.toml to accept it with U+FFFD"
                 ),
             ));
         }
-        let text = String::from_utf8_lossy(bytes).into_owned();
-        return Ok(Decoded {
-            text,
-            encoding: "UTF-8",
-            replaced: invalid as u32,
-        });
-    }
-    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
-    let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
+        NotUtf8::Damaged { invalid, .. } => {
+            return Ok(Decoded {
+                text: String::from_utf8_lossy(bytes).into_owned(),
+                encoding: "UTF-8",
+                replaced: invalid as u32,
+            });
+        }
+        NotUtf8::Legacy(encoding) => encoding,
+    };
     match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
         Some(text) => Ok(Decoded { text: text.into_owned(), encoding: encoding.name(), replaced: 0 }),
         None => Err((
@@ -728,26 +729,6 @@ fn decode_not_utf8(
                 encoding.name()
             ),
         )),
-    }
-}
-
-/// Invalid sequences and valid multi-byte sequences in bytes read as UTF-8.
-fn utf8_sequence_counts(mut bytes: &[u8]) -> (usize, usize) {
-    let (mut invalid, mut multibyte) = (0, 0);
-    loop {
-        match std::str::from_utf8(bytes) {
-            Ok(valid) => {
-                multibyte += valid.chars().filter(|c| !c.is_ascii()).count();
-                return (invalid, multibyte);
-            }
-            Err(e) => {
-                let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
-                multibyte += valid.chars().filter(|c| !c.is_ascii()).count();
-                invalid += 1;
-                let skip = e.valid_up_to() + e.error_len().unwrap_or(bytes.len() - e.valid_up_to());
-                bytes = &bytes[skip..];
-            }
-        }
     }
 }
 

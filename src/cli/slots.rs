@@ -76,7 +76,7 @@ struct ImportArgs {
     overwrite: bool,
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// Print the summary as JSON: {"rows", "accepted", "skipped", "rejected", "from_memory", "version", "rejects_file"}.
+    /// Print the summary as JSON: {"rows", "accepted", "skipped", "rejected", "from_memory", "version", "rejects_file", "encoding"}.
     #[arg(long)]
     json: bool,
 }
@@ -148,6 +148,7 @@ fn import(args: ImportArgs) -> Result<ExitCode> {
             "from_memory": summary.from_memory,
             "version": summary.published.as_ref().map(|v| v.name()),
             "rejects_file": summary.rejects_file.as_ref().map(|p| p.display().to_string()),
+            "encoding": summary.encoding,
         });
         super::emit(&format!("{json}\n"))?;
         return Ok(code);
@@ -161,6 +162,14 @@ fn import(args: ImportArgs) -> Result<ExitCode> {
         summary.rejected_total(),
         super::by_code(&summary.rejected),
     );
+    if summary.encoding != "UTF-8" {
+        writeln!(
+            counts,
+            "  read as {}: the file is not UTF-8 (a spreadsheet's \"Text\" save); check a few accepted rows",
+            summary.encoding
+        )
+        .expect("infallible");
+    }
     if summary.from_memory > 0 {
         writeln!(
             counts,

@@ -3,11 +3,11 @@
 
 mod aside;
 pub mod compact_json;
+pub mod encoding;
 pub mod hash;
 pub mod jsonl;
 pub mod parquet;
 mod table_writer;
-pub mod utf16;
 pub mod xml;
 
 pub use aside::write_aside;

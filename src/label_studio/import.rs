@@ -187,6 +187,7 @@ pub fn import(dataset_dir: &Path, file: &Path, reviewer: Option<&str>) -> Result
         rejected: summary.rejected_total(),
         from_memory: 0,
         table: Some(Entity::NAME.into()),
+        encoding: None,
     };
     let published = version::publish_derived(
         dataset_dir,

@@ -205,4 +205,8 @@ pub struct ImportRecord {
     /// `human`, and whose `rows` are tasks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<String>,
+    /// The encoding the file was read in, when not UTF-8 (UTF-16 from its
+    /// byte order mark, or a legacy code page such as windows-1256).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
 }

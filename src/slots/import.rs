@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 
 use super::{tsv, xliff, Format};
 use crate::error::{Error, IoContext, Result};
-use crate::io::{utf16, TableWriter};
+use crate::io::{encoding, TableWriter};
 use crate::manifest;
 use crate::model::{origin, ImportRecord, Sentence, SlotStatus, TranslationSlot};
 use crate::pipeline::{file_sha256, sha256_hex};
@@ -47,6 +47,9 @@ pub struct ImportSummary {
     pub published: Option<Version>,
     /// The rejects file, when something was rejected.
     pub rejects_file: Option<PathBuf>,
+    /// The encoding the file was read in (UTF-8 unless it was saved in
+    /// UTF-16 or a legacy code page).
+    pub encoding: &'static str,
 }
 
 impl ImportSummary {
@@ -168,8 +171,9 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
     let base = Version::require_latest(dataset_dir)?;
     base.check_integrity(Purpose::NewVersion)?;
     let file_sha256 = file_sha256(file)?;
+    let encoding = encoding_of(file, format)?;
     let mut rows = Vec::new();
-    read_rows(file, format, |row, _| rows.push(row))?;
+    read_rows(file, format, encoding, |row, _| rows.push(row))?;
 
     let mut outcomes: Vec<Outcome> = rows.iter().map(|_| Outcome::Pending).collect();
     pre_check(&rows, &mut outcomes);
@@ -184,6 +188,7 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
 
     let mut summary = ImportSummary {
         rows: rows.len() as u64,
+        encoding: encoding.name(),
         ..ImportSummary::default()
     };
     for outcome in &outcomes {
@@ -194,7 +199,7 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
             Outcome::Pending => unreachable!("the gate decides every row"),
         }
     }
-    summary.rejects_file = write_rejects(file, format, &file_sha256, &rows, &outcomes)?;
+    summary.rejects_file = write_rejects(file, format, encoding, &file_sha256, &rows, &outcomes)?;
     if accepted.is_empty() {
         return Ok(summary);
     }
@@ -226,6 +231,7 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
         rejected: summary.rejected_total(),
         from_memory,
         table: None,
+        encoding: (encoding != encoding_rs::UTF_8).then(|| encoding.name().to_string()),
     };
     let published = version::publish_derived(
         dataset_dir,
@@ -275,15 +281,35 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
     Ok(summary)
 }
 
+/// The encoding to read the file in. JSONL and TSV files, which spreadsheets
+/// and Windows editors save, may be UTF-8, UTF-16 (known by its byte order
+/// mark) or a legacy code page (guessed when the bytes are not UTF-8, as
+/// Excel's "Text (Tab delimited)" writes them); XLIFF, which is XML and
+/// declares its encoding, is UTF-8 or UTF-16.
+fn encoding_of(file: &Path, format: Format) -> Result<&'static encoding_rs::Encoding> {
+    let mut opened = std::fs::File::open(file).at(file)?;
+    match format {
+        Format::Jsonl | Format::Tsv => encoding::of_text_file(&mut opened).at(file),
+        Format::Xliff => Ok(encoding::utf16_of_file(&mut opened)
+            .at(file)?
+            .unwrap_or(encoding_rs::UTF_8)),
+    }
+}
+
 /// Reads the file's rows in order, each with the row as read (for the
 /// rejects file), as a stream: JSONL and TSV a line at a time, XLIFF a
-/// unit at a time, UTF-16 (with its byte order mark) decoded on the way.
-/// A JSONL or TSV line that cannot be read becomes a malformed row
-/// (rejected with its line, text kept); an XLIFF file that is not
-/// well-formed XML cannot be split into rows and is an error naming the
-/// line.
-fn read_rows(file: &Path, format: Format, mut each: impl FnMut(Row, Value)) -> Result<()> {
-    let opened = utf16::as_utf8(std::fs::File::open(file).at(file)?).at(file)?;
+/// unit at a time, decoded from `encoding` on the way. A JSONL or TSV line
+/// that cannot be read becomes a malformed row (rejected with its line,
+/// text kept); an XLIFF file that is not well-formed XML cannot be split
+/// into rows and is an error naming the line.
+fn read_rows(
+    file: &Path,
+    format: Format,
+    encoding: &'static encoding_rs::Encoding,
+    mut each: impl FnMut(Row, Value),
+) -> Result<()> {
+    let opened = std::io::BufReader::new(std::fs::File::open(file).at(file)?);
+    let opened = encoding::as_utf8(opened, encoding);
     match format {
         Format::Xliff => xliff_rows(file, opened, each),
         Format::Jsonl => for_each_line(opened, |line, text| {
@@ -757,6 +783,7 @@ pub fn rejects_path(file: &Path) -> PathBuf {
 fn write_rejects(
     file: &Path,
     format: Format,
+    encoding: &'static encoding_rs::Encoding,
     read_sha256: &str,
     rows: &[Row],
     outcomes: &[Outcome],
@@ -783,7 +810,7 @@ fn write_rejects(
         let mut pending = rejected.iter().peekable();
         let mut position = 0;
         let mut written = Ok(());
-        read_rows(file, format, |_, original| {
+        read_rows(file, format, encoding, |_, original| {
             position += 1;
             let Some((_, rejected, code, reason)) = pending.next_if(|(i, ..)| *i + 1 == position)
             else {

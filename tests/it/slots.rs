@@ -458,11 +458,93 @@ fn a_tsv_saved_as_unicode_text_by_a_spreadsheet_imports() {
     let imported = import(&dataset, &tsv, &["--translator", "excel"]);
     imported.assert_nothing_lost(3);
     assert_eq!(imported.count("accepted"), 3, "{}", imported.summary);
+    assert_eq!(imported.summary["encoding"], "UTF-16LE");
     let pairs = parallel_pairs(&dataset, &dir);
     assert_eq!(pairs.len(), 3);
     assert!(pairs
         .iter()
         .all(|(_, en)| en == "Saved by a \"spreadsheet\" – فلاديمير"));
+}
+
+#[test]
+fn a_tsv_saved_as_text_in_a_windows_code_page_imports_what_was_typed() {
+    let typed = "The café’s “menu” – naïve";
+    // Excel's "Text (Tab delimited)" writes the system's code page: Arabic
+    // Windows keeps the sources, a Western one turns them into question marks.
+    let arabic = |filled: &str| encoding_rs::WINDOWS_1256.encode(filled).0.into_owned();
+    let western = |filled: &str| {
+        let unmappable = |c: char| ('\u{0600}'..='\u{06FF}').contains(&c);
+        let filled: String = filled
+            .chars()
+            .map(|c| if unmappable(c) { '?' } else { c })
+            .collect();
+        let (bytes, _, replaced) = encoding_rs::WINDOWS_1252.encode(&filled);
+        assert!(!replaced, "{filled}");
+        bytes.into_owned()
+    };
+    for (code_page, save) in [
+        ("windows-1256", &arabic as &dyn Fn(&str) -> Vec<u8>),
+        ("windows-1252", &western),
+    ] {
+        let dir = TestDir::new();
+        let dataset = dir.seed_with_v0001("seed");
+        let tsv = dir.path().join("batch.tsv");
+        let text = export_three_empty_units(&dataset, "tsv", &tsv);
+        let filled = with_tsv_targets(&text, "\r\n", |n| format!("{typed} {n}"));
+        std::fs::write(&tsv, save(&filled)).unwrap();
+        let imported = import(&dataset, &tsv, &["--translator", "excel"]);
+        imported.assert_nothing_lost(3);
+        assert_eq!(
+            imported.count("accepted"),
+            3,
+            "{code_page}: {}",
+            imported.summary
+        );
+        assert_eq!(imported.summary["encoding"], code_page);
+        let targets: Vec<String> = parallel_pairs(&dataset, &dir)
+            .into_iter()
+            .map(|(_, en)| en)
+            .collect();
+        assert_eq!(
+            targets,
+            [0, 1, 2].map(|n| format!("{typed} {n}")),
+            "{code_page}"
+        );
+        let manifest =
+            std::fs::read_to_string(dataset.join("versions/v0002/manifest.json")).unwrap();
+        assert!(
+            manifest.contains(&format!("\"encoding\": \"{code_page}\"")),
+            "{manifest}"
+        );
+        assert_valid(&dataset);
+    }
+}
+
+#[test]
+fn a_damaged_byte_in_a_utf8_tsv_rejects_only_its_line() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let tsv = dir.path().join("batch.tsv");
+    let text = export_three_empty_units(&dataset, "tsv", &tsv);
+    let filled = with_tsv_targets(&text, "\n", |n| format!("Typed {n}"));
+    // One byte of the second unit's Arabic source lost to a bad copy.
+    let second_line = filled.match_indices('\n').nth(1).unwrap().0 + 1;
+    let cut = second_line + filled[second_line..].find(|c: char| !c.is_ascii()).unwrap();
+    let mut bytes = filled.into_bytes();
+    bytes.remove(cut);
+    std::fs::write(&tsv, bytes).unwrap();
+    let imported = import(&dataset, &tsv, &["--translator", "amal"]);
+    imported.assert_nothing_lost(3);
+    assert_eq!(imported.summary["encoding"], "UTF-8");
+    assert_eq!(imported.count("accepted"), 2, "{}", imported.summary);
+    assert_eq!(imported.reason("rejected", "malformed"), 1);
+    let rejects = imported.rejects();
+    assert_eq!(rejects[0]["line"], 3);
+    assert!(
+        rejects[0]["reason"].as_str().unwrap().contains("not UTF-8"),
+        "{}",
+        rejects[0]
+    );
 }
 
 /// Replaces `from` by `to` in the dataset's `dataset.toml`, once.

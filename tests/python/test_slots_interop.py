@@ -8,6 +8,8 @@ import pathlib
 import shutil
 import subprocess
 
+import pytest
+
 from translate.storage import factory, xliff
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -192,3 +194,41 @@ def test_a_spreadsheet_reads_the_tsv_export_and_its_saved_file_imports(tmp_path)
     assert tarjama("export", "parallel", dataset, "--format", "jsonl", "-o", pairs).returncode == 0
     got = {p["sentence_id"]: p["en"] for p in map(json.loads, pairs.read_text(encoding="utf-8").splitlines())}
     assert got == typed
+
+
+def test_a_tsv_saved_in_the_arabic_windows_code_page_imports_and_its_manifest_follows_the_schema(tmp_path):
+    """pandas' and Excel's default on Arabic Windows is windows-1256 (cp1256), not UTF-8."""
+    import csv
+
+    import jsonschema
+
+    dataset = seed_copy(tmp_path)
+    tsv = tmp_path / "batch.tsv"
+    run = tarjama("slots", "export", dataset, "--format", "tsv", "-o", tsv, "--limit", 3)
+    assert run.returncode == 0, run.stderr
+    with open(tsv, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, dialect="excel-tab"))
+    for n, row in enumerate(rows):
+        row["target"] = f"The café’s “menu”, {n}"
+    saved = tmp_path / "saved.tsv"
+    with open(saved, "w", encoding="cp1256", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), dialect="excel-tab")
+        writer.writeheader()
+        writer.writerows(rows)
+    raw = saved.read_bytes()
+    assert rows[0]["source"].split()[0].encode("cp1256") in raw
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+
+    run = tarjama("slots", "import", dataset, saved, "--translator", "sheet", "--json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    summary = json.loads(run.stdout)
+    assert (summary["rows"], summary["accepted"], summary["encoding"]) == (3, 3, "windows-1256")
+    pairs = tmp_path / "pairs.jsonl"
+    assert tarjama("export", "parallel", dataset, "--format", "jsonl", "-o", pairs).returncode == 0
+    got = sorted(p["en"] for p in map(json.loads, pairs.read_text(encoding="utf-8").splitlines()))
+    assert got == [f"The café’s “menu”, {n}" for n in range(3)]
+    manifest = json.loads((dataset / "versions" / summary["version"] / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["import"]["encoding"] == "windows-1256"
+    schema = json.loads((ROOT / "schemas" / "manifest.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(manifest, schema)
