@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::error::Result;
 use crate::model::{Document, Entity, Orphan, Sentence, TranslationSlot};
 use crate::table::Table;
-use crate::version::Version;
+use crate::version::{Purpose, Version};
 
 /// One row that differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -40,8 +40,11 @@ pub struct Diff {
     pub changes: Vec<RowChange>,
 }
 
-/// Compares `from` with `to`; with `counts_only`, the rows are counted, not listed.
+/// Compares `from` with `to`, both of which must match their manifests;
+/// with `counts_only`, the rows are counted, not listed.
 pub fn diff(from: &Version, to: &Version, counts_only: bool) -> Result<Diff> {
+    from.check_integrity(Purpose::Report)?;
+    to.check_integrity(Purpose::Report)?;
     let mut changes = Vec::new();
     let mut record = |change: RowChange| {
         if !counts_only {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::error::Result;
 use crate::model::{ids, SlotStatus, TranslationSlot};
-use crate::version::Version;
+use crate::version::{Purpose, Version};
 
 /// Slots counted by status.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -51,8 +51,10 @@ pub struct Status {
     pub orphans: u64,
 }
 
-/// Counts the slots of `version` (one pass over the translations table).
+/// Counts the slots of `version` (one pass over the translations table),
+/// which must match its manifest: counts of damaged data would mislead.
 pub fn status(version: &Version) -> Result<Status> {
+    version.check_integrity(Purpose::Report)?;
     let mut status = Status {
         version: version.name().to_string(),
         ..Status::default()

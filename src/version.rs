@@ -145,6 +145,8 @@ pub enum Purpose {
     NewVersion,
     /// Its rows written out for people or training jobs.
     Export,
+    /// Its rows counted or compared for people (`status`, `diff`).
+    Report,
 }
 
 impl Purpose {
@@ -152,6 +154,7 @@ impl Purpose {
         match self {
             Purpose::NewVersion => "writing a new version",
             Purpose::Export => "exporting from it",
+            Purpose::Report => "reporting on it",
         }
     }
 }

@@ -340,7 +340,7 @@ fn a_damaged_latest_version_is_never_built_on() {
 }
 
 #[test]
-fn a_damaged_version_is_never_exported() {
+fn a_damaged_version_is_never_exported_or_reported_on() {
     let dir = TestDir::new();
     let dataset = dir.seed_built("seed");
     crate::tamper::flip_byte(&dataset.join("versions/v0001/sentences.parquet"), 200);
@@ -364,15 +364,23 @@ fn a_damaged_version_is_never_exported() {
             "label-studio",
         ],
     ];
-    for mut args in exports {
+    let reports = [
+        vec!["status", arg(&dataset)],
+        vec!["diff", arg(&dataset), "v0001", "v0001"],
+    ];
+    let exports = exports.into_iter().map(|mut args| {
         args.extend(["-o", arg(&out)]);
+        (args, "before exporting")
+    });
+    let reports = reports.into_iter().map(|args| (args, "before reporting"));
+    for (args, before) in exports.chain(reports) {
         let run = tarjama(&args);
         assert_eq!(run.code, Some(2), "{args:?}: {}{}", run.stdout, run.stderr);
         for needed in [
             "sentences.parquet",
             "file.sha256",
             "tarjama validate",
-            "before exporting",
+            before,
         ] {
             assert!(
                 run.stderr.contains(needed),
