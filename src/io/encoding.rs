@@ -37,10 +37,11 @@ pub enum NotUtf8 {
     Legacy(&'static Encoding),
 }
 
-/// The encoding to read a text file in: UTF-16 by its byte order mark;
-/// UTF-8 when its bytes are UTF-8, even damaged (the readers report the
-/// damaged lines); else the legacy code page they look like. Reads the
-/// file once, twice more when it is not UTF-8, and leaves it rewound.
+/// The encoding to read a translator's text file in: UTF-16 by its byte
+/// order mark; UTF-8 when its bytes are UTF-8, even damaged (the readers
+/// report the damaged lines); else a Windows code page: the Arabic one when
+/// the bytes look Arabic, windows-1252 otherwise. Reads the file once, twice
+/// more when it is not UTF-8, and leaves it rewound.
 pub fn of_text_file<R: Read + Seek>(reader: &mut R) -> std::io::Result<&'static Encoding> {
     if let Some(encoding) = utf16_of_file(reader)? {
         return Ok(encoding);
@@ -60,7 +61,16 @@ pub fn of_text_file<R: Read + Seek>(reader: &mut R) -> std::io::Result<&'static 
     };
     let encoding = match census(&mut *reader, first_at)? {
         NotUtf8::Damaged { .. } => encoding_rs::UTF_8,
-        NotUtf8::Legacy(encoding) => encoding,
+        NotUtf8::Legacy(arabic)
+            if arabic == encoding_rs::WINDOWS_1256 || arabic == encoding_rs::ISO_8859_6 =>
+        {
+            arabic
+        }
+        // Arabic-to-English work saved on a Windows without Arabic: the
+        // typed English is ASCII but for a few accents and curly quotes,
+        // too little for a guess (chardetng took `naïve` for Baltic), and
+        // windows-1252 is what English and Western Windows write.
+        NotUtf8::Legacy(_) => encoding_rs::WINDOWS_1252,
     };
     reader.rewind()?;
     Ok(encoding)
@@ -276,11 +286,12 @@ mod tests {
     #[test]
     fn excel_text_saved_in_a_western_code_page_keeps_the_typed_english() {
         // Arabic the code page cannot hold is saved as question marks.
-        let text =
-            "sentence_id\tsource\ttarget\r\na#1\t??? ?????\tIt’s the café’s “menu”, naïve\r\n";
-        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
-        assert_eq!(encoding_of(&bytes), "windows-1252");
-        assert_eq!(read_all(bytes.into_owned()).unwrap(), text);
+        for typed in ["It’s the café’s “menu”, naïve", "It’s naïve", "é"] {
+            let text = format!("sentence_id\tsource\ttarget\r\na#1\t??? ?????\t{typed}\r\n");
+            let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+            assert_eq!(encoding_of(&bytes), "windows-1252", "{typed}");
+            assert_eq!(read_all(bytes.into_owned()).unwrap(), text);
+        }
     }
 
     #[test]
