@@ -21,13 +21,17 @@ const TABLES: [&str; 5] = [
 ];
 
 /// List a dataset's versions: fingerprints, parents, row counts, skipped inputs.
+///
+/// Exit 1 when a version's manifest cannot be read or was changed after it
+/// was written (listed as damaged among the others); `validate` checks the files.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The dataset folder.
     dir: PathBuf,
     /// Print JSON: one object per version, newest first, with "version",
     /// "fingerprint", "parent", "tool", "created", "rows" per table,
-    /// "inputs", "skipped", "audit" and "import".
+    /// "inputs", "skipped", "audit" and "import", and "damaged" (why) for a
+    /// version whose manifest cannot be read or was changed (exit 1).
     #[arg(long)]
     json: bool,
 }
@@ -50,20 +54,65 @@ pub fn run(args: Args) -> Result<ExitCode> {
         )
         .expect("infallible");
     }
-    for (_, dir) in versions.iter().rev() {
-        let (m, _) = manifest::read(dir)?;
+    let mut damaged = 0;
+    for (number, dir) in versions.iter().rev() {
+        // A damaged version is listed as such among the others: the history
+        // around it is what its owner needs to restore it.
+        let (entry, problem) = match manifest::read(dir) {
+            Ok((m, bytes)) => {
+                let problem = changed_after_writing(&m, &bytes);
+                (Some(m), problem)
+            }
+            Err(e) => (None, Some(e.to_string())),
+        };
+        let problem = problem.map(|p| {
+            damaged += 1;
+            format!("{p}; run `tarjama validate {}`", dir.display())
+        });
         if args.json {
-            entries.push(as_json(&m));
-        } else {
-            write_version(&mut out, &m);
+            let mut entry = match &entry {
+                Some(m) => as_json(m),
+                None => json!({"version": store::version_name(*number)}),
+            };
+            if let Some(problem) = problem {
+                entry["damaged"] = problem.into();
+            }
+            entries.push(entry);
+            continue;
+        }
+        match &entry {
+            Some(m) => write_version(&mut out, m, problem.as_deref()),
+            None => writeln!(
+                out,
+                "{}\n  damaged    {}",
+                store::version_name(*number),
+                problem.as_deref().unwrap_or_default()
+            )
+            .expect("infallible"),
         }
     }
     if args.json {
         super::emit_json(&entries)?;
-        return Ok(ExitCode::SUCCESS);
+    } else {
+        super::emit(&out)?;
     }
-    super::emit(&out)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(if damaged > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Why a manifest that parses cannot be trusted: its bytes no longer hash
+/// to the `manifest_sha256` written into it.
+fn changed_after_writing(m: &Manifest, bytes: &[u8]) -> Option<String> {
+    let hashed = manifest::self_hash(bytes, &m.manifest_sha256);
+    (hashed != m.manifest_sha256).then(|| {
+        format!(
+            "the manifest was changed after it was written (its bytes hash to {hashed}, it says {})",
+            m.manifest_sha256
+        )
+    })
 }
 
 /// Tables with rows in this version (orphans only when there are some).
@@ -75,8 +124,11 @@ fn row_counts(m: &Manifest) -> Vec<(&'static str, u64)> {
         .collect()
 }
 
-fn write_version(out: &mut String, m: &Manifest) {
+fn write_version(out: &mut String, m: &Manifest, damaged: Option<&str>) {
     writeln!(out, "{}  {}", m.version, m.fingerprint).expect("infallible");
+    if let Some(problem) = damaged {
+        writeln!(out, "  damaged    {problem}").expect("infallible");
+    }
     match &m.parent {
         Some(p) => writeln!(out, "  parent     {} ({})", p.version, p.fingerprint),
         None => writeln!(out, "  parent     none"),

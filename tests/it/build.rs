@@ -436,3 +436,72 @@ fn log_counts_the_rows_of_every_file_of_a_sharded_table() {
     assert_eq!(entries[0]["parent"], serde_json::Value::Null);
     assert_eq!(entries[0]["fingerprint"], manifest(&version)["fingerprint"]);
 }
+
+#[test]
+fn log_lists_a_damaged_manifest_among_the_other_versions() {
+    let dir = TestDir::new();
+    let dataset = dir.path().join("seed");
+    crate::util::copy_dir(&seed_dataset(), &dataset);
+    let versions = dataset.join("versions");
+    // One manifest edited by hand, one cut short by a full disk.
+    let edited = versions.join("v0002/manifest.json");
+    let text = std::fs::read_to_string(&edited).unwrap();
+    assert!(text.contains("\"source_language\": \"ar\""));
+    std::fs::write(
+        &edited,
+        text.replacen(
+            "\"source_language\": \"ar\"",
+            "\"source_language\": \"ar-SA\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let cut = versions.join("v0003/manifest.json");
+    let bytes = std::fs::read(&cut).unwrap();
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+
+    let log = tarjama(&["log", arg(&dataset), "--json"]);
+    assert_eq!(log.code, Some(1), "{}{}", log.stdout, log.stderr);
+    let entries: Vec<serde_json::Value> = serde_json::from_str(&log.stdout).unwrap();
+    let damaged: Vec<(&str, &str)> = entries
+        .iter()
+        .filter_map(|e| Some((e["version"].as_str()?, e["damaged"].as_str()?)))
+        .collect();
+    assert_eq!(
+        damaged.iter().map(|(v, _)| *v).collect::<Vec<_>>(),
+        ["v0003", "v0002"]
+    );
+    assert!(
+        damaged[0].1.contains("not a valid manifest"),
+        "{}",
+        damaged[0].1
+    );
+    assert!(
+        damaged[1].1.contains("changed after it was written"),
+        "{}",
+        damaged[1].1
+    );
+    assert!(damaged
+        .iter()
+        .all(|(_, why)| why.contains("tarjama validate")));
+    let listed = entries
+        .iter()
+        .filter(|e| e["fingerprint"].is_string())
+        .count();
+    assert_eq!(
+        listed,
+        entries.len() - 1,
+        "every readable manifest is listed"
+    );
+
+    let text = tarjama(&["log", arg(&dataset)]);
+    assert_eq!(text.code, Some(1));
+    assert_eq!(
+        text.stdout.matches("  damaged    ").count(),
+        2,
+        "{}",
+        text.stdout
+    );
+    let (code, _) = validate_json(&dataset);
+    assert_eq!(code, Some(1));
+}
