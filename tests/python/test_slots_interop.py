@@ -3,30 +3,12 @@ many CAT pipelines, reads tarjama's XLIFF export, a translator's targets are
 set through it and saved, and tarjama imports the file it wrote back."""
 
 import json
-import os
-import pathlib
 import shutil
-import subprocess
 
 import pytest
-
 from translate.storage import factory, xliff
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-SEED = ROOT / "datasets" / "seed-news"
-BIN = os.environ.get("TARJAMA_BIN", str(ROOT / "target" / "release" / "tarjama"))
-
-
-def tarjama(*args):
-    return subprocess.run([BIN, *map(str, args)], capture_output=True, text=True)
-
-
-def seed_copy(tmp_path):
-    dataset = tmp_path / "seed"
-    shutil.copytree(SEED / "raw", dataset / "raw")
-    shutil.copy(SEED / "dataset.toml", dataset / "dataset.toml")
-    shutil.copytree(SEED / "versions" / "v0001", dataset / "versions" / "v0001")
-    return dataset
+from tarjama_cli import ROOT, SEED, seed_copy, tarjama
 
 
 def translate_first_units(dataset, tmp_path, limit):
