@@ -57,6 +57,18 @@ pub fn self_hash(bytes: &[u8], claimed: &str) -> String {
     hex::encode(Sha256::digest(placeholder.as_bytes()))
 }
 
+/// Why a manifest that parses cannot be trusted: its bytes (`bytes`) no
+/// longer hash to the `manifest_sha256` written into it.
+pub fn changed_after_writing(manifest: &Manifest, bytes: &[u8]) -> Option<String> {
+    let hashed = self_hash(bytes, &manifest.manifest_sha256);
+    (hashed != manifest.manifest_sha256).then(|| {
+        format!(
+            "manifest_sha256 is {} but the manifest's bytes hash to {hashed}: the manifest was changed after it was written",
+            manifest.manifest_sha256
+        )
+    })
+}
+
 /// Reads and parses a version's manifest, returning it with its raw bytes.
 pub fn read(version_dir: &Path) -> Result<(Manifest, Vec<u8>)> {
     let path = version_dir.join(MANIFEST_FILE);

@@ -60,7 +60,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         // around it is what its owner needs to restore it.
         let (entry, problem) = match manifest::read(dir) {
             Ok((m, bytes)) => {
-                let problem = changed_after_writing(&m, &bytes);
+                let problem = manifest::changed_after_writing(&m, &bytes);
                 (Some(m), problem)
             }
             Err(e) => (None, Some(e.to_string())),
@@ -100,18 +100,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
-}
-
-/// Why a manifest that parses cannot be trusted: its bytes no longer hash
-/// to the `manifest_sha256` written into it.
-fn changed_after_writing(m: &Manifest, bytes: &[u8]) -> Option<String> {
-    let hashed = manifest::self_hash(bytes, &m.manifest_sha256);
-    (hashed != m.manifest_sha256).then(|| {
-        format!(
-            "the manifest was changed after it was written (its bytes hash to {hashed}, it says {})",
-            m.manifest_sha256
-        )
     })
 }
 

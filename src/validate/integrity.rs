@@ -166,12 +166,7 @@ fn read_manifest(dir: &Path, report: &mut Report) -> Option<Manifest> {
             return None;
         }
     };
-    let expected = manifest::self_hash(&bytes, &manifest.manifest_sha256);
-    if expected != manifest.manifest_sha256 {
-        let message = format!(
-            "manifest_sha256 is {} but the manifest's bytes hash to {expected}: the manifest was changed after it was written",
-            manifest.manifest_sha256
-        );
+    if let Some(message) = manifest::changed_after_writing(&manifest, &bytes) {
         report.add(rules::MANIFEST_SELF_HASH, &path, None, None, message);
     }
     let folder = dir
