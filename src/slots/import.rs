@@ -75,6 +75,7 @@ mod reason {
     pub const NOT_TRANSLATABLE: &str = "not-translatable";
     pub const NO_SOURCE_HASH: &str = "no-source-hash";
     pub const STALE: &str = "stale";
+    pub const SOURCE_LOST: &str = "source-lost";
     pub const CONFLICT_DUPLICATE: &str = "conflict-duplicate";
     pub const CONFLICT_REVIEWED: &str = "conflict-reviewed";
 }
@@ -90,6 +91,11 @@ struct Row {
     source_sha256: Option<String>,
     /// The sha256 of the row's `source`, when it has no `source_sha256`.
     hash_of_source: Option<String>,
+    /// That `source` has question marks for words (`??`) and no Arabic
+    /// letter left: saved in a code page without Arabic, it no longer shows
+    /// which sentence the row translates, and a mismatch says nothing about
+    /// the sentence changing.
+    source_lost: bool,
     target: Option<String>,
     /// The reason code and message of a row rejected as read (malformed,
     /// incomplete), before any check against the dataset.
@@ -107,6 +113,11 @@ impl Row {
         Row {
             line,
             hash_of_source: source.filter(|_| source_sha256.is_none()).map(sha256_hex),
+            source_lost: source
+                .filter(|_| source_sha256.is_none())
+                .is_some_and(|source| {
+                    source.contains("??") && !source.chars().any(arabic::is_arabic_letter)
+                }),
             sentence_id,
             source_sha256,
             target,
@@ -120,6 +131,7 @@ impl Row {
             sentence_id: None,
             source_sha256: None,
             hash_of_source: None,
+            source_lost: false,
             target: None,
             rejected_as_read: Some((reason::MALFORMED, why)),
         }
@@ -724,6 +736,14 @@ fn decide(
         );
     };
     if claimed != current.text_sha256 {
+        if row.source_lost {
+            return Outcome::Rejected(
+                reason::SOURCE_LOST,
+                format!(
+                    "the source of {id} is question marks where its Arabic was: the file was saved in a code page without Arabic letters (Excel's \"Text (Tab delimited)\" on a Western Windows), so it cannot show that the translation is of the current sentence; save the sheet again as \"Unicode Text\" or \"CSV UTF-8\", or keep the export's source_sha256 column, and import again"
+                ),
+            );
+        }
         return Outcome::Rejected(
             reason::STALE,
             format!(
@@ -845,25 +865,31 @@ fn write_rejects(
 mod tests {
     use super::*;
 
-    /// What the gate decides for `target` over an empty slot of `source`.
-    fn decision(source: &str, target: &str) -> Outcome {
-        let id = "a#000001";
-        let current = Current {
+    fn empty_slot_of(source: &str) -> Current {
+        Current {
             text_sha256: sha256_hex(source),
             norm_sha256: String::new(),
             slot: Some(CurrentSlot {
                 text: None,
                 status: SlotStatus::Empty,
             }),
-        };
-        let row = Row::new(1, Some(id.into()), None, Some(source), Some(target.into()));
-        let options = ImportOptions {
+        }
+    }
+
+    fn options() -> ImportOptions {
+        ImportOptions {
             format: None,
             translator: Some("t".into()),
             status: SlotStatus::Done,
             overwrite: false,
-        };
-        decide(&row, id, target, Some(&current), &options)
+        }
+    }
+
+    /// What the gate decides for `target` over an empty slot of `source`.
+    fn decision(source: &str, target: &str) -> Outcome {
+        let id = "a#000001";
+        let row = Row::new(1, Some(id.into()), None, Some(source), Some(target.into()));
+        decide(&row, id, target, Some(&empty_slot_of(source)), &options())
     }
 
     #[test]
@@ -878,6 +904,36 @@ mod tests {
             decision("COVID-19", "COVID-19"),
             Outcome::Accepted
         ));
+    }
+
+    #[test]
+    fn a_source_turned_to_question_marks_is_lost_not_stale() {
+        let row = |source: &str| {
+            let row = Row::new(
+                1,
+                Some("a#000001".into()),
+                None,
+                Some(source),
+                Some("Hi".into()),
+            );
+            decide(
+                &row,
+                "a#000001",
+                "Hi",
+                Some(&empty_slot_of("قال بوتين؟")),
+                &options(),
+            )
+        };
+        assert!(matches!(
+            row("??? ?????"),
+            Outcome::Rejected(reason::SOURCE_LOST, _)
+        ));
+        assert!(matches!(
+            row("قال ميدفيديف؟"),
+            Outcome::Rejected(reason::STALE, _)
+        ));
+        assert!(matches!(row("Why?"), Outcome::Rejected(reason::STALE, _)));
+        assert!(matches!(row("قال بوتين؟"), Outcome::Accepted));
     }
 
     #[test]

@@ -466,25 +466,32 @@ fn a_tsv_saved_as_unicode_text_by_a_spreadsheet_imports() {
         .all(|(_, en)| en == "Saved by a \"spreadsheet\" – فلاديمير"));
 }
 
+// Excel's "Text (Tab delimited)" writes the system's code page: Arabic
+// Windows keeps the sources, a Western one turns them into question marks.
+fn saved_on_arabic_windows(text: &str) -> Vec<u8> {
+    encoding_rs::WINDOWS_1256.encode(text).0.into_owned()
+}
+
+fn saved_on_western_windows(text: &str) -> Vec<u8> {
+    let unmappable = |c: char| ('\u{0600}'..='\u{06FF}').contains(&c);
+    let text: String = text
+        .chars()
+        .map(|c| if unmappable(c) { '?' } else { c })
+        .collect();
+    let (bytes, _, replaced) = encoding_rs::WINDOWS_1252.encode(&text);
+    assert!(!replaced, "{text}");
+    bytes.into_owned()
+}
+
 #[test]
 fn a_tsv_saved_as_text_in_a_windows_code_page_imports_what_was_typed() {
     let typed = "The café’s “menu” – naïve";
-    // Excel's "Text (Tab delimited)" writes the system's code page: Arabic
-    // Windows keeps the sources, a Western one turns them into question marks.
-    let arabic = |filled: &str| encoding_rs::WINDOWS_1256.encode(filled).0.into_owned();
-    let western = |filled: &str| {
-        let unmappable = |c: char| ('\u{0600}'..='\u{06FF}').contains(&c);
-        let filled: String = filled
-            .chars()
-            .map(|c| if unmappable(c) { '?' } else { c })
-            .collect();
-        let (bytes, _, replaced) = encoding_rs::WINDOWS_1252.encode(&filled);
-        assert!(!replaced, "{filled}");
-        bytes.into_owned()
-    };
     for (code_page, save) in [
-        ("windows-1256", &arabic as &dyn Fn(&str) -> Vec<u8>),
-        ("windows-1252", &western),
+        (
+            "windows-1256",
+            saved_on_arabic_windows as fn(&str) -> Vec<u8>,
+        ),
+        ("windows-1252", saved_on_western_windows),
     ] {
         let dir = TestDir::new();
         let dataset = dir.seed_with_v0001("seed");
@@ -517,6 +524,64 @@ fn a_tsv_saved_as_text_in_a_windows_code_page_imports_what_was_typed() {
             "{manifest}"
         );
         assert_valid(&dataset);
+    }
+}
+
+#[test]
+fn a_source_lost_to_a_western_code_page_is_rejected_with_what_to_do_not_as_stale() {
+    // Typed English in ASCII leaves the file valid UTF-8: the question
+    // marks, not the encoding, show what was lost.
+    for (typed, code_page, save) in [
+        (
+            "Typed",
+            "windows-1256",
+            saved_on_arabic_windows as fn(&str) -> Vec<u8>,
+        ),
+        ("Typed", "UTF-8", saved_on_western_windows),
+        ("Typed naïve", "windows-1252", saved_on_western_windows),
+    ] {
+        let dir = TestDir::new();
+        let dataset = dir.seed_with_v0001("seed");
+        let tsv = dir.path().join("batch.tsv");
+        let text = export_three_empty_units(&dataset, "tsv", &tsv);
+        let filled = with_tsv_targets(&text, "\r\n", |n| format!("{typed} {n}"));
+        // Without the hash column, only the source shows which sentence a
+        // row translates.
+        let header = filled.lines().next().unwrap();
+        let hash = header
+            .split('\t')
+            .position(|h| h == "source_sha256")
+            .unwrap();
+        let without_hash: String = filled
+            .split_inclusive("\r\n")
+            .map(|line| {
+                let mut cells: Vec<&str> = line.split('\t').collect();
+                cells.remove(hash);
+                cells.join("\t")
+            })
+            .collect();
+        std::fs::write(&tsv, save(&without_hash)).unwrap();
+        let imported = import(&dataset, &tsv, &["--translator", "excel"]);
+        imported.assert_nothing_lost(3);
+        assert_eq!(imported.summary["encoding"], code_page);
+        if code_page == "windows-1256" {
+            assert_eq!(imported.count("accepted"), 3, "{}", imported.summary);
+            continue;
+        }
+        assert_eq!(
+            imported.reason("rejected", "source-lost"),
+            3,
+            "{code_page}: {}",
+            imported.summary
+        );
+        for (n, reject) in imported.rejects().iter().enumerate() {
+            assert_eq!(reject["target"], format!("{typed} {n}"));
+            let reason = reject["reason"].as_str().unwrap();
+            assert!(
+                reason.contains("question marks") && reason.contains("Unicode Text"),
+                "{reason}"
+            );
+        }
     }
 }
 
