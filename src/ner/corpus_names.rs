@@ -7,6 +7,7 @@
 use rayon::prelude::*;
 
 use crate::error::Result;
+use crate::model::Label;
 use crate::ner::model::{read_word_map, write_word_map, NerModel, Reader, WordMap};
 use crate::ner::tags::LABELS;
 
@@ -122,6 +123,14 @@ impl CorpusNames {
     /// The evidence bits of a word; 0 when there is none.
     pub fn evidence_of(&self, word: &str) -> u16 {
         self.evidence_of_word.get(word).copied().unwrap_or(0)
+    }
+
+    /// The evidence level (0 to 3) of a word for one label.
+    pub fn level(&self, word: &str, label: Label) -> u16 {
+        let Some(index) = LABELS.iter().position(|&l| l == label) else {
+            return 0;
+        };
+        (self.evidence_of(word) >> (2 * index)) & 0b11
     }
 
     /// Appends the words with their evidence as `u16` each.

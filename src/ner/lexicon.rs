@@ -3,8 +3,10 @@
 //! the names of the training data with the tags they were seen with.
 
 use crate::error::Result;
+use crate::model::Label;
 use crate::ner::clusters::Clusters;
 use crate::ner::corpus_names::CorpusNames;
+use crate::ner::features::TokenView;
 use crate::ner::gold::Example;
 use crate::ner::model::{read_word_map, write_word_map, Reader, WordMap};
 use crate::ner::tags::OUTSIDE;
@@ -21,6 +23,17 @@ impl Lexicon {
         self.clusters.write(out);
         self.corpus_names.write(out);
         self.names.write(out);
+    }
+
+    /// Whether a word (in matching form) may stand alone for a person, as a
+    /// family name does: the first model found it inside person names in
+    /// the corpus often enough for evidence, or the corpus has it too
+    /// rarely to have a cluster. A frequent word seldom inside a person's
+    /// name (`العهد` of `ولي العهد`, `الثاني` of `عبدالله الثاني`) may not.
+    pub fn may_name_a_person(&self, word: &str) -> bool {
+        let view = TokenView::new(word);
+        self.corpus_names.level(view.word(), Label::Per) > 0
+            || self.clusters.of(view.stem()).is_none()
     }
 
     pub fn read(r: &mut Reader) -> Result<Lexicon> {
@@ -66,5 +79,25 @@ impl Names {
         Ok(Names {
             tags_of_stem: read_word_map(r, |r| r.u8())?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ner::model::NerModel;
+
+    #[test]
+    fn a_word_may_name_a_person_if_the_corpus_shows_it_in_names_or_hardly_at_all() {
+        let model = NerModel::builtin().unwrap();
+        let lexicon = model.lexicon();
+        for (word, may) in [
+            ("بوتين", true),
+            ("اليامي", true),
+            ("الثاني", false),
+            ("العهد", false),
+            ("الماضي", false),
+        ] {
+            assert_eq!(lexicon.may_name_a_person(word), may, "{word}");
+        }
     }
 }

@@ -243,6 +243,7 @@ impl NerModel {
                 .iter()
                 .copied()
                 .zip(found.iter().map(Vec::as_slice)),
+            |word| self.lexicon.may_name_a_person(word),
         );
         if names.is_empty() {
             return found;
