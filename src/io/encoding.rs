@@ -19,11 +19,44 @@ pub fn encoding_of_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 
 /// The UTF-16 encoding the byte order mark at the start of `reader` names.
 /// Leaves it rewound.
-pub fn utf16_of_file<R: Read + Seek>(reader: &mut R) -> std::io::Result<Option<&'static Encoding>> {
+fn utf16_of_file<R: Read + Seek>(reader: &mut R) -> std::io::Result<Option<&'static Encoding>> {
     let mut start = Vec::with_capacity(2);
     reader.take(2).read_to_end(&mut start)?;
     reader.rewind()?;
     Ok(encoding_of_bom(&start))
+}
+
+/// The encoding of an XML file: UTF-16 by its byte order mark, else the
+/// one its declaration names (`<?xml version="1.0" encoding="windows-1256"?>`,
+/// as some Windows tools write), else UTF-8. `Err` with the declared name
+/// when no decoder knows it. Leaves the reader rewound.
+pub fn of_xml_file<R: Read + Seek>(
+    reader: &mut R,
+) -> std::io::Result<Result<&'static Encoding, String>> {
+    if let Some(encoding) = utf16_of_file(reader)? {
+        return Ok(Ok(encoding));
+    }
+    // A declaration is the file's first characters; 512 bytes hold any.
+    let mut start = Vec::with_capacity(512);
+    reader.take(512).read_to_end(&mut start)?;
+    reader.rewind()?;
+    let Some(declared) = declared_xml_encoding(&start) else {
+        return Ok(Ok(encoding_rs::UTF_8));
+    };
+    Ok(Encoding::for_label(declared.as_bytes()).ok_or_else(|| declared.to_string()))
+}
+
+/// The value of `encoding` in an XML declaration at the start of `bytes`.
+fn declared_xml_encoding(bytes: &[u8]) -> Option<&str> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let declaration = bytes.strip_prefix(b"<?xml")?;
+    let declaration = &declaration[..declaration.windows(2).position(|w| w == b"?>")?];
+    let declaration = std::str::from_utf8(declaration).ok()?;
+    let after = declaration.split_once("encoding")?.1.trim_start();
+    let value = after.strip_prefix('=')?.trim_start();
+    let quote = value.chars().next().filter(|&q| q == '"' || q == '\'')?;
+    let value = &value[1..];
+    Some(&value[..value.find(quote)?])
 }
 
 /// What bytes that are not valid UTF-8 throughout are.
@@ -292,6 +325,29 @@ mod tests {
             assert_eq!(encoding_of(&bytes), "windows-1252", "{typed}");
             assert_eq!(read_all(bytes.into_owned()).unwrap(), text);
         }
+    }
+
+    #[test]
+    fn an_xml_file_is_read_in_the_encoding_its_declaration_names() {
+        let of = |bytes: &[u8]| of_xml_file(&mut std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let arabic = encoding_rs::WINDOWS_1256
+            .encode("<?xml version='1.0' encoding = 'windows-1256' ?>\n<xliff>قال</xliff>")
+            .0;
+        assert_eq!(of(&arabic), Ok(encoding_rs::WINDOWS_1256));
+        assert_eq!(
+            of(b"<?xml version=\"1.0\" encoding=\"ISO-8859-6\"?><x/>"),
+            Ok(encoding_rs::ISO_8859_6)
+        );
+        assert_eq!(of(b"<?xml version=\"1.0\"?><x/>"), Ok(encoding_rs::UTF_8));
+        assert_eq!(
+            of(b"<x encoding=\"windows-1256\"/>"),
+            Ok(encoding_rs::UTF_8)
+        );
+        assert_eq!(
+            of(b"<?xml version=\"1.0\" encoding=\"EBCDIC-420\"?><x/>"),
+            Err("EBCDIC-420".to_string())
+        );
+        assert_eq!(of(&utf16le("<?xml?>")), Ok(encoding_rs::UTF_16LE));
     }
 
     #[test]

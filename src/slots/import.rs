@@ -296,15 +296,21 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
 /// The encoding to read the file in. JSONL and TSV files, which spreadsheets
 /// and Windows editors save, may be UTF-8, UTF-16 (known by its byte order
 /// mark) or a legacy code page (guessed when the bytes are not UTF-8, as
-/// Excel's "Text (Tab delimited)" writes them); XLIFF, which is XML and
-/// declares its encoding, is UTF-8 or UTF-16.
+/// Excel's "Text (Tab delimited)" writes them); XLIFF, which is XML, is
+/// UTF-16 by its byte order mark, else in the encoding its declaration
+/// names, else UTF-8.
 fn encoding_of(file: &Path, format: Format) -> Result<&'static encoding_rs::Encoding> {
     let mut opened = std::fs::File::open(file).at(file)?;
     match format {
         Format::Jsonl | Format::Tsv => encoding::of_text_file(&mut opened).at(file),
-        Format::Xliff => Ok(encoding::utf16_of_file(&mut opened)
+        Format::Xliff => encoding::of_xml_file(&mut opened)
             .at(file)?
-            .unwrap_or(encoding_rs::UTF_8)),
+            .map_err(|declared| Error::Input {
+                path: file.to_path_buf(),
+                message: format!(
+                    "line 1: the XML declaration names the encoding {declared:?}, which tarjama cannot decode; nothing was imported: save the XLIFF file as UTF-8 and rerun"
+                ),
+            }),
     }
 }
 

@@ -586,6 +586,51 @@ fn a_source_lost_to_a_western_code_page_is_rejected_with_what_to_do_not_as_stale
 }
 
 #[test]
+fn an_xliff_file_declared_in_a_windows_code_page_imports_in_that_code_page() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let xliff = dir.path().join("batch.xlf");
+    let text = export_three_empty_units(&dataset, "xliff", &xliff);
+    let typed = "Putin’s “plan” – naïve";
+    let filled = text
+        .replace("encoding=\"UTF-8\"", "encoding=\"windows-1256\"")
+        .replace(
+            "</source>\n",
+            &format!("</source>\n<target>{typed}</target>\n"),
+        );
+    std::fs::write(&xliff, saved_on_arabic_windows(&filled)).unwrap();
+    let imported = import(&dataset, &xliff, &["--translator", "passolo"]);
+    imported.assert_nothing_lost(3);
+    assert_eq!(imported.summary["encoding"], "windows-1256");
+    assert_eq!(imported.count("accepted"), 3, "{}", imported.summary);
+    assert!(parallel_pairs(&dataset, &dir)
+        .iter()
+        .all(|(_, en)| en == typed));
+    assert_valid(&dataset);
+
+    // A declared encoding no decoder knows is refused whole, saying what to do.
+    let unknown = filled.replace("windows-1256", "x-mac-arabic-2");
+    std::fs::write(&xliff, saved_on_arabic_windows(&unknown)).unwrap();
+    let run = tarjama(&[
+        "slots",
+        "import",
+        arg(&dataset),
+        arg(&xliff),
+        "--translator",
+        "a",
+    ]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("batch.xlf")
+            && run.stderr.contains("\"x-mac-arabic-2\"")
+            && run.stderr.contains("save the XLIFF file as UTF-8"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(latest_version(&dataset), "v0002");
+}
+
+#[test]
 fn a_damaged_byte_in_a_utf8_tsv_rejects_only_its_line() {
     let dir = TestDir::new();
     let dataset = dir.seed_with_v0001("seed");
