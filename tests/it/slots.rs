@@ -264,6 +264,18 @@ fn import_after_each_source(dataset: &Path, xliff: &Path, text: &str, element: &
     import(dataset, xliff, &["--translator", "omegat"])
 }
 
+/// A fresh copy of the seed with the first three of its empty slots
+/// exported in `format`: the folder (removed when dropped), the dataset,
+/// the exported file (`batch.tsv`, `batch.xlf`, ...) and its text.
+fn three_empty_units(format: &str) -> (TestDir, PathBuf, PathBuf, String) {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let extension = if format == "xliff" { "xlf" } else { format };
+    let file = dir.path().join(format!("batch.{extension}"));
+    let text = export_three_empty_units(&dataset, format, &file);
+    (dir, dataset, file, text)
+}
+
 /// Exports the first three empty slots in `format` to `output`; its text.
 fn export_three_empty_units(dataset: &Path, format: &str, output: &Path) -> String {
     export(
@@ -369,10 +381,7 @@ fn an_xliff_2_file_from_a_cat_tool_imports_segment_by_segment() {
 
 #[test]
 fn an_alt_trans_suggestion_is_not_taken_for_the_translation() {
-    let dir = TestDir::new();
-    let dataset = dir.seed_with_v0001("seed");
-    let xliff = dir.path().join("batch.xlf");
-    let text = export_three_empty_units(&dataset, "xliff", &xliff);
+    let (_dir, dataset, xliff, text) = three_empty_units("xliff");
     let suggestion =
         "<alt-trans origin=\"mt\"><target xml:lang=\"en\">Machine suggestion</target></alt-trans>";
     let imported = import_after_each_source(&dataset, &xliff, &text, suggestion);
@@ -388,10 +397,7 @@ fn an_alt_trans_suggestion_is_not_taken_for_the_translation() {
 
 #[test]
 fn targets_a_cat_tool_copied_from_the_source_are_skipped_not_imported() {
-    let dir = TestDir::new();
-    let dataset = dir.seed_with_v0001("seed");
-    let xliff = dir.path().join("batch.xlf");
-    let text = export_three_empty_units(&dataset, "xliff", &xliff);
+    let (_dir, dataset, xliff, text) = three_empty_units("xliff");
     // The first two units still hold the copy of the source a CAT tool
     // puts in an untranslated target; the third was translated.
     let mut copied = 0;
@@ -443,10 +449,7 @@ fn a_tsv_export_for_excel_starts_with_a_byte_order_mark_and_imports_back() {
 
 #[test]
 fn a_tsv_saved_as_unicode_text_by_a_spreadsheet_imports() {
-    let dir = TestDir::new();
-    let dataset = dir.seed_with_v0001("seed");
-    let tsv = dir.path().join("batch.tsv");
-    let text = export_three_empty_units(&dataset, "tsv", &tsv);
+    let (dir, dataset, tsv, text) = three_empty_units("tsv");
     // As Excel's "Unicode Text" saves it: UTF-16LE, byte order mark, CRLF,
     // and a cell holding a double quote quoted the CSV way.
     let filled = with_tsv_targets(&text, "\r\n", |_| {
@@ -493,10 +496,7 @@ fn a_tsv_saved_as_text_in_a_windows_code_page_imports_what_was_typed() {
         ),
         ("windows-1252", saved_on_western_windows),
     ] {
-        let dir = TestDir::new();
-        let dataset = dir.seed_with_v0001("seed");
-        let tsv = dir.path().join("batch.tsv");
-        let text = export_three_empty_units(&dataset, "tsv", &tsv);
+        let (dir, dataset, tsv, text) = three_empty_units("tsv");
         let filled = with_tsv_targets(&text, "\r\n", |n| format!("{typed} {n}"));
         std::fs::write(&tsv, save(&filled)).unwrap();
         let imported = import(&dataset, &tsv, &["--translator", "excel"]);
@@ -540,10 +540,7 @@ fn a_source_lost_to_a_western_code_page_is_rejected_with_what_to_do_not_as_stale
         ("Typed", "UTF-8", saved_on_western_windows),
         ("Typed naïve", "windows-1252", saved_on_western_windows),
     ] {
-        let dir = TestDir::new();
-        let dataset = dir.seed_with_v0001("seed");
-        let tsv = dir.path().join("batch.tsv");
-        let text = export_three_empty_units(&dataset, "tsv", &tsv);
+        let (_dir, dataset, tsv, text) = three_empty_units("tsv");
         let filled = with_tsv_targets(&text, "\r\n", |n| format!("{typed} {n}"));
         // Without the hash column, only the source shows which sentence a
         // row translates.
@@ -587,10 +584,7 @@ fn a_source_lost_to_a_western_code_page_is_rejected_with_what_to_do_not_as_stale
 
 #[test]
 fn an_xliff_file_declared_in_a_windows_code_page_imports_in_that_code_page() {
-    let dir = TestDir::new();
-    let dataset = dir.seed_with_v0001("seed");
-    let xliff = dir.path().join("batch.xlf");
-    let text = export_three_empty_units(&dataset, "xliff", &xliff);
+    let (dir, dataset, xliff, text) = three_empty_units("xliff");
     let typed = "Putin’s “plan” – naïve";
     let filled = text
         .replace("encoding=\"UTF-8\"", "encoding=\"windows-1256\"")
@@ -632,10 +626,7 @@ fn an_xliff_file_declared_in_a_windows_code_page_imports_in_that_code_page() {
 
 #[test]
 fn a_damaged_byte_in_a_utf8_tsv_rejects_only_its_line() {
-    let dir = TestDir::new();
-    let dataset = dir.seed_with_v0001("seed");
-    let tsv = dir.path().join("batch.tsv");
-    let text = export_three_empty_units(&dataset, "tsv", &tsv);
+    let (_dir, dataset, tsv, text) = three_empty_units("tsv");
     let filled = with_tsv_targets(&text, "\n", |n| format!("Typed {n}"));
     // One byte of the second unit's Arabic source lost to a bad copy.
     let second_line = filled.match_indices('\n').nth(1).unwrap().0 + 1;
