@@ -25,15 +25,15 @@ impl Lexicon {
         self.names.write(out);
     }
 
-    /// Whether a word (in matching form) may stand alone for a person, as a
-    /// family name does: the first model found it inside person names in
-    /// the corpus often enough for evidence, or the corpus has it too
-    /// rarely to have a cluster. A frequent word seldom inside a person's
-    /// name (`العهد` of `ولي العهد`, `الثاني` of `عبدالله الثاني`) may not.
-    pub fn may_name_a_person(&self, word: &str) -> bool {
+    /// Whether a word (in matching form) may stand alone for a name of
+    /// `label`, as a family name does for a person: the first model found
+    /// it inside such names in the corpus often enough for evidence, or the
+    /// corpus has it too rarely to have a cluster. A frequent word seldom
+    /// inside such a name (`العهد` of `ولي العهد`, `الثاني` of `عبدالله
+    /// الثاني`) may not.
+    pub fn may_stand_for(&self, word: &str, label: Label) -> bool {
         let view = TokenView::new(word);
-        self.corpus_names.level(view.word(), Label::Per) > 0
-            || self.clusters.of(view.stem()).is_none()
+        self.corpus_names.level(view.word(), label) > 0 || self.clusters.of(view.stem()).is_none()
     }
 
     pub fn read(r: &mut Reader) -> Result<Lexicon> {
@@ -84,20 +84,23 @@ impl Names {
 
 #[cfg(test)]
 mod tests {
+    use crate::model::Label;
     use crate::ner::model::NerModel;
 
     #[test]
-    fn a_word_may_name_a_person_if_the_corpus_shows_it_in_names_or_hardly_at_all() {
+    fn a_word_may_stand_for_a_name_if_the_corpus_shows_it_in_such_names_or_hardly_at_all() {
         let model = NerModel::builtin().unwrap();
         let lexicon = model.lexicon();
-        for (word, may) in [
-            ("بوتين", true),
-            ("اليامي", true),
-            ("الثاني", false),
-            ("العهد", false),
-            ("الماضي", false),
+        for (word, label, may) in [
+            ("بوتين", Label::Per, true),
+            ("اليامي", Label::Per, true),
+            ("الثاني", Label::Per, false),
+            ("العهد", Label::Per, false),
+            ("على", Label::Per, false),
+            ("الاتفاق", Label::Org, false),
+            ("السعوديه", Label::Loc, true),
         ] {
-            assert_eq!(lexicon.may_name_a_person(word), may, "{word}");
+            assert_eq!(lexicon.may_stand_for(word, label), may, "{word} {label:?}");
         }
     }
 }

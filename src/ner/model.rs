@@ -243,7 +243,7 @@ impl NerModel {
                 .iter()
                 .copied()
                 .zip(found.iter().map(Vec::as_slice)),
-            |word| self.lexicon.may_name_a_person(word),
+            |word, label| self.lexicon.may_stand_for(word, label),
         );
         if names.is_empty() {
             return found;

@@ -60,11 +60,11 @@ pub struct FoundNames {
 
 impl FoundNames {
     /// Collects the names in the model's spans of each sentence of a
-    /// document; `may_name_a_person` tells whether a word may stand alone
-    /// for a person.
+    /// document; `may_stand_for` tells whether a word (in matching form)
+    /// may stand alone for a name of a label.
     pub fn of<'a>(
         sentences: impl Iterator<Item = (&'a str, &'a [TaggedSpan])>,
-        may_name_a_person: impl Fn(&str) -> bool,
+        may_stand_for: impl Fn(&str, Label) -> bool,
     ) -> FoundNames {
         let mut names = FoundNames::default();
         for (sentence, spans) in sentences {
@@ -77,15 +77,22 @@ impl FoundNames {
                 let Some(label) = LABELS.iter().position(|&l| l == span.label) else {
                     continue;
                 };
+                // One word is a name only where the model saw it as one; a
+                // word the corpus has often and seldom in such names
+                // (`الاتفاق`, the agreement; `على`, on, read as `علي`) would
+                // be copied onto its every plain use.
+                let copied = !rest.is_empty() || may_stand_for(&first, span.label);
                 each_first_word_form(&first, |form| {
-                    if form.chars().count() + rest_chars >= MIN_NAME_CHARS {
+                    if copied && form.chars().count() + rest_chars >= MIN_NAME_CHARS {
                         names.vote(form, &rest, label, span.score);
                     }
                 });
                 // A person named in full is named again by the family name
                 // alone (`مفرج بن ناصر اليامي` ... `وعبر اليامي`).
                 if span.label == Label::Per {
-                    if let Some((first, rest)) = family_name(&rest, &may_name_a_person) {
+                    if let Some((first, rest)) =
+                        family_name(&rest, |w| may_stand_for(w, Label::Per))
+                    {
                         names.vote(first, rest, label, span.score);
                     }
                 }
@@ -268,7 +275,7 @@ mod tests {
 
     /// The names of one tagged sentence.
     fn found_in(sentence: &str, spans: &[TaggedSpan]) -> FoundNames {
-        FoundNames::of([(sentence, spans)].into_iter(), |_| true)
+        FoundNames::of([(sentence, spans)].into_iter(), |_, _| true)
     }
 
     fn missed<'s>(
@@ -355,7 +362,7 @@ mod tests {
         ];
         let names = FoundNames::of(
             [(first, &first_spans[..]), (second, &second_spans[..])].into_iter(),
-            |_| true,
+            |_, _| true,
         );
         assert_eq!(
             missed(&names, "غادر حمدان ومعه بي", &[]),
@@ -373,7 +380,7 @@ mod tests {
             span(tagged, "عبدالله الثاني", Label::Per, 0.9),
         ];
         // The lexicon knows الثاني (second) as a frequent word seldom in a name.
-        let names = FoundNames::of([(tagged, &spans[..])].into_iter(), |w| w != "الثاني");
+        let names = FoundNames::of([(tagged, &spans[..])].into_iter(), |w, _| w != "الثاني");
         assert_eq!(
             missed(
                 &names,
@@ -389,6 +396,24 @@ mod tests {
             missed(&found_in(place, &place_spans), "في الرياض", &[]),
             [],
             "only people go by their last words"
+        );
+    }
+
+    #[test]
+    fn a_word_the_lexicon_refuses_alone_is_copied_only_inside_a_longer_name() {
+        let tagged = "وقع الاتفاق مع نادي الاتفاق";
+        let spans = [
+            span(tagged, "الاتفاق مع", Label::Org, 0.9),
+            TaggedSpan {
+                range: tagged.rfind("الاتفاق").unwrap()..tagged.len(),
+                label: Label::Org,
+                score: 0.9,
+            },
+        ];
+        let names = FoundNames::of([(tagged, &spans[..])].into_iter(), |w, _| w != "الاتفاق");
+        assert_eq!(
+            missed(&names, "نص الاتفاق كما نشره الاتفاق مع", &[]),
+            [("الاتفاق مع", Label::Org)]
         );
     }
 }
