@@ -273,6 +273,15 @@ mod tests {
         }
     }
 
+    /// A model span over the last word of `sentence`.
+    fn span_at_end(sentence: &str, label: Label, score: f32) -> TaggedSpan {
+        TaggedSpan {
+            range: sentence.rfind(' ').expect("two words or more") + 1..sentence.len(),
+            label,
+            score,
+        }
+    }
+
     /// The names of one tagged sentence.
     fn found_in(sentence: &str, spans: &[TaggedSpan]) -> FoundNames {
         FoundNames::of([(sentence, spans)].into_iter(), |_, _| true)
@@ -335,11 +344,7 @@ mod tests {
         let tagged = "التقى نيسان أورفان ثم نيسان";
         let spans = [
             span(tagged, "نيسان أورفان", Label::Org, 1.0),
-            TaggedSpan {
-                range: tagged.rfind("نيسان").unwrap()..tagged.len(),
-                label: Label::Org,
-                score: 1.0,
-            },
+            span_at_end(tagged, Label::Org, 1.0),
         ];
         let names = found_in(tagged, &spans);
         let other = "باع نيسان أورفان سيارات";
@@ -404,11 +409,7 @@ mod tests {
         let tagged = "وقع الاتفاق مع نادي الاتفاق";
         let spans = [
             span(tagged, "الاتفاق مع", Label::Org, 0.9),
-            TaggedSpan {
-                range: tagged.rfind("الاتفاق").unwrap()..tagged.len(),
-                label: Label::Org,
-                score: 0.9,
-            },
+            span_at_end(tagged, Label::Org, 0.9),
         ];
         let names = FoundNames::of([(tagged, &spans[..])].into_iter(), |w, _| w != "الاتفاق");
         assert_eq!(
