@@ -81,12 +81,13 @@ impl FoundNames {
                 // word the corpus has often and seldom in such names
                 // (`الاتفاق`, the agreement; `على`, on, read as `علي`) would
                 // be copied onto its every plain use.
-                let copied = !rest.is_empty() || may_stand_for(&first, span.label);
-                each_first_word_form(&first, |form| {
-                    if copied && form.chars().count() + rest_chars >= MIN_NAME_CHARS {
-                        names.vote(form, &rest, label, span.score);
-                    }
-                });
+                if !rest.is_empty() || may_stand_for(&first, span.label) {
+                    each_first_word_form(&first, |form| {
+                        if form.chars().count() + rest_chars >= MIN_NAME_CHARS {
+                            names.vote(form, &rest, label, span.score);
+                        }
+                    });
+                }
                 // A person named in full is named again by the family name
                 // alone (`مفرج بن ناصر اليامي` ... `وعبر اليامي`).
                 if span.label == Label::Per {
