@@ -126,16 +126,15 @@ pub fn relative(base: &Path, path: &Path) -> String {
 
 /// Lists and indexes the raw folder.
 pub fn plan(dataset_dir: &Path, raw_dir: &Path, settings: &IngestSettings) -> Result<Plan> {
-    let mut paths = Vec::new();
-    walk(raw_dir, &mut paths)?;
+    let RawListing { files, skipped, .. } = RawListing::of(dataset_dir, raw_dir)?;
     let mut plan = Plan {
         sources: Vec::new(),
         planned: Vec::new(),
-        skipped: Vec::new(),
+        skipped,
         jsonl_inputs: Vec::new(),
         settings: settings.clone(),
     };
-    for path in paths {
+    for path in files {
         let rel_path = relative(dataset_dir, &path);
         let rel_to_raw = path.strip_prefix(raw_dir).unwrap_or(&path).to_path_buf();
         let name = path
@@ -593,24 +592,103 @@ fn check_cleaned(aligned: &AlignedText, location: &str) -> std::result::Result<(
     Ok(())
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let raw_error = |source| Error::RawFolder {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let mut children = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(raw_error)? {
-        children.push(entry.map_err(raw_error)?.path());
+/// The files under the raw folder, in path order, and what could not be
+/// listed. Symbolic links are followed, as a corpus kept elsewhere is often
+/// linked into `raw/`; a link back to a folder that holds it would be read
+/// for ever, and a link to nothing cannot be read, so both are listed as
+/// skipped with where they point.
+struct RawListing<'a> {
+    dataset_dir: &'a Path,
+    /// The folders being listed, outermost first: canonical path, and
+    /// path relative to the dataset as the listing reached it.
+    open_folders: Vec<(PathBuf, String)>,
+    files: Vec<PathBuf>,
+    skipped: Vec<SkippedInput>,
+}
+
+impl<'a> RawListing<'a> {
+    fn of(dataset_dir: &'a Path, raw_dir: &Path) -> Result<RawListing<'a>> {
+        let raw_error = |source| Error::RawFolder {
+            path: raw_dir.to_path_buf(),
+            source,
+        };
+        let mut listing = RawListing {
+            dataset_dir,
+            open_folders: Vec::new(),
+            files: Vec::new(),
+            skipped: Vec::new(),
+        };
+        let children = sorted_children(raw_dir).map_err(raw_error)?;
+        listing.open_folders.push((
+            raw_dir.canonicalize().map_err(raw_error)?,
+            relative(dataset_dir, raw_dir),
+        ));
+        listing.add_children(children);
+        Ok(listing)
     }
-    children.sort();
-    for child in children {
-        if child.is_dir() {
-            walk(&child, out)?;
-        } else {
-            out.push(child);
+
+    fn add_children(&mut self, children: Vec<PathBuf>) {
+        for child in children {
+            let rel_path = relative(self.dataset_dir, &child);
+            let metadata = match std::fs::metadata(&child) {
+                Ok(metadata) => metadata,
+                Err(e) => {
+                    let target = std::fs::read_link(&child).map_or_else(
+                        |_| "its target".to_string(),
+                        |t| format!("{:?}", t.display().to_string()),
+                    );
+                    self.skipped.push(skip(
+                        &rel_path,
+                        "broken-link",
+                        format!("a symbolic link to {target}, which cannot be reached ({e}); point it at the articles or remove it"),
+                    ));
+                    continue;
+                }
+            };
+            if !metadata.is_dir() {
+                self.files.push(child);
+                continue;
+            }
+            let canonical = match child.canonicalize() {
+                Ok(canonical) => canonical,
+                Err(e) => {
+                    self.skipped.push(unreadable_folder(&rel_path, &e));
+                    continue;
+                }
+            };
+            if let Some((_, outer)) = self.open_folders.iter().find(|(f, _)| *f == canonical) {
+                let reason = format!(
+                    "a symbolic link to {outer:?}, a folder that holds it: following it would never end; remove the link"
+                );
+                self.skipped.push(skip(&rel_path, "link-loop", reason));
+                continue;
+            }
+            match sorted_children(&child) {
+                Ok(grandchildren) => {
+                    self.open_folders.push((canonical, rel_path));
+                    self.add_children(grandchildren);
+                    self.open_folders.pop();
+                }
+                Err(e) => self.skipped.push(unreadable_folder(&rel_path, &e)),
+            }
         }
     }
-    Ok(())
+}
+
+fn unreadable_folder(rel_path: &str, e: &std::io::Error) -> SkippedInput {
+    skip(
+        rel_path,
+        "unreadable",
+        format!("cannot list the folder ({e}); check its permissions"),
+    )
+}
+
+fn sorted_children(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut children = std::fs::read_dir(dir)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<std::io::Result<Vec<_>>>()?;
+    children.sort();
+    Ok(children)
 }
 
 /// Decoded text and how it was decoded.

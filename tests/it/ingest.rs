@@ -61,6 +61,22 @@ fn rows(path: std::path::PathBuf) -> Vec<Value> {
 }
 
 fn build(fixtures: &[&str], settings: &str) -> Built {
+    build_raw(
+        |raw| {
+            for name in fixtures {
+                std::fs::copy(fixture(name), raw.join(name)).unwrap();
+            }
+        },
+        settings,
+    )
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    repo().join("tests/fixtures/ingest").join(name)
+}
+
+/// A dataset built from a raw folder that `fill` makes.
+fn build_raw(fill: impl FnOnce(&std::path::Path), settings: &str) -> Built {
     let dir = TestDir::new();
     let dataset = dir.path().join("d");
     std::fs::create_dir_all(dataset.join("raw")).unwrap();
@@ -69,13 +85,7 @@ fn build(fixtures: &[&str], settings: &str) -> Built {
         format!("name = \"d\"\n{settings}"),
     )
     .unwrap();
-    for name in fixtures {
-        std::fs::copy(
-            repo().join("tests/fixtures/ingest").join(name),
-            dataset.join("raw").join(name),
-        )
-        .unwrap();
-    }
+    fill(&dataset.join("raw"));
     let run = tarjama(&["build", arg(&dataset)]);
     assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
     let (code, report) = validate_json(&dataset);
@@ -202,6 +212,64 @@ fn not_text_is_skipped_with_a_reason() {
         built.skipped()[0].2.contains("NUL byte at byte 5"),
         "{:?}",
         built.skipped()[0]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn linked_folders_are_read_but_a_link_loop_or_a_dangling_link_is_skipped_with_its_target() {
+    use std::os::unix::fs::symlink;
+    let elsewhere = TestDir::new();
+    let corpus = elsewhere.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::copy(fixture("windows_1256.txt"), corpus.join("linked.txt")).unwrap();
+    let built = build_raw(
+        |raw| {
+            std::fs::copy(fixture("utf8_bom.txt"), raw.join("utf8_bom.txt")).unwrap();
+            symlink(&corpus, raw.join("corpus")).unwrap();
+            std::fs::create_dir(raw.join("sub")).unwrap();
+            symlink("..", raw.join("sub/back_to_raw")).unwrap();
+            symlink(".", raw.join("sub/itself")).unwrap();
+            symlink("/nonexistent/article.txt", raw.join("gone.txt")).unwrap();
+        },
+        "",
+    );
+    let ids: Vec<&str> = built
+        .documents
+        .iter()
+        .map(|d| d["doc_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["corpus.linked", "utf8_bom"]);
+    assert_title_and_body(&built, "corpus.linked");
+    let skipped = built.skipped();
+    let codes: Vec<(&str, &str)> = skipped
+        .iter()
+        .map(|(p, c, _)| (p.as_str(), c.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("raw/gone.txt", "broken-link"),
+            ("raw/sub/back_to_raw", "link-loop"),
+            ("raw/sub/itself", "link-loop"),
+        ]
+    );
+    assert!(
+        skipped[0].2.contains("\"/nonexistent/article.txt\""),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped[1].2.contains("a symbolic link to \"raw\""),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped[2].2.contains("a symbolic link to \"raw/sub\""),
+        "{skipped:?}"
+    );
+    assert!(
+        built.stdout.contains("skipped (link-loop): 2"),
+        "{}",
+        built.stdout
     );
 }
 
