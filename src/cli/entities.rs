@@ -113,12 +113,7 @@ fn version_has_document(version: &Version, doc_id: &str) -> bool {
 }
 
 fn import(args: ImportArgs) -> Result<ExitCode> {
-    if !args.file.is_file() {
-        return Err(Error::Usage(format!(
-            "{}: no such file to import",
-            args.file.display()
-        )));
-    }
+    super::check_file_to_import(&args.file)?;
     let summary = label_studio::import(&args.dir, &args.file, args.reviewer.as_deref())?;
     let code = super::import_exit_code(summary.rejected_total());
     if args.json {

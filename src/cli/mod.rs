@@ -97,6 +97,21 @@ fn by_code(counts: &std::collections::BTreeMap<&str, u64>) -> String {
 }
 
 /// Exit status 1 when an import rejected anything (what it accepted is published).
+/// Refuses a missing file, a folder given where its file was meant, and a
+/// pipe or device.
+fn check_file_to_import(file: &std::path::Path) -> Result<()> {
+    let problem = if file.is_file() {
+        return Ok(());
+    } else if file.is_dir() {
+        "a folder, not a file; name the exported file inside it"
+    } else if file.exists() {
+        "not a regular file (it is read twice: hashed, then imported); save it to a file first"
+    } else {
+        "no such file to import"
+    };
+    Err(Error::Usage(format!("{}: {problem}", file.display())))
+}
+
 fn import_exit_code(rejected: u64) -> std::process::ExitCode {
     if rejected > 0 {
         std::process::ExitCode::from(1)

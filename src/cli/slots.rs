@@ -4,7 +4,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::SlotStatus;
 use crate::slots::{self, ExportOptions, Format, ImportOptions};
 use crate::version::Version;
@@ -125,12 +125,7 @@ fn export(args: ExportArgs) -> Result<ExitCode> {
 }
 
 fn import(args: ImportArgs) -> Result<ExitCode> {
-    if !args.file.is_file() {
-        return Err(Error::Usage(format!(
-            "{}: no such file to import",
-            args.file.display()
-        )));
-    }
+    super::check_file_to_import(&args.file)?;
     let options = ImportOptions {
         format: args.format,
         translator: args.translator,

@@ -78,3 +78,22 @@ fn validate_of_a_path_that_is_no_dataset() {
     let missing = dir.path().join("nowhere");
     assert_clear_error(&tarjama(&["validate", arg(&missing)]), "nowhere");
 }
+
+#[test]
+fn an_import_of_a_folder_a_missing_file_or_a_device() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    for command in ["slots", "entities"] {
+        let import = |file: &str| tarjama(&[command, "import", arg(&dataset), file]);
+        let run = import(arg(dir.path()));
+        assert_clear_error(&run, "a folder, not a file");
+        let missing = dir.path().join("batch.xlf");
+        assert_clear_error(&import(arg(&missing)), "batch.xlf: no such file to import");
+        #[cfg(unix)]
+        assert_clear_error(&import("/dev/null"), "/dev/null: not a regular file");
+    }
+    assert!(
+        !dataset.join("versions/v0002").exists(),
+        "no version was written"
+    );
+}
