@@ -31,6 +31,7 @@ use crate::io::hash::file_sha256;
 use crate::io::jsonl;
 use crate::model::{ids, Changes, InputEntry, SkippedInput};
 use crate::settings::IngestSettings;
+use crate::text::aligned::is_other_line_end;
 use crate::text::clean::clean;
 use crate::text::AlignedText;
 
@@ -751,7 +752,7 @@ pub fn decode(
     // Counted in one pass, keeping the first for the message.
     let (mut chars, mut controls, mut first) = (0usize, 0usize, None);
     for c in decoded.text.chars() {
-        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c') {
+        if c.is_control() && !matches!(c, '\n' | '\t') && !is_other_line_end(c) {
             first.get_or_insert((chars, c));
             controls += 1;
         }

@@ -2,11 +2,11 @@
 //! cleaned text keeps its alignment to the decoded raw text, and every kind
 //! of edit counted for the document's audit ([`Changes`]).
 //!
-//! In order: byte order mark; CRLF and lone CR to LF; HTML remnants (tags
+//! In order: byte order mark; CRLF, lone CR and other line ends to LF; HTML remnants (tags
 //! removed, block tags such as `<p>` and `<br>` turned into line breaks,
 //! entities such as `&quot;` `&amp;` `&#1575;` decoded); invisible characters
 //! (direction marks and isolates, zero-width space, word joiner, soft hyphen,
-//! and zero-width (non-)joiners that do not sit between two letters, where
+//! control characters, and zero-width (non-)joiners that do not sit between two letters, where
 //! they shape Persian and Urdu); NBSP to space; tatweel; NFC (never NFKC);
 //! whitespace-only lines emptied and runs of blank lines cut to one.
 
@@ -95,13 +95,16 @@ pub fn clean(decoded: &str) -> (AlignedText, Changes) {
     (text, changes)
 }
 
-/// True for characters that change nothing visible and are removed.
+/// True for characters that change nothing visible and are removed. Control
+/// characters other than tab and LF (NUL, escape, C1 controls: debris of
+/// scraping and conversion) are among them: XML 1.0 cannot carry them, so
+/// an XLIFF export would show translators a replacement character.
 fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}'
             | '\u{2066}'..='\u{2069}' | '\u{2060}' | '\u{feff}' | '\u{00ad}'
-    )
+    ) || (c.is_control() && !matches!(c, '\t' | '\n'))
 }
 
 fn strip_invisible(text: AlignedText, changes: &mut Changes) -> AlignedText {
@@ -275,6 +278,45 @@ mod tests {
         let (t, c) = clean("\u{200f}أ\u{200b}ب\u{a0}ج\u{2066}د\u{2069}");
         assert_eq!(t.text(), "أب جد");
         assert_eq!((c.invisible, c.nbsp), (4, 1));
+    }
+
+    #[test]
+    fn a_pair_of_sub_characters_between_paragraphs_is_a_paragraph_break() {
+        // As in the corpus: `الوطن. \x1a\x1aمن احتفالات`.
+        let (t, c) = clean("حياض الوطن. \u{1a}\u{1a}من احتفالات أهالي المدينة");
+        assert_eq!(t.text(), "حياض الوطن. \n\nمن احتفالات أهالي المدينة");
+        assert_eq!((c.line_ends, c.invisible), (2, 0));
+    }
+
+    #[test]
+    fn control_characters_other_than_tab_and_line_feed_are_removed() {
+        let (t, c) = clean("أ\u{0}ب\u{1b}[0m\tج\u{7f}د\u{9d}\nه");
+        assert_eq!(t.text(), "أب[0m\tجد\nه");
+        assert_eq!(c.invisible, 4);
+        // `ب` keeps its place in the raw text past the NUL.
+        assert_eq!(t.original_span(1..2), 2..3);
+    }
+
+    #[test]
+    fn every_line_end_python_knows_becomes_a_line_feed() {
+        let raw = "عنوان\u{2028}نص أول\u{b}نص ثان\u{2029}فقرة\u{c}صفحة\u{85}سطر\r\nأخير\rتم";
+        let (t, c) = clean(raw);
+        let lines: Vec<&str> = t.text().split('\n').collect();
+        assert_eq!(
+            lines,
+            [
+                "عنوان",
+                "نص أول",
+                "نص ثان",
+                "فقرة",
+                "صفحة",
+                "سطر",
+                "أخير",
+                "تم"
+            ]
+        );
+        assert_eq!(c.line_ends, 7);
+        assert_eq!(c.invisible, 0, "line ends are not control debris");
     }
 
     #[test]

@@ -298,6 +298,21 @@ fn crlf_and_lone_cr() {
 }
 
 #[test]
+fn lost_line_breaks_and_control_characters() {
+    let built = build(&["lost_line_breaks_and_control_characters.txt"], "");
+    let doc = built.document("lost_line_breaks_and_control_characters");
+    assert_eq!(doc["text"], format!("{TITLE}\n\nصورة من الاجتماع\n{BODY}"));
+    assert_eq!(doc["changes"]["line_ends"], 3, "two SUB and a U+2028");
+    assert_eq!(doc["changes"]["invisible"], 1, "DEL");
+    let texts: Vec<String> = built
+        .sentences_of("lost_line_breaks_and_control_characters")
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect();
+    assert_eq!(texts, [TITLE, "صورة من الاجتماع", BODY]);
+}
+
+#[test]
 fn html_remnants() {
     let built = build(&["html_remnants.txt"], "");
     let doc = built.document("html_remnants");
