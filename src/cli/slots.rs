@@ -45,8 +45,8 @@ struct ExportArgs {
     /// (translated elsewhere, or earlier in this export): an import fills them.
     #[arg(long)]
     skip_tm: bool,
-    /// Start a TSV file with a UTF-8 byte order mark, which Excel needs to
-    /// show Arabic when it opens the file (import skips it).
+    /// Start a TSV or CSV file with a UTF-8 byte order mark, which Excel
+    /// needs to show Arabic when it opens the file (import skips it).
     #[arg(long)]
     bom: bool,
     /// The version to export [default: the latest].
@@ -54,7 +54,7 @@ struct ExportArgs {
     version: String,
 }
 
-/// Import translations (jsonl, tsv or xliff) as a new version.
+/// Import translations (jsonl, tsv, csv or xliff) as a new version.
 ///
 /// Exit status: 0 every row accepted or skipped, 1 some rows rejected (they
 /// are in FILE.rejects.jsonl with their reasons; the accepted ones are

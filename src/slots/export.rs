@@ -5,7 +5,7 @@ use std::io::Write;
 use std::iter::Peekable;
 use std::path::Path;
 
-use super::{tsv, xliff, Format, Hint, Unit};
+use super::{csv_cells, tsv, xliff, Format, Hint, Unit};
 use crate::error::Result;
 use crate::io::write_aside;
 use crate::model::{Entity, Languages, Sentence, SlotStatus, TranslationSlot};
@@ -25,8 +25,8 @@ pub struct ExportOptions {
     /// elsewhere, or is exported in an earlier unit: an import fills them
     /// from the translation memory.
     pub skip_tm: bool,
-    /// Start a TSV file with a UTF-8 byte order mark: without one, Excel
-    /// opens a TSV file as the Windows code page and shows Arabic as
+    /// Start a TSV or CSV file with a UTF-8 byte order mark: without one,
+    /// Excel opens it as the Windows code page and shows Arabic as
     /// mojibake. Import skips it.
     pub byte_order_mark: bool,
 }
@@ -39,8 +39,8 @@ pub struct ExportSummary {
     pub covered_by_memory: u64,
 }
 
-/// Columns of an exported TSV file, in order.
-pub const TSV_COLUMNS: [&str; 9] = [
+/// Columns of an exported TSV or CSV file, in order.
+pub const TABLE_COLUMNS: [&str; 9] = [
     "sentence_id",
     "source",
     "source_sha256",
@@ -55,9 +55,9 @@ pub const TSV_COLUMNS: [&str; 9] = [
 /// Writes the slots of `version` to `output` (written aside and renamed
 /// into place, so a failed export leaves no partial file).
 pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Result<ExportSummary> {
-    if options.byte_order_mark && options.format != Format::Tsv {
+    if options.byte_order_mark && !matches!(options.format, Format::Tsv | Format::Csv) {
         return Err(crate::Error::Usage(format!(
-            "{}: --bom is for TSV files, which spreadsheets open; JSONL and XLIFF readers expect none",
+            "{}: --bom is for TSV and CSV files, which spreadsheets open; JSONL and XLIFF readers expect none",
             output.display()
         )));
     }
@@ -78,13 +78,15 @@ pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Resu
                 languages,
             )
             .map_err(write_error)?,
-            Format::Tsv => {
-                let bom = if options.byte_order_mark {
-                    "\u{feff}"
+            Format::Tsv | Format::Csv => {
+                if options.byte_order_mark {
+                    out.write_all("\u{feff}".as_bytes()).map_err(write_error)?;
+                }
+                if options.format == Format::Tsv {
+                    writeln!(out, "{}", TABLE_COLUMNS.join("\t")).map_err(write_error)?
                 } else {
-                    ""
-                };
-                writeln!(out, "{bom}{}", TSV_COLUMNS.join("\t")).map_err(write_error)?
+                    csv_cells::write_row(out, &TABLE_COLUMNS).map_err(write_error)?
+                }
             }
             Format::Jsonl => {}
         }
@@ -145,28 +147,37 @@ fn write_unit(
     match format {
         Format::Jsonl => crate::io::jsonl::write_row(out, unit),
         Format::Xliff => xliff::write_unit(out, unit, languages),
-        Format::Tsv => {
+        Format::Tsv | Format::Csv => {
             let hints = unit
                 .hints
                 .iter()
                 .map(Hint::describe)
                 .collect::<Vec<_>>()
                 .join("; ");
-            let cells = [
-                unit.sentence_id.as_str(),
-                &unit.source,
-                &unit.source_sha256,
-                unit.target.as_deref().unwrap_or(""),
-                &unit.status,
-                unit.context_before.as_deref().unwrap_or(""),
-                unit.context_after.as_deref().unwrap_or(""),
-                &hints,
-                &unit.doc_id,
-            ];
-            let line: Vec<String> = cells.iter().map(|c| tsv::escape(c)).collect();
-            writeln!(out, "{}", line.join("\t"))
+            let cells = table_cells(unit, &hints);
+            if format == Format::Tsv {
+                let line: Vec<String> = cells.iter().map(|c| tsv::escape(c)).collect();
+                writeln!(out, "{}", line.join("\t"))
+            } else {
+                csv_cells::write_row(out, &cells)
+            }
         }
     }
+}
+
+/// A unit's cells in [`TABLE_COLUMNS`] order.
+fn table_cells<'a>(unit: &'a Unit, hints: &'a str) -> [&'a str; 9] {
+    [
+        unit.sentence_id.as_str(),
+        &unit.source,
+        &unit.source_sha256,
+        unit.target.as_deref().unwrap_or(""),
+        &unit.status,
+        unit.context_before.as_deref().unwrap_or(""),
+        unit.context_after.as_deref().unwrap_or(""),
+        hints,
+        &unit.doc_id,
+    ]
 }
 
 /// Normalised sources of every filled slot of the version.

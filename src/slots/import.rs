@@ -5,11 +5,12 @@
 //! skipped + rejected and nothing typed is lost.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
 
-use super::{tsv, xliff, Format};
+use super::{csv_cells, tsv, xliff, Format};
 use crate::error::{Error, IoContext, Result};
 use crate::io::{encoding, TableWriter};
 use crate::manifest;
@@ -175,9 +176,9 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
         Some(format) => format,
         None => {
             return Err(Error::Usage(format!(
-                "{}: cannot tell the format from the extension; add --format jsonl, tsv or xliff",
-                file.display()
-            )))
+            "{}: cannot tell the format from the extension; add --format jsonl, tsv, csv or xliff",
+            file.display()
+        )))
         }
     };
     let base = Version::require_latest(dataset_dir)?;
@@ -302,7 +303,9 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
 fn encoding_of(file: &Path, format: Format) -> Result<&'static encoding_rs::Encoding> {
     let mut opened = std::fs::File::open(file).at(file)?;
     match format {
-        Format::Jsonl | Format::Tsv => encoding::of_text_file(&mut opened).at(file),
+        Format::Jsonl | Format::Tsv | Format::Csv => {
+            encoding::of_text_file(&mut opened).at(file)
+        }
         Format::Xliff => encoding::of_xml_file(&mut opened)
             .at(file)?
             .map_err(|declared| Error::Input {
@@ -339,6 +342,7 @@ fn read_rows(
         })
         .at(file),
         Format::Tsv => tsv_rows(file, opened, each),
+        Format::Csv => csv_rows(file, opened, each),
     }
 }
 
@@ -472,18 +476,8 @@ fn tsv_rows(
                 Ok(text) => text.split('\t').map(str::to_string).collect(),
                 Err(_) => Vec::new(),
             };
-            let column = |name: &str| names.iter().position(|h| h == name);
-            match (column("sentence_id"), column("target")) {
-                (Some(id), Some(target)) => {
-                    columns = Some(TsvColumns {
-                        id,
-                        target,
-                        hash: column("source_sha256"),
-                        source: column("source"),
-                    })
-                }
-                _ => bad_header = true,
-            }
+            columns = HeaderColumns::of(&names);
+            bad_header = columns.is_none();
             header = Some(names);
             return;
         };
@@ -510,21 +504,129 @@ fn tsv_rows(
         settle_tsv_rows(&mut pending, header, columns, true, &mut each);
     }
     if bad_header || header.is_none() {
-        return Err(Error::Input {
-            path: file.to_path_buf(),
-            message: "line 1: the header must name the columns sentence_id and target (as `tarjama slots export --format tsv` writes them); nothing was imported".to_string(),
-        });
+        return Err(bad_header_error(file, Format::Tsv));
     }
     Ok(())
 }
 
-/// Where the columns import reads are in a TSV file's header.
+fn bad_header_error(file: &Path, format: Format) -> Error {
+    Error::Input {
+        path: file.to_path_buf(),
+        message: format!(
+            "line 1: the header must name the columns sentence_id and target (as `tarjama slots export --format {}` writes them); nothing was imported",
+            format.as_str()
+        ),
+    }
+}
+
+/// Reads a CSV file's rows with the `csv` crate, the separator taken from
+/// the header line. A row with another number of cells than the header,
+/// or not in UTF-8, is malformed (its cells kept for the rejects file).
+fn csv_rows(
+    file: &Path,
+    mut reader: impl std::io::BufRead,
+    mut each: impl FnMut(Row, Value),
+) -> Result<()> {
+    let mut header_line = Vec::new();
+    reader.read_until(b'\n', &mut header_line).at(file)?;
+    let header_line = crate::io::without_bom(&header_line).to_vec();
+    let separator = csv_cells::separator_of(&header_line);
+    // Rows end at LF, the CR of CRLF taken off the last cell below: with
+    // CRLF as the terminator, the reader counts each row's line break in
+    // the next row and numbers rows a line too early.
+    let mut records = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(separator)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(std::io::Cursor::new(header_line).chain(reader));
+    let mut header: Option<(Vec<String>, HeaderColumns)> = None;
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let read = records
+            .read_byte_record(&mut record)
+            .map_err(|e| Error::Input {
+                path: file.to_path_buf(),
+                message: format!("cannot read the file as CSV ({e}); nothing was imported"),
+            })?;
+        if !read {
+            break;
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        let last = record.len().saturating_sub(1);
+        let cells = record.iter().enumerate().map(|(i, cell)| match cell {
+            [rest @ .., b'\r'] if i == last => rest,
+            cell => cell,
+        });
+        let text: std::result::Result<Vec<&str>, _> =
+            cells.clone().map(std::str::from_utf8).collect();
+        let Some((names, columns)) = &header else {
+            let names: Vec<String> = text
+                .unwrap_or_default()
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            let columns =
+                HeaderColumns::of(&names).ok_or_else(|| bad_header_error(file, Format::Csv))?;
+            header = Some((names, columns));
+            continue;
+        };
+        match text {
+            Ok(cells) if cells.iter().all(|c| is_blank(c)) => {}
+            Ok(cells) if cells.len() == names.len() => each_table_row(
+                line,
+                names,
+                *columns,
+                cells.into_iter().map(str::to_string).collect(),
+                &mut each,
+            ),
+            Ok(cells) => each(
+                Row::malformed(
+                    line,
+                    format!(
+                        "{} cells, the header has {} (a cell holding a {:?}, a double quote or a line break must be quoted, its quotes doubled)",
+                        cells.len(),
+                        names.len(),
+                        char::from(separator)
+                    ),
+                ),
+                Value::Array(cells.into_iter().map(|c| Value::String(c.to_string())).collect()),
+            ),
+            Err(_) => each(
+                Row::malformed(line, "not UTF-8".to_string()),
+                Value::Array(
+                    cells
+                        .map(|c| Value::String(String::from_utf8_lossy(c).into_owned()))
+                        .collect(),
+                ),
+            ),
+        }
+    }
+    if header.is_none() {
+        return Err(bad_header_error(file, Format::Csv));
+    }
+    Ok(())
+}
+
+/// Where the columns import reads are in a TSV or CSV file's header.
 #[derive(Debug, Clone, Copy)]
-struct TsvColumns {
+struct HeaderColumns {
     id: usize,
     target: usize,
     hash: Option<usize>,
     source: Option<usize>,
+}
+
+impl HeaderColumns {
+    fn of(names: &[String]) -> Option<HeaderColumns> {
+        let column = |name: &str| names.iter().position(|h| h == name);
+        Some(HeaderColumns {
+            id: column("sentence_id")?,
+            target: column("target")?,
+            hash: column("source_sha256"),
+            source: column("source"),
+        })
+    }
 }
 
 /// Turns the pending lines into rows: one row when they make one, or, when
@@ -537,7 +639,7 @@ struct TsvColumns {
 fn settle_tsv_rows(
     pending: &mut Vec<(u64, String)>,
     header: &[String],
-    columns: TsvColumns,
+    columns: HeaderColumns,
     at_end: bool,
     each: &mut impl FnMut(Row, Value),
 ) {
@@ -557,7 +659,7 @@ fn settle_tsv_rows(
             tsv::Split::Cells(cells) => {
                 let line = pending[0].0;
                 pending.drain(..lines);
-                each_tsv_row(line, header, columns, cells, each);
+                each_table_row(line, header, columns, cells, each);
                 continue;
             }
             tsv::Split::Open if may_wait => return,
@@ -571,18 +673,18 @@ fn settle_tsv_rows(
         };
         let (line, first) = pending.remove(0);
         if tsv::fits_by_tabs(&first, width) {
-            each_tsv_row(line, header, columns, tsv::by_tabs(&first), each);
+            each_table_row(line, header, columns, tsv::by_tabs(&first), each);
         } else {
             each(Row::malformed(line, why), Value::String(first));
         }
     }
 }
 
-/// Calls `each` with the row of a TSV line's cells and the cells by column.
-fn each_tsv_row(
+/// Calls `each` with the row of a TSV or CSV row's cells and the cells by column.
+fn each_table_row(
     line: u64,
     header: &[String],
-    columns: TsvColumns,
+    columns: HeaderColumns,
     cells: Vec<String>,
     each: &mut impl FnMut(Row, Value),
 ) {

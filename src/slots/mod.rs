@@ -3,6 +3,7 @@
 //! a gate that accepts, skips or rejects every row with a reason, so nothing
 //! a translator typed is lost.
 
+mod csv_cells;
 mod export;
 mod import;
 mod tsv;
@@ -61,6 +62,8 @@ pub enum Format {
     Jsonl,
     /// Tab-separated, with a header; `\t`, `\n`, `\r` and `\\` escaped in cells.
     Tsv,
+    /// Comma-separated, with the TSV columns, quoted where needed, as Excel's "CSV UTF-8" saves it; import also reads semicolons.
+    Csv,
     /// XLIFF 1.2, for CAT tools (OmegaT, Okapi, translate-toolkit, ...); import also reads XLIFF 2.
     Xliff,
 }
@@ -70,6 +73,7 @@ impl Format {
         match self {
             Format::Jsonl => "jsonl",
             Format::Tsv => "tsv",
+            Format::Csv => "csv",
             Format::Xliff => "xliff",
         }
     }
@@ -81,6 +85,7 @@ impl Format {
         match ext {
             "jsonl" | "ndjson" | "json" => Some(Format::Jsonl),
             "tsv" | "tab" | "txt" => Some(Format::Tsv),
+            "csv" => Some(Format::Csv),
             "xlf" | "xliff" | "xml" => Some(Format::Xliff),
             _ => None,
         }

@@ -527,6 +527,92 @@ fn a_tsv_saved_as_text_in_a_windows_code_page_imports_what_was_typed() {
     }
 }
 
+/// An exported CSV file's rows (the header first), as a CSV reader sees them.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn a_sheet_saved_as_csv_imports_with_commas_or_semicolons_quotes_and_line_breaks() {
+    let typed = [
+        "He said \"yes\", then left; the café’s “menu”",
+        "Two lines\ntyped with Alt+Enter",
+        "Plain",
+    ];
+    for (separator, code_page) in [(b',', "UTF-8"), (b';', "windows-1256")] {
+        let (dir, dataset, file, text) = three_empty_units("csv");
+        assert!(text.ends_with("\r\n"), "CSV rows end with CRLF");
+        let mut rows = csv_rows(&text);
+        assert_eq!(
+            rows[0][..4],
+            ["sentence_id", "source", "source_sha256", "target"],
+            "the TSV export's columns"
+        );
+        assert_eq!(rows.len(), 4);
+        let target = rows[0].iter().position(|h| h == "target").unwrap();
+        for (row, typed) in rows[1..].iter_mut().zip(typed) {
+            row[target] = typed.to_string();
+        }
+        let mut sheet = csv::WriterBuilder::new()
+            .delimiter(separator)
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        for row in &rows {
+            sheet.write_record(row).unwrap();
+        }
+        let saved = String::from_utf8(sheet.into_inner().unwrap()).unwrap();
+        let bytes = if code_page == "UTF-8" {
+            // Excel's "CSV UTF-8" starts with a byte order mark.
+            format!("\u{feff}{saved}").into_bytes()
+        } else {
+            saved_on_arabic_windows(&saved)
+        };
+        std::fs::write(&file, bytes).unwrap();
+        let imported = import(&dataset, &file, &["--translator", "excel"]);
+        imported.assert_nothing_lost(3);
+        assert_eq!(imported.count("accepted"), 3, "{}", imported.summary);
+        let manifest: Value = serde_json::from_slice(
+            &std::fs::read(dataset.join("versions/v0002/manifest.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(manifest["import"]["format"], "csv");
+        assert_eq!(imported.summary["encoding"], code_page);
+        let targets: Vec<String> = parallel_pairs(&dataset, &dir)
+            .into_iter()
+            .map(|(_, en)| en)
+            .collect();
+        assert_eq!(targets, typed, "{code_page}, {:?}", char::from(separator));
+        assert_valid(&dataset);
+    }
+}
+
+#[test]
+fn a_csv_row_with_an_unquoted_comma_is_rejected_with_its_cells_kept() {
+    let (_dir, dataset, file, text) = three_empty_units("csv");
+    // A translation typed in a text editor, its comma unquoted.
+    let edited = text.replacen(",,empty,", ",Yes, he said,empty,", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&file, edited).unwrap();
+    let imported = import(&dataset, &file, &["--translator", "editor"]);
+    imported.assert_nothing_lost(3);
+    assert_eq!(
+        imported.reason("rejected", "malformed"),
+        1,
+        "{}",
+        imported.summary
+    );
+    let reject = &imported.rejects()[0];
+    assert_eq!(reject["line"], 2);
+    let reason = reject["reason"].as_str().unwrap();
+    assert!(reason.contains("10 cells, the header has 9"), "{reason}");
+    assert!(reject.to_string().contains(" he said"), "{reject}");
+}
+
 #[test]
 fn a_source_lost_to_a_western_code_page_is_rejected_with_what_to_do_not_as_stale() {
     // Typed English in ASCII leaves the file valid UTF-8: the question

@@ -214,3 +214,44 @@ def test_a_tsv_saved_in_the_arabic_windows_code_page_imports_and_its_manifest_fo
     assert manifest["import"]["encoding"] == "windows-1256"
     schema = json.loads((ROOT / "schemas" / "manifest.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(manifest, schema)
+
+
+def test_the_csv_export_reads_in_csv_and_polars_and_a_frame_saved_from_it_imports(tmp_path):
+    """The CSV a translator's pandas or polars script writes back, and its
+    manifest, which records format csv, follows the schema."""
+    import csv
+
+    import jsonschema
+    import polars
+
+    dataset = seed_copy(tmp_path)
+    exported, jsonl = tmp_path / "batch.csv", tmp_path / "batch.jsonl"
+    for out, fmt, bom in [(exported, "csv", ["--bom"]), (jsonl, "jsonl", [])]:
+        run = tarjama("slots", "export", dataset, "--format", fmt, "-o", out, "--limit", 4, *bom)
+        assert run.returncode == 0, run.stderr
+    assert exported.read_bytes().startswith(b"\xef\xbb\xbfsentence_id,source,")
+    units = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    with open(exported, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["source"] for r in rows] == [u["source"] for u in units]
+    assert [r["context_after"] for r in rows] == [u["context_after"] or "" for u in units]
+
+    frame = polars.read_csv(exported, infer_schema=False)
+    assert frame["source"].to_list() == [u["source"] for u in units]
+    typed = ['He said "yes", then left', "Two lines\ntyped in one cell", "Plain", "Ends, with a comma,"]
+    frame = frame.with_columns(polars.Series("target", typed))
+    saved = tmp_path / "saved.csv"
+    frame.write_csv(saved)
+
+    run = tarjama("slots", "import", dataset, saved, "--translator", "script", "--json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    summary = json.loads(run.stdout)
+    assert (summary["rows"], summary["accepted"]) == (4, 4)
+    pairs = tmp_path / "pairs.jsonl"
+    assert tarjama("export", "parallel", dataset, "--format", "jsonl", "-o", pairs).returncode == 0
+    got = {p["sentence_id"]: p["en"] for p in map(json.loads, pairs.read_text(encoding="utf-8").splitlines())}
+    assert got == {u["sentence_id"]: t for u, t in zip(units, typed)}
+    manifest = json.loads((dataset / "versions" / summary["version"] / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["import"]["format"] == "csv"
+    schema = json.loads((ROOT / "schemas" / "manifest.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(manifest, schema)
