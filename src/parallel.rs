@@ -17,6 +17,7 @@ use crate::io::{parquet as pq, write_aside, xml};
 use crate::model::{Languages, Sentence, SlotStatus, TranslationSlot};
 use crate::split::Split;
 use crate::table::Table;
+use crate::text::aligned::is_other_line_end;
 use crate::version::{Purpose, Version};
 
 /// One aligned pair.
@@ -250,9 +251,14 @@ pub fn export(
     Ok((files, count))
 }
 
-/// A sentence on one line, as line-aligned formats need.
+/// A sentence on one line, as line-aligned formats need: each run of
+/// line breaks (any that Python's `str.splitlines` splits at, or a reader
+/// would count a line short) becomes one space.
 fn one_line(text: &str) -> String {
-    text.split(['\n', '\r']).collect::<Vec<_>>().join(" ")
+    text.split(|c| c == '\n' || is_other_line_end(c))
+        .filter(|piece| !piece.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn write_tmx(
@@ -328,4 +334,17 @@ fn write_parquet(
     }
     writer.close().map_err(parquet_error)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn every_run_of_line_breaks_python_splits_at_becomes_one_space() {
+        let typed = "one\r\ntwo\u{2028}three\u{b}four\n\nfive\u{85}six\u{1e}seven\n";
+        assert_eq!(one_line(typed), "one two three four five six seven");
+        assert_eq!(one_line(typed).lines().count(), 1);
+        assert_eq!(one_line("tab\tkept"), "tab\tkept");
+    }
 }

@@ -201,9 +201,10 @@ impl AlignedText {
 
     /// Turns CRLF, lone CR and the other characters that end a line into
     /// LF, so that the splitter, which ends sentences at LF, sees the lines
-    /// Python's `str.splitlines` and a text editor show: vertical tab (a
-    /// manual line break in text saved from Word), form feed, NEL, and the
-    /// Unicode line and paragraph separators. SUB too: scraped news has it
+    /// Python's `str.splitlines` shows: vertical tab (a manual line break in
+    /// text saved from Word), form feed, the file, group and record
+    /// separators, NEL, and the Unicode line and paragraph separators. SUB
+    /// too, which Python does not split at but scraped news has
     /// where a line break was lost (in the corpus, 658 of them in 91
     /// articles, in pairs between paragraphs and after subheadings).
     pub fn unify_line_ends(self) -> (Self, EditCount) {
@@ -275,7 +276,8 @@ fn is_composition_boundary(c: char) -> bool {
 pub fn is_other_line_end(c: char) -> bool {
     matches!(
         c,
-        '\r' | '\u{0b}' | '\u{0c}' | '\u{1a}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        '\r' | '\u{0b}' | '\u{0c}' | '\u{1a}' | '\u{1c}'
+            ..='\u{1e}' | '\u{85}' | '\u{2028}' | '\u{2029}'
     )
 }
 

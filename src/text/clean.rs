@@ -299,7 +299,8 @@ mod tests {
 
     #[test]
     fn every_line_end_python_knows_becomes_a_line_feed() {
-        let raw = "عنوان\u{2028}نص أول\u{b}نص ثان\u{2029}فقرة\u{c}صفحة\u{85}سطر\r\nأخير\rتم";
+        let raw =
+            "عنوان\u{2028}نص أول\u{b}نص ثان\u{2029}فقرة\u{c}صفحة\u{85}سطر\r\nأخير\rتم\u{1e}سجل";
         let (t, c) = clean(raw);
         let lines: Vec<&str> = t.text().split('\n').collect();
         assert_eq!(
@@ -312,10 +313,11 @@ mod tests {
                 "صفحة",
                 "سطر",
                 "أخير",
-                "تم"
+                "تم",
+                "سجل"
             ]
         );
-        assert_eq!(c.line_ends, 7);
+        assert_eq!(c.line_ends, 8);
         assert_eq!(c.invisible, 0, "line ends are not control debris");
     }
 
