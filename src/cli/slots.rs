@@ -65,10 +65,13 @@ struct ImportArgs {
     dir: PathBuf,
     /// The translated file (format from its extension, or --format).
     file: PathBuf,
-    /// Who translated (required for done and reviewed).
+    /// Who translated (required for done and reviewed); for machine, the
+    /// system (`opus-mt-ar-en`).
     #[arg(long)]
     translator: Option<String>,
-    /// The status accepted rows get.
+    /// The status accepted rows get: machine (origin machine: fills empty
+    /// slots and replaces machine output, never a translator's text),
+    /// draft, done or reviewed (origin human).
     #[arg(long, default_value = "done", value_parser = parse_status)]
     status: SlotStatus,
     /// Replace reviewed translations that have other text, instead of rejecting the rows.

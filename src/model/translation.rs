@@ -46,8 +46,8 @@ pub mod origin {
     pub const HUMAN: &str = "human";
     /// Copied from another sentence with the same normalised source text.
     pub const TRANSLATION_MEMORY: &str = "tm";
-    /// Written by a machine translation system (no command of this tool
-    /// writes it; the schema admits it for those who fill slots by MT).
+    /// Written by a machine translation system (`slots import --status
+    /// machine`).
     pub const MACHINE: &str = "machine";
     /// Every origin the schema admits.
     pub const ALL: [&str; 3] = [HUMAN, MACHINE, TRANSLATION_MEMORY];

@@ -68,6 +68,7 @@ mod reason {
     pub const EMPTY: &str = "empty";
     pub const UNCHANGED: &str = "unchanged";
     pub const SOURCE_COPY: &str = "source-copy";
+    pub const TRANSLATED: &str = "translated";
     pub const DUPLICATE: &str = "duplicate";
     pub const MALFORMED: &str = "malformed";
     pub const INCOMPLETE: &str = "incomplete";
@@ -157,14 +158,10 @@ enum Outcome {
 /// Imports `file` into the dataset in `dataset_dir` as a new version.
 pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Result<ImportSummary> {
     let status = options.status;
-    if !matches!(
-        status,
-        SlotStatus::Draft | SlotStatus::Done | SlotStatus::Reviewed
-    ) {
-        return Err(Error::Usage(format!(
-            "--status {} cannot be imported; use draft, done or reviewed",
-            status.as_str()
-        )));
+    if status == SlotStatus::Empty {
+        return Err(Error::Usage(
+            "--status empty cannot be imported; use machine, draft, done or reviewed".to_string(),
+        ));
     }
     if status.needs_translator() && options.translator.is_none() {
         return Err(Error::Usage(format!(
@@ -227,6 +224,16 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
         let norm = current[*id].norm_sha256.as_str();
         memory.entry(norm).or_insert((id, accepted[*id]));
     }
+    // A translator's text fills, as a draft, the other slots of its source
+    // that are empty or hold machine output; machine output fills only
+    // empty ones.
+    let (imported_origin, memory_status) = if status == SlotStatus::Machine {
+        (origin::MACHINE, SlotStatus::Machine)
+    } else {
+        (origin::HUMAN, SlotStatus::Draft)
+    };
+    let slot_status =
+        |slot: &TranslationSlot| SlotStatus::parse(&slot.status).unwrap_or(SlotStatus::Reviewed);
     // Counted while the table is written, read when the manifest is.
     let from_memory = std::cell::Cell::new(0u64);
     let translator = options.translator.clone();
@@ -268,16 +275,16 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
                 if let Some(text) = accepted.get(slot.sentence_id.as_str()) {
                     slot.text = Some(text.to_string());
                     slot.status = status.as_str().to_string();
-                    slot.origin = Some(origin::HUMAN.to_string());
+                    slot.origin = Some(imported_origin.to_string());
                     slot.translator = options.translator.clone();
                     slot.updated_at = Some(updated_at.clone());
                 } else if let Some((_, text)) = norm
                     .as_deref()
-                    .filter(|_| !slot.is_filled())
+                    .filter(|_| slot_status(&slot) < memory_status)
                     .and_then(|n| memory.get(n))
                 {
                     slot.text = Some(text.to_string());
-                    slot.status = SlotStatus::Draft.as_str().to_string();
+                    slot.status = memory_status.as_str().to_string();
                     slot.origin = Some(origin::TRANSLATION_MEMORY.to_string());
                     slot.translator = options.translator.clone();
                     slot.updated_at = Some(updated_at.clone());
@@ -869,6 +876,11 @@ fn decide(
     let same_text = slot.text.as_deref() == Some(target);
     if same_text && options.status <= slot.status {
         return Outcome::Skipped(reason::UNCHANGED);
+    }
+    // Machine output fills empty slots and replaces older machine output,
+    // never what a translator wrote.
+    if options.status == SlotStatus::Machine && slot.status > SlotStatus::Machine {
+        return Outcome::Skipped(reason::TRANSLATED);
     }
     if !same_text && slot.status == SlotStatus::Reviewed && !options.overwrite {
         return Outcome::Rejected(

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::util::*;
 
@@ -1051,6 +1051,144 @@ fn translation_memory_fills_identical_sources_and_export_can_skip_them() {
         .all(|s| s["origin"] == "tm" && s["status"] == "draft"));
     // Drafts are below the default --min-status done.
     assert_eq!(parallel_pairs(&dataset, &dir).len(), 13);
+}
+
+/// The latest version's slots, by sentence id: (status, origin, translator, text).
+fn slots_by_id(dataset: &Path) -> std::collections::BTreeMap<String, [Value; 4]> {
+    read_jsonl(
+        &dataset
+            .join("versions")
+            .join(latest_version(dataset))
+            .join("translations.jsonl"),
+    )
+    .into_iter()
+    .map(|s| {
+        let id = s["sentence_id"].as_str().unwrap().to_string();
+        let fields = ["status", "origin", "translator", "text"].map(|k| s[k].clone());
+        (id, fields)
+    })
+    .collect()
+}
+
+#[test]
+fn machine_output_fills_empty_slots_and_its_own_but_never_a_translators_text() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_copy("seed");
+    // A syndicated copy, so that the memory has sources to share.
+    std::fs::copy(
+        dataset.join("raw/000_97094da2f4076d17.txt"),
+        dataset.join("raw/900_syndicated_copy.txt"),
+    )
+    .unwrap();
+    assert_eq!(tarjama(&["build", "--quiet", arg(&dataset)]).code, Some(0));
+    let units = dir.path().join("units.jsonl");
+    export(
+        &dataset,
+        "jsonl",
+        &units,
+        &["--doc", "000_97094da2f4076d17"],
+    );
+    let ids: Vec<String> = read_jsonl(&units)
+        .iter()
+        .map(|u| u["sentence_id"].as_str().unwrap().to_string())
+        .collect();
+    let copy_of = |id: &str| id.replace("000_97094da2f4076d17", "900_syndicated_copy");
+    let batch = |name: &str, targets: &[(usize, &str)]| {
+        let path = dir.path().join(name);
+        let lines: String = targets
+            .iter()
+            .map(|&(n, text)| {
+                let mut unit = read_jsonl(&units)[n].clone();
+                unit["target"] = Value::String(text.to_string());
+                format!("{unit}\n")
+            })
+            .collect();
+        std::fs::write(&path, lines).unwrap();
+        path
+    };
+
+    // A translator does sentence 0.
+    let human = import(
+        &dataset,
+        &batch("human.jsonl", &[(0, "The Kremlin: no request for help")]),
+        &["--translator", "amal"],
+    );
+    assert_eq!(human.count("accepted"), 1, "{}", human.summary);
+
+    // Machine output for sentences 0, 1 and 2.
+    let machine = import(
+        &dataset,
+        &batch("mt.jsonl", &[(0, "MT zero"), (1, "MT one"), (2, "MT two")]),
+        &["--status", "machine", "--translator", "opus-mt-ar-en"],
+    );
+    machine.assert_nothing_lost(3);
+    assert_eq!(machine.count("accepted"), 2, "{}", machine.summary);
+    assert_eq!(
+        machine.reason("skipped", "translated"),
+        1,
+        "{}",
+        machine.summary
+    );
+    let slots = slots_by_id(&dataset);
+    assert_eq!(
+        slots[&ids[0]],
+        [
+            json!("done"),
+            json!("human"),
+            json!("amal"),
+            json!("The Kremlin: no request for help")
+        ]
+    );
+    assert_eq!(
+        slots[&ids[1]],
+        [
+            json!("machine"),
+            json!("machine"),
+            json!("opus-mt-ar-en"),
+            json!("MT one")
+        ]
+    );
+    // The copy's empty slots get the machine output through the memory;
+    // its sentence 0 already had the translator's draft.
+    assert_eq!(slots[&copy_of(&ids[0])][..2], [json!("draft"), json!("tm")]);
+    assert_eq!(
+        slots[&copy_of(&ids[1])][..2],
+        [json!("machine"), json!("tm")]
+    );
+    assert_valid(&dataset);
+
+    // A newer system replaces machine output; the same text is unchanged.
+    let again = import(
+        &dataset,
+        &batch("mt2.jsonl", &[(1, "MT one, better"), (2, "MT two")]),
+        &["--status", "machine", "--translator", "opus-mt-ar-en-v2"],
+    );
+    assert_eq!(again.count("accepted"), 1, "{}", again.summary);
+    assert_eq!(again.reason("skipped", "unchanged"), 1, "{}", again.summary);
+    assert_eq!(slots_by_id(&dataset)[&ids[1]][3], json!("MT one, better"));
+
+    // A translator's draft replaces machine output, here and in the copy.
+    let post_edited = import(
+        &dataset,
+        &batch("post-edit.jsonl", &[(1, "Post-edited one")]),
+        &["--status", "draft", "--translator", "amal"],
+    );
+    assert_eq!(post_edited.count("accepted"), 1, "{}", post_edited.summary);
+    let slots = slots_by_id(&dataset);
+    assert_eq!(slots[&ids[1]][..2], [json!("draft"), json!("human")]);
+    assert_eq!(
+        slots[&copy_of(&ids[1])],
+        [
+            json!("draft"),
+            json!("tm"),
+            json!("amal"),
+            json!("Post-edited one")
+        ]
+    );
+    assert_eq!(slots[&ids[2]][..2], [json!("machine"), json!("machine")]);
+    assert_valid(&dataset);
+    // Machine output is below the default --min-status done of MT training data.
+    assert_eq!(parallel_pairs(&dataset, &dir).len(), 1);
 }
 
 #[test]

@@ -255,3 +255,29 @@ def test_the_csv_export_reads_in_csv_and_polars_and_a_frame_saved_from_it_import
     assert manifest["import"]["format"] == "csv"
     schema = json.loads((ROOT / "schemas" / "manifest.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(manifest, schema)
+
+
+def test_a_machine_import_is_read_as_machine_output_and_its_manifest_follows_the_schema(tmp_path):
+    import jsonschema
+    import pyarrow.parquet as pq
+
+    dataset = seed_copy(tmp_path)
+    units = tmp_path / "units.jsonl"
+    assert tarjama("slots", "export", dataset, "--format", "jsonl", "-o", units, "--limit", 2).returncode == 0
+    mt = tmp_path / "mt.jsonl"
+    with open(mt, "w", encoding="utf-8") as f:
+        for n, line in enumerate(units.read_text(encoding="utf-8").splitlines()):
+            unit = json.loads(line)
+            unit["target"] = f"Machine output {n}"
+            f.write(json.dumps(unit, ensure_ascii=False) + "\n")
+    run = tarjama("slots", "import", dataset, mt, "--status", "machine", "--translator", "opus-mt-ar-en", "--json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    summary = json.loads(run.stdout)
+    version = dataset / "versions" / summary["version"]
+    slots = pq.read_table(version / "translations.parquet").to_pylist()
+    filled = [s for s in slots if s["text"] is not None]
+    assert [(s["status"], s["origin"], s["translator"]) for s in filled] == [("machine", "machine", "opus-mt-ar-en")] * 2
+    manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["import"]["status"] == "machine"
+    schema = json.loads((ROOT / "schemas" / "manifest.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(manifest, schema)
