@@ -202,7 +202,10 @@ impl Memory {
                 slot.origin = earlier.slot.origin.clone();
                 self.counts.kept += 1;
             } else {
-                slot.status = SlotStatus::Draft.as_str().to_string();
+                // A copy is a draft to check, and machine output stays
+                // machine output.
+                let status = earlier.slot.slot_status().min(SlotStatus::Draft);
+                slot.status = status.as_str().to_string();
                 slot.origin = Some(origin::TRANSLATION_MEMORY.to_string());
                 self.counts.from_memory += 1;
             }
@@ -356,6 +359,19 @@ mod tests {
         assert_eq!(
             got,
             vec![("b#000000".into(), Some("text".into()), "draft/tm".into())]
+        );
+    }
+
+    #[test]
+    fn machine_output_reaches_another_document_as_machine_output_not_a_draft() {
+        let mut machine = translated("a#000000", "n", "mt", SlotStatus::Machine);
+        machine.slot.origin = Some(origin::MACHINE.into());
+        let mut memory = Memory::from_earlier(vec![machine]);
+        fill(&mut memory, &[sentence("a#000000", "n")]);
+        let got = fill(&mut memory, &[sentence("b#000000", "n")]);
+        assert_eq!(
+            got,
+            vec![("b#000000".into(), Some("mt".into()), "machine/tm".into())]
         );
     }
 

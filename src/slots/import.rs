@@ -232,8 +232,6 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
     } else {
         (origin::HUMAN, SlotStatus::Draft)
     };
-    let slot_status =
-        |slot: &TranslationSlot| SlotStatus::parse(&slot.status).unwrap_or(SlotStatus::Reviewed);
     // Counted while the table is written, read when the manifest is.
     let from_memory = std::cell::Cell::new(0u64);
     let translator = options.translator.clone();
@@ -280,7 +278,7 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
                     slot.updated_at = Some(updated_at.clone());
                 } else if let Some((_, text)) = norm
                     .as_deref()
-                    .filter(|_| slot_status(&slot) < memory_status)
+                    .filter(|_| slot.slot_status() < memory_status)
                     .and_then(|n| memory.get(n))
                 {
                     slot.text = Some(text.to_string());
