@@ -1002,17 +1002,23 @@ fn a_file_of_100000_rows_is_accounted_for_row_by_row() {
     assert_valid(&dataset);
 }
 
-#[test]
-fn translation_memory_fills_identical_sources_and_export_can_skip_them() {
-    let dir = TestDir::new();
+/// The seed dataset built with article 000 also under the name
+/// `900_syndicated_copy`, so that the memory has sources to share.
+fn seed_built_with_a_syndicated_copy(dir: &TestDir) -> PathBuf {
     let dataset = dir.seed_copy("seed");
-    // Syndicated copy: the same article under another name.
     std::fs::copy(
         dataset.join("raw/000_97094da2f4076d17.txt"),
         dataset.join("raw/900_syndicated_copy.txt"),
     )
     .unwrap();
     assert_eq!(tarjama(&["build", "--quiet", arg(&dataset)]).code, Some(0));
+    dataset
+}
+
+#[test]
+fn translation_memory_fills_identical_sources_and_export_can_skip_them() {
+    let dir = TestDir::new();
+    let dataset = seed_built_with_a_syndicated_copy(&dir);
     let all = dir.path().join("all.jsonl");
     export(&dataset, "jsonl", &all, &[]);
     let skipping = dir.path().join("skip.jsonl");
@@ -1073,14 +1079,7 @@ fn slots_by_id(dataset: &Path) -> std::collections::BTreeMap<String, [Value; 4]>
 #[test]
 fn machine_output_fills_empty_slots_and_its_own_but_never_a_translators_text() {
     let dir = TestDir::new();
-    let dataset = dir.seed_copy("seed");
-    // A syndicated copy, so that the memory has sources to share.
-    std::fs::copy(
-        dataset.join("raw/000_97094da2f4076d17.txt"),
-        dataset.join("raw/900_syndicated_copy.txt"),
-    )
-    .unwrap();
-    assert_eq!(tarjama(&["build", "--quiet", arg(&dataset)]).code, Some(0));
+    let dataset = seed_built_with_a_syndicated_copy(&dir);
     let units = dir.path().join("units.jsonl");
     export(
         &dataset,

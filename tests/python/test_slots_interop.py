@@ -127,6 +127,16 @@ QUOTED_ARTICLE = """الوزير يتحدث عن الحرب
 """
 
 
+def import_and_export_pairs(dataset, saved, translator, tmp_path):
+    """Imports a translator's file; the summary, and the exported pairs as {sentence_id: en}."""
+    run = tarjama("slots", "import", dataset, saved, "--translator", translator, "--json")
+    assert run.returncode == 0, run.stdout + run.stderr
+    pairs = tmp_path / "pairs.jsonl"
+    assert tarjama("export", "parallel", dataset, "--format", "jsonl", "-o", pairs).returncode == 0
+    got = {p["sentence_id"]: p["en"] for p in map(json.loads, pairs.read_text(encoding="utf-8").splitlines())}
+    return json.loads(run.stdout), got
+
+
 def test_a_spreadsheet_reads_the_tsv_export_and_its_saved_file_imports(tmp_path):
     """Python's csv module reads and writes TSV the way Excel and LibreOffice do:
     a cell that starts with a quote is quoted, and a cell with a quote or a
@@ -168,13 +178,8 @@ def test_a_spreadsheet_reads_the_tsv_export_and_its_saved_file_imports(tmp_path)
         writer.writerows(rows)
     assert saved.read_text(encoding="utf-8").count("\n") > len(rows) + 1
 
-    run = tarjama("slots", "import", dataset, saved, "--translator", "sheet", "--json")
-    assert run.returncode == 0, run.stdout + run.stderr
-    summary = json.loads(run.stdout)
+    summary, got = import_and_export_pairs(dataset, saved, "sheet", tmp_path)
     assert (summary["rows"], summary["accepted"]) == (4, 4)
-    pairs = tmp_path / "pairs.jsonl"
-    assert tarjama("export", "parallel", dataset, "--format", "jsonl", "-o", pairs).returncode == 0
-    got = {p["sentence_id"]: p["en"] for p in map(json.loads, pairs.read_text(encoding="utf-8").splitlines())}
     assert got == typed
 
 
@@ -243,13 +248,8 @@ def test_the_csv_export_reads_in_csv_and_polars_and_a_frame_saved_from_it_import
     saved = tmp_path / "saved.csv"
     frame.write_csv(saved)
 
-    run = tarjama("slots", "import", dataset, saved, "--translator", "script", "--json")
-    assert run.returncode == 0, run.stdout + run.stderr
-    summary = json.loads(run.stdout)
+    summary, got = import_and_export_pairs(dataset, saved, "script", tmp_path)
     assert (summary["rows"], summary["accepted"]) == (4, 4)
-    pairs = tmp_path / "pairs.jsonl"
-    assert tarjama("export", "parallel", dataset, "--format", "jsonl", "-o", pairs).returncode == 0
-    got = {p["sentence_id"]: p["en"] for p in map(json.loads, pairs.read_text(encoding="utf-8").splitlines())}
     assert got == {u["sentence_id"]: t for u, t in zip(units, typed)}
     manifest = json.loads((dataset / "versions" / summary["version"] / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["import"]["format"] == "csv"
