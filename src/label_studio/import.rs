@@ -90,13 +90,24 @@ pub fn import(dataset_dir: &Path, file: &Path, reviewer: Option<&str>) -> Result
             return Err(Error::Input {
                 path: file.to_path_buf(),
                 message: format!(
-                    "not valid JSON at line {}, column {}: {e}; export the project from Label Studio again",
+                    "not valid JSON at line {}, column {}: {e}; export the project from Label Studio again, as JSON",
                     e.line(),
                     e.column()
                 ),
             })
         }
     };
+    // JSON-MIN flattens each annotation into the task's data fields: the
+    // reviewer's choice among annotations and the regions' types are gone.
+    if tasks
+        .iter()
+        .any(|t| t.get("data").is_none() && t.get("sentence_id").is_some())
+    {
+        return Err(Error::Input {
+            path: file.to_path_buf(),
+            message: "this is Label Studio's JSON-MIN export (the tasks have sentence_id at the top, no data); nothing was imported: export the project again as JSON".into(),
+        });
+    }
     let base = Version::require_latest(dataset_dir)?;
     base.check_integrity(Purpose::NewVersion)?;
     let wanted: HashSet<&str> = tasks.iter().filter_map(sentence_id).collect();

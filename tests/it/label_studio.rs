@@ -181,3 +181,24 @@ fn a_review_round_trip_publishes_human_entities_and_rejects_a_wrong_span_with_it
     let run = tarjama(&["validate", arg(&dataset)]);
     assert_eq!(run.code, Some(0), "{}", run.stdout);
 }
+
+#[test]
+fn a_json_min_or_csv_export_is_refused_whole_with_the_export_to_choose() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    // JSON-MIN: the task's data at the top, the regions under the label's name.
+    let json_min = dir.path().join("min.json");
+    let record = json!([{"id": 1, "sentence_id": HEADLINE, "text": "الكرملين",
+        "label": [{"start": 0, "end": 8, "text": "الكرملين", "labels": ["ORG"]}],
+        "annotator": "amal@example.org", "annotation_id": 7}]);
+    std::fs::write(&json_min, record.to_string()).unwrap();
+    let csv = dir.path().join("export.csv");
+    std::fs::write(&csv, "id,sentence_id,label\n1,x,[]\n").unwrap();
+    for (file, what) in [(&json_min, "JSON-MIN export"), (&csv, "not valid JSON")] {
+        let run = tarjama(&["entities", "import", arg(&dataset), arg(file)]);
+        assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains(what), "{}", run.stderr);
+        assert!(run.stderr.contains("as JSON"), "{}", run.stderr);
+    }
+    assert!(!dataset.join("versions/v0002").exists(), "nothing imported");
+}
