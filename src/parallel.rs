@@ -13,7 +13,7 @@ use parquet::arrow::ArrowWriter;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, IoContext, Result};
-use crate::io::{parquet as pq, write_aside, xml};
+use crate::io::{parquet as pq, refuse_a_folder, write_aside, xml};
 use crate::model::{Languages, Sentence, SlotStatus, TranslationSlot};
 use crate::split::Split;
 use crate::table::Table;
@@ -229,6 +229,10 @@ pub fn export(
             vec![output.to_path_buf()]
         }
         ParallelFormat::Moses => {
+            refuse_a_folder(
+                output,
+                "the start of the two files' names (train: train.ar, train.en)",
+            )?;
             let with_ext = |ext: &str| {
                 let mut name = output.as_os_str().to_owned();
                 name.push(format!(".{ext}"));

@@ -227,45 +227,42 @@ fn annotate_documents(
     document_field: Option<&str>,
     mut annotate: impl FnMut(&[String]) -> Vec<serde_json::Value>,
 ) -> Result<()> {
-    use serde_json::Value;
-    let out_file = std::fs::File::create(output).map_err(|source| Error::NotWritable {
-        path: output.to_path_buf(),
-        source,
-    })?;
-    let mut out = std::io::BufWriter::new(out_file);
-    /// The records of the document being read, with its field's value.
-    #[derive(Default)]
-    struct Document {
-        key: Option<Value>,
-        texts: Vec<String>,
-        records: Vec<Value>,
-    }
-    let mut document = Document::default();
-    let mut flush = |document: &mut Document| {
-        let values = annotate(&document.texts);
-        let records = document.texts.drain(..).zip(document.records.drain(..));
-        for ((text, mut record), value) in records.zip(values) {
-            record[field] = value;
-            record["text"] = Value::String(text);
-            serde_json::to_writer(&mut out, &record)
-                .map_err(std::io::Error::from)
-                .at(output)?;
-            out.write_all(b"\n").at(output)?;
+    crate::io::write_aside(output, |out| {
+        use serde_json::Value;
+        /// The records of the document being read, with its field's value.
+        #[derive(Default)]
+        struct Document {
+            key: Option<Value>,
+            texts: Vec<String>,
+            records: Vec<Value>,
         }
-        Ok::<(), Error>(())
-    };
-    for_each_text_record(input, false, |text, record| {
-        let key = document_field.and_then(|f| record.get(f)).cloned();
-        if key.is_none() || key != document.key {
-            flush(&mut document)?;
-        }
-        document.key = key;
-        document.texts.push(text);
-        document.records.push(record);
+        let mut document = Document::default();
+        let mut flush = |document: &mut Document| {
+            let values = annotate(&document.texts);
+            let records = document.texts.drain(..).zip(document.records.drain(..));
+            for ((text, mut record), value) in records.zip(values) {
+                record[field] = value;
+                record["text"] = Value::String(text);
+                serde_json::to_writer(&mut *out, &record)
+                    .map_err(std::io::Error::from)
+                    .at(output)?;
+                out.write_all(b"\n").at(output)?;
+            }
+            Ok::<(), Error>(())
+        };
+        for_each_text_record(input, false, |text, record| {
+            let key = document_field.and_then(|f| record.get(f)).cloned();
+            if key.is_none() || key != document.key {
+                flush(&mut document)?;
+            }
+            document.key = key;
+            document.texts.push(text);
+            document.records.push(record);
+            Ok(())
+        })?;
+        flush(&mut document)?;
         Ok(())
-    })?;
-    flush(&mut document)?;
-    out.flush().at(output)
+    })
 }
 
 /// Writes a value as pretty JSON to standard output.

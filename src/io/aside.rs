@@ -12,6 +12,7 @@ pub fn write_aside(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<File>) -> Result<()>,
 ) -> Result<()> {
+    refuse_a_folder(path, "the file to write")?;
     let name = path
         .file_name()
         .map_or("export".into(), |n| n.to_string_lossy());
@@ -28,9 +29,22 @@ pub fn write_aside(
             .map_err(|e| Error::io(&partial, e.into_error()))?;
         file.sync_all().at(&partial)
     });
-    if let Err(e) = written {
+    let published = written.and_then(|()| std::fs::rename(&partial, path).at(path));
+    if published.is_err() {
         let _ = std::fs::remove_file(&partial);
-        return Err(e);
     }
-    std::fs::rename(&partial, path).at(path)
+    published
+}
+
+/// Refuses an output path that names a folder (an existing one, or one
+/// written with a trailing `/`): `-o` names `what`.
+pub fn refuse_a_folder(path: &Path, what: &str) -> Result<()> {
+    let shown = path.display().to_string();
+    if path.is_dir() || shown.ends_with(std::path::MAIN_SEPARATOR) || shown.ends_with('/') {
+        return Err(Error::Usage(format!(
+            "{shown}: a folder; -o names {what}, for example {}",
+            path.join("export").display()
+        )));
+    }
+    Ok(())
 }

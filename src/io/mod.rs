@@ -10,7 +10,7 @@ pub mod parquet;
 mod table_writer;
 pub mod xml;
 
-pub use aside::write_aside;
+pub use aside::{refuse_a_folder, write_aside};
 pub use table_writer::{TableFiles, TableWriter};
 
 /// Bytes without the UTF-8 byte order mark that Windows editors and

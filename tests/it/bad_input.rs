@@ -97,3 +97,58 @@ fn an_import_of_a_folder_a_missing_file_or_a_device() {
         "no version was written"
     );
 }
+
+#[test]
+fn an_output_that_names_a_folder_is_refused_and_a_failed_run_leaves_no_file() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let with_slash = format!("{}/", out.display());
+    for args in [
+        vec![
+            "export",
+            "parallel",
+            arg(&dataset),
+            "--format",
+            "moses",
+            "-o",
+            &with_slash,
+        ],
+        vec![
+            "export",
+            "parallel",
+            arg(&dataset),
+            "--format",
+            "jsonl",
+            "-o",
+            arg(&out),
+        ],
+        vec![
+            "slots",
+            "export",
+            arg(&dataset),
+            "--format",
+            "csv",
+            "-o",
+            arg(&out),
+        ],
+    ] {
+        assert_clear_error(&tarjama(&args), "a folder; -o names");
+    }
+    let records = dir.path().join("records.jsonl");
+    std::fs::write(&records, "{\"id\": \"a\", \"text\": \"نص.\"}\nnot json\n").unwrap();
+    let split = out.join("split.jsonl");
+    assert_clear_error(
+        &tarjama(&["segment", arg(&records), "-o", arg(&split)]),
+        "records.jsonl:2",
+    );
+    let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+    let beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".partial"))
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
+}
