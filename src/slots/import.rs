@@ -78,6 +78,7 @@ mod reason {
     pub const NO_SOURCE_HASH: &str = "no-source-hash";
     pub const STALE: &str = "stale";
     pub const SOURCE_LOST: &str = "source-lost";
+    pub const SPREADSHEET_ERROR: &str = "spreadsheet-error";
     pub const CONFLICT_DUPLICATE: &str = "conflict-duplicate";
     pub const CONFLICT_REVIEWED: &str = "conflict-reviewed";
 }
@@ -148,6 +149,7 @@ impl Row {
 }
 
 /// What became of a row.
+#[derive(Debug)]
 enum Outcome {
     Pending,
     Accepted,
@@ -865,6 +867,14 @@ fn decide(
             ),
         );
     }
+    if let Some(error) = spreadsheet_error(target) {
+        return Outcome::Rejected(
+            reason::SPREADSHEET_ERROR,
+            format!(
+                "the target of {id} is {error}, what a spreadsheet shows for a cell it read as a formula (a translation starting with -, +, = or @); type an apostrophe before that first character ('- He said) and save again"
+            ),
+        );
+    }
     // CAT tools copy the source into untranslated targets; Arabic text
     // equal to the source is such a copy, never a translation (a Latin or
     // numeric sentence may be its own translation).
@@ -889,6 +899,18 @@ fn decide(
         );
     }
     Outcome::Accepted
+}
+
+/// The error value a target is, if it is one: Excel and LibreOffice save a
+/// cell they took for a formula that failed as its error, so what was typed
+/// is gone from the file and must be typed again.
+fn spreadsheet_error(target: &str) -> Option<&str> {
+    const ERRORS: [&str; 12] = [
+        "#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+        "#FIELD!", "Err:508", "Err:509",
+    ];
+    let trimmed = target.trim();
+    ERRORS.contains(&trimmed).then_some(trimmed)
 }
 
 /// A line of the rejects file. Its first keys are the ones an import
@@ -1020,6 +1042,24 @@ mod tests {
         assert!(matches!(decision(arabic, "Putin said."), Outcome::Accepted));
         assert!(matches!(
             decision("COVID-19", "COVID-19"),
+            Outcome::Accepted
+        ));
+    }
+
+    #[test]
+    fn a_formula_error_a_spreadsheet_saved_is_rejected_not_taken_for_a_translation() {
+        let arabic = "- قال بوتين.";
+        for error in ["#NAME?", " #VALUE! ", "Err:509"] {
+            match decision(arabic, error) {
+                Outcome::Rejected(code, why) => {
+                    assert_eq!(code, reason::SPREADSHEET_ERROR);
+                    assert!(why.contains("apostrophe"), "{why}");
+                }
+                other => panic!("{error}: {other:?}"),
+            }
+        }
+        assert!(matches!(
+            decision(arabic, "- Putin said #NAME? twice."),
             Outcome::Accepted
         ));
     }

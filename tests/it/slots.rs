@@ -614,6 +614,41 @@ fn a_csv_row_with_an_unquoted_comma_is_rejected_with_its_cells_kept() {
 }
 
 #[test]
+fn a_formula_error_excel_saved_for_a_translation_is_rejected_with_what_to_type() {
+    let (_dir, dataset, file, text) = three_empty_units("csv");
+    // Typed `- He said`, read by Excel as a formula, saved as its error.
+    let saved = text.replacen(",,empty,", ",#NAME?,empty,", 1).replacen(
+        ",,empty,",
+        ",He said it.,empty,",
+        1,
+    );
+    std::fs::write(&file, saved).unwrap();
+    let imported = import(&dataset, &file, &["--translator", "excel"]);
+    imported.assert_nothing_lost(3);
+    assert_eq!(imported.count("accepted"), 1, "{}", imported.summary);
+    assert_eq!(
+        imported.reason("skipped", "empty"),
+        1,
+        "{}",
+        imported.summary
+    );
+    assert_eq!(
+        imported.reason("rejected", "spreadsheet-error"),
+        1,
+        "{}",
+        imported.summary
+    );
+    let reason = imported.rejects()[0]["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        reason.contains("#NAME?") && reason.contains("apostrophe"),
+        "{reason}"
+    );
+}
+
+#[test]
 fn a_source_lost_to_a_western_code_page_is_rejected_with_what_to_do_not_as_stale() {
     // Typed English in ASCII leaves the file valid UTF-8: the question
     // marks, not the encoding, show what was lost.
