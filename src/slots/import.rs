@@ -18,6 +18,7 @@ use crate::model::{origin, ImportRecord, Sentence, SlotStatus, TranslationSlot};
 use crate::pipeline::{file_sha256, sha256_hex};
 use crate::table::Table;
 use crate::text::arabic;
+use crate::validate::translation_qa;
 use crate::version::{self, Purpose, Version};
 
 /// How an import treats the rows it accepts.
@@ -867,7 +868,7 @@ fn decide(
             ),
         );
     }
-    if let Some(error) = spreadsheet_error(target) {
+    if let Some(error) = translation_qa::spreadsheet_error(target) {
         return Outcome::Rejected(
             reason::SPREADSHEET_ERROR,
             format!(
@@ -899,18 +900,6 @@ fn decide(
         );
     }
     Outcome::Accepted
-}
-
-/// The error value a target is, if it is one: Excel and LibreOffice save a
-/// cell they took for a formula that failed as its error, so what was typed
-/// is gone from the file and must be typed again.
-fn spreadsheet_error(target: &str) -> Option<&str> {
-    const ERRORS: [&str; 12] = [
-        "#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
-        "#FIELD!", "Err:508", "Err:509",
-    ];
-    let trimmed = target.trim();
-    ERRORS.contains(&trimmed).then_some(trimmed)
 }
 
 /// A line of the rejects file. Its first keys are the ones an import

@@ -80,6 +80,7 @@ rules! {
     QA_EMPTY = "qa.empty", Warning, "a translation is empty or only whitespace";
     QA_WHITESPACE = "qa.whitespace", Warning, "a translation has leading, trailing or doubled whitespace";
     QA_SAME_AS_SOURCE = "qa.same-as-source", Warning, "a translation is its source copied unchanged";
+    QA_SPREADSHEET_ERROR = "qa.spreadsheet-error", Warning, "a translation is a spreadsheet's error value (#NAME?, #VALUE!, ...), not text";
     QA_ARABIC_SCRIPT = "qa.arabic-script", Warning, "a translation still holds words in Arabic script";
     QA_NUMBERS = "qa.numbers", Warning, "a translation's numbers differ in value from its source's (any digit set, with ٫ ٬ ٪)";
     QA_NAME_MISSING = "qa.name-missing", Warning, "a translation lacks the English rendering of a name in its source";

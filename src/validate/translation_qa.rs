@@ -57,6 +57,18 @@ impl fmt::Display for LengthBand {
 /// ratio of a one-word headline says nothing.
 const MIN_SOURCE_CHARS_FOR_RATIO: usize = 12;
 
+/// The error value a target is, if it is one: Excel and LibreOffice save a
+/// cell they took for a formula that failed as its error, so what was typed
+/// is gone from the file and must be typed again.
+pub fn spreadsheet_error(target: &str) -> Option<&str> {
+    const ERRORS: [&str; 12] = [
+        "#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+        "#FIELD!", "Err:508", "Err:509",
+    ];
+    let trimmed = target.trim();
+    ERRORS.contains(&trimmed).then_some(trimmed)
+}
+
 /// One problem with a translation.
 pub type Problem = (Rule, String);
 
@@ -69,6 +81,14 @@ pub fn check_pair(source: &str, target: &str, names: &[String], band: LengthBand
             "the translation is empty; translate the sentence or set its status back to empty"
                 .to_string();
         problems.push((rules::QA_EMPTY, message));
+        return problems;
+    }
+    // An error value is a lost translation, not also a length or number one.
+    if let Some(error) = spreadsheet_error(target) {
+        let message = format!(
+            "the translation is {error}, what a spreadsheet saved for a cell it read as a formula; translate the sentence again"
+        );
+        problems.push((rules::QA_SPREADSHEET_ERROR, message));
         return problems;
     }
     if let Some(message) = whitespace_problem(target) {
@@ -325,6 +345,8 @@ mod tests {
     fn each_surface_fault_has_its_rule() {
         assert_eq!(rules_of(SOURCE, "   "), ["qa.empty"]);
         assert_eq!(rules_of(SOURCE, SOURCE), ["qa.same-as-source"]);
+        assert_eq!(rules_of(SOURCE, "#NAME?"), ["qa.spreadsheet-error"]);
+        assert_eq!(rules_of(SOURCE, " Err:509"), ["qa.spreadsheet-error"]);
         assert_eq!(
             rules_of(SOURCE, " 54 soldiers were  killed on 9 November 2020."),
             ["qa.whitespace"]

@@ -600,6 +600,11 @@ const FIXTURES: &[Fixture] = &[
         },
     },
     Fixture {
+        rule: "qa.spreadsheet-error",
+        base: Base::Seed,
+        damage: |d| translate(d, "#NAME?"),
+    },
+    Fixture {
         rule: "qa.arabic-script",
         base: Base::Seed,
         damage: |d| translate_with(d, "Nagorno-Karabakh", "قره باغ"),
