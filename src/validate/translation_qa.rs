@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
+use sha2::{Digest as _, Sha256};
+
 use super::rules::{self, Rule};
 use crate::text::arabic;
 use crate::text::numbers;
@@ -253,24 +255,40 @@ fn doubled_word(target: &str) -> Option<&str> {
 }
 
 /// Translations seen so far in one version, for the checks across the
-/// dataset. It holds only filled slots, which people typed or imported.
+/// dataset. It holds only filled slots, which people typed or imported,
+/// and of each only digests and the first sentence id: the texts
+/// themselves cost a kilobyte per translation (a corpus version with
+/// 277,890 translations took 468 MiB to validate, 257 MiB with digests,
+/// 190 MiB with no translation).
 #[derive(Default)]
 pub struct Consistency {
     /// Normalised source → (translation as compared, first sentence id).
-    by_source: HashMap<String, (String, String)>,
+    by_source: HashMap<Digest, (Digest, String)>,
     /// Translation as compared → (normalised source, first sentence id).
-    by_target: HashMap<String, (String, String)>,
+    by_target: HashMap<Digest, (Digest, String)>,
+}
+
+/// The first 128 bits of a text's sha256: a collision among a corpus's
+/// translations is as unlikely as a changed byte that keeps its hash.
+type Digest = [u8; 16];
+
+fn digest(text: &str) -> Digest {
+    let full = Sha256::digest(text.as_bytes());
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&full[..16]);
+    first
 }
 
 impl Consistency {
     /// Records the translation of `sentence_id` and says if it disagrees
     /// with one recorded before.
     pub fn check(&mut self, sentence_id: &str, source: &str, target: &str) -> Vec<Problem> {
-        let source_key = arabic::normalise(&collapse_whitespace(source));
-        let target_key = collapse_whitespace(target).to_lowercase();
-        if target_key.is_empty() {
+        let target_text = collapse_whitespace(target).to_lowercase();
+        if target_text.is_empty() {
             return Vec::new();
         }
+        let source_key = digest(&arabic::normalise(&collapse_whitespace(source)));
+        let target_key = digest(&target_text);
         let mut problems = Vec::new();
         match self.by_source.get(&source_key) {
             Some((other, first)) if *other != target_key => problems.push((
@@ -281,10 +299,8 @@ impl Consistency {
             )),
             Some(_) => {}
             None => {
-                self.by_source.insert(
-                    source_key.clone(),
-                    (target_key.clone(), sentence_id.to_string()),
-                );
+                self.by_source
+                    .insert(source_key, (target_key, sentence_id.to_string()));
             }
         }
         match self.by_target.get(&target_key) {
