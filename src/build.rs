@@ -484,7 +484,7 @@ pub(crate) fn write_batches(
         splits.groups = grouping.groups();
         (splits.shared_groups, splits.shared_group_documents) = grouping.shared_groups();
     }
-    let (orphans, carried) = memory.finish(&store::version_name(number));
+    let (orphans, carried) = memory.finish(&store::version_name(number))?;
     counts.orphans = orphans.len() as u64;
     if !orphans.is_empty() {
         let mut writer = TableWriter::<Orphan>::create(dir, rows_per_file)?;

@@ -32,7 +32,9 @@ pub fn slots_for(sentences: &[Sentence]) -> Vec<TranslationSlot> {
 struct Earlier {
     /// The translation, as it stood in its slot.
     slot: TranslationSlot,
-    source_text: String,
+    /// Known for an old orphan; a live translation's is read again only if
+    /// it becomes an orphan, so the memory does not hold every source.
+    source_text: Option<String>,
     source_norm_sha256: String,
     /// Set when this translation is already an orphan.
     orphan: Option<Orphan>,
@@ -69,11 +71,15 @@ pub struct Memory {
     /// Live translations by (document, normalised source), not yet moved.
     by_place: HashMap<(String, String), Vec<usize>>,
     by_norm: HashMap<String, usize>,
-    /// (normalised source, text) of every translation that found a slot.
-    landed: HashSet<(String, String)>,
+    /// Digests of (normalised source, text) of every translation that
+    /// found a slot.
+    landed: HashSet<[u8; 16]>,
     /// Normalised sources of earlier translations seen in the new version.
     seen: HashSet<String>,
     counts: CarryCounts,
+    /// The version the translations come from, to read new orphans'
+    /// sources from.
+    from: Option<Version>,
 }
 
 impl Memory {
@@ -95,7 +101,7 @@ impl Memory {
                 if let Some(slot) = slots.next_if(|s| s.sentence_id == sentence.sentence_id) {
                     earlier.push(Earlier {
                         slot,
-                        source_text: sentence.text,
+                        source_text: None,
                         source_norm_sha256: sentence.norm_sha256,
                         orphan: None,
                     });
@@ -114,12 +120,15 @@ impl Memory {
                     translator: orphan.translator.clone(),
                     updated_at: orphan.updated_at.clone(),
                 },
-                source_text: orphan.source_text.clone(),
+                source_text: Some(orphan.source_text.clone()),
                 source_norm_sha256: orphan.source_norm_sha256.clone(),
                 orphan: Some(orphan),
             });
         }
-        Ok(Memory::from_earlier(earlier))
+        Ok(Memory {
+            from: Some(version.clone()),
+            ..Memory::from_earlier(earlier)
+        })
     }
 
     fn from_earlier(earlier: Vec<Earlier>) -> Memory {
@@ -210,26 +219,42 @@ impl Memory {
                 self.counts.from_memory += 1;
             }
             self.landed
-                .insert((sentence.norm_sha256.clone(), text.unwrap_or_default()));
+                .insert(landing(&sentence.norm_sha256, text.as_deref()));
         }
     }
 
     /// The earlier translations that found no slot, as orphans sorted by id:
-    /// old orphans as they were, new ones marked as orphaned in `version`.
-    pub fn finish(self, version: &str) -> (Vec<Orphan>, CarryCounts) {
+    /// old orphans as they were, new ones marked as orphaned in `version`,
+    /// their sources read from the version the memory came from.
+    pub fn finish(self, version: &str) -> Result<(Vec<Orphan>, CarryCounts)> {
         let Memory {
             earlier,
             landed,
             seen,
             counts,
+            from,
             ..
         } = self;
-        let mut orphans: Vec<Orphan> = earlier
+        let lost: Vec<Earlier> = earlier
             .into_iter()
-            .filter(|e| {
-                let text = e.slot.text.clone().unwrap_or_default();
-                !landed.contains(&(e.source_norm_sha256.clone(), text))
-            })
+            .filter(|e| !landed.contains(&landing(&e.source_norm_sha256, e.slot.text.as_deref())))
+            .collect();
+        let unread: HashSet<&str> = lost
+            .iter()
+            .filter(|e| e.source_text.is_none())
+            .map(|e| e.slot.sentence_id.as_str())
+            .collect();
+        let mut sources: HashMap<String, String> = HashMap::new();
+        if let (false, Some(from)) = (unread.is_empty(), &from) {
+            for sentence in from.rows::<Sentence>()? {
+                let sentence = sentence?;
+                if unread.contains(sentence.sentence_id.as_str()) {
+                    sources.insert(sentence.sentence_id, sentence.text);
+                }
+            }
+        }
+        let mut orphans: Vec<Orphan> = lost
+            .into_iter()
             .map(|e| match e.orphan {
                 Some(orphan) => orphan,
                 None => {
@@ -238,12 +263,16 @@ impl Memory {
                     } else {
                         orphan_reason::SOURCE_GONE
                     };
+                    let source_text = e
+                        .source_text
+                        .or_else(|| sources.remove(&e.slot.sentence_id))
+                        .unwrap_or_default();
                     Orphan {
                         orphan_id: Orphan::id_of(&e.slot.sentence_id, version),
                         sentence_id: e.slot.sentence_id,
                         orphaned_in: version.to_string(),
                         reason: reason.to_string(),
-                        source_text: e.source_text,
+                        source_text,
                         source_sha256: e.slot.source_sha256,
                         source_norm_sha256: e.source_norm_sha256,
                         text: e.slot.text.unwrap_or_default(),
@@ -256,8 +285,21 @@ impl Memory {
             })
             .collect();
         orphans.sort_by(|a, b| a.orphan_id.cmp(&b.orphan_id));
-        (orphans, counts)
+        Ok((orphans, counts))
     }
+}
+
+/// What identifies a landed translation: its normalised source and text.
+fn landing(norm_sha256: &str, text: Option<&str>) -> [u8; 16] {
+    use sha2::{Digest, Sha256};
+    let full = Sha256::new()
+        .chain_update(norm_sha256)
+        .chain_update([0])
+        .chain_update(text.unwrap_or_default())
+        .finalize();
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&full[..16]);
+    first
 }
 
 #[cfg(test)]
@@ -290,7 +332,7 @@ mod tests {
                 updated_at: Some("2026-01-01T00:00:00Z".to_string()),
                 ..TranslationSlot::empty(id.to_string(), format!("sha of {norm}"))
             },
-            source_text: format!("text of {norm}"),
+            source_text: Some(format!("text of {norm}")),
             source_norm_sha256: norm.to_string(),
             orphan: None,
         }
@@ -339,7 +381,7 @@ mod tests {
                 ),
             ]
         );
-        let (orphans, counts) = memory.finish("v0002");
+        let (orphans, counts) = memory.finish("v0002").unwrap();
         assert!(orphans.is_empty());
         assert_eq!(
             counts,
@@ -385,7 +427,7 @@ mod tests {
         // `gone` no longer exists; `b` was removed, and `shared` keeps the reviewed text.
         let got = fill(&mut memory, &[sentence("a#000000", "shared")]);
         assert_eq!(got[0].1.as_deref(), Some("first"));
-        let (orphans, _) = memory.finish("v0002");
+        let (orphans, _) = memory.finish("v0002").unwrap();
         let summary: Vec<(&str, &str, &str)> = orphans
             .iter()
             .map(|o| (o.orphan_id.as_str(), o.reason.as_str(), o.text.as_str()))
@@ -420,6 +462,6 @@ mod tests {
         let mut memory = Memory::from_earlier(vec![orphaned]);
         let got = fill(&mut memory, &[sentence("a#000003", "back")]);
         assert_eq!(got[0].2, "draft/tm");
-        assert!(memory.finish("v0003").0.is_empty());
+        assert!(memory.finish("v0003").unwrap().0.is_empty());
     }
 }
