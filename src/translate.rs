@@ -36,8 +36,9 @@ struct Earlier {
     /// it becomes an orphan, so the memory does not hold every source.
     source_text: Option<String>,
     source_norm_sha256: String,
-    /// Set when this translation is already an orphan.
-    orphan: Option<Orphan>,
+    /// Set when this translation is already an orphan; boxed, as most are
+    /// not and an orphan's fields would triple the size of every entry.
+    orphan: Option<Box<Orphan>>,
 }
 
 impl Earlier {
@@ -67,15 +68,19 @@ pub struct CarryCounts {
 #[derive(Debug, Default)]
 pub struct Memory {
     earlier: Vec<Earlier>,
-    by_sentence: HashMap<String, usize>,
+    /// Live translations, as indices into `earlier` sorted by sentence id.
+    by_sentence: Vec<usize>,
     /// Live translations by (document, normalised source), not yet moved.
-    by_place: HashMap<(String, String), Vec<usize>>,
-    by_norm: HashMap<String, usize>,
-    /// Digests of (normalised source, text) of every translation that
-    /// found a slot.
-    landed: HashSet<[u8; 16]>,
+    /// Keys here and below are [`digest`]s, not the strings: the memory
+    /// holds every translation of the version, and a rebuild should not
+    /// hold them several times over.
+    by_place: HashMap<Key, Vec<usize>>,
+    /// The preferred translation of each normalised source.
+    by_norm: HashMap<Key, usize>,
+    /// (normalised source, text) of every translation that found a slot.
+    landed: HashSet<Key>,
     /// Normalised sources of earlier translations seen in the new version.
-    seen: HashSet<String>,
+    seen: HashSet<Key>,
     counts: CarryCounts,
     /// The version the translations come from, to read new orphans'
     /// sources from.
@@ -122,7 +127,7 @@ impl Memory {
                 },
                 source_text: Some(orphan.source_text.clone()),
                 source_norm_sha256: orphan.source_norm_sha256.clone(),
-                orphan: Some(orphan),
+                orphan: Some(Box::new(orphan)),
             });
         }
         Ok(Memory {
@@ -132,20 +137,20 @@ impl Memory {
     }
 
     fn from_earlier(earlier: Vec<Earlier>) -> Memory {
-        let mut by_sentence = HashMap::new();
-        let mut by_place: HashMap<(String, String), Vec<usize>> = HashMap::new();
-        let mut by_norm: HashMap<String, usize> = HashMap::new();
+        let mut by_sentence = Vec::new();
+        let mut by_place: HashMap<Key, Vec<usize>> = HashMap::new();
+        let mut by_norm: HashMap<Key, usize> = HashMap::new();
         for (i, e) in earlier.iter().enumerate() {
             if e.orphan.is_none() {
-                by_sentence.insert(e.slot.sentence_id.clone(), i);
-                let doc = ids::doc_of_sentence(&e.slot.sentence_id).to_string();
+                by_sentence.push(i);
+                let doc = ids::doc_of_sentence(&e.slot.sentence_id);
                 by_place
-                    .entry((doc, e.source_norm_sha256.clone()))
+                    .entry(digest(&[doc, &e.source_norm_sha256]))
                     .or_default()
                     .push(i);
             }
             by_norm
-                .entry(e.source_norm_sha256.clone())
+                .entry(digest(&[&e.source_norm_sha256]))
                 .and_modify(|best| {
                     if e.preference() < earlier[*best].preference() {
                         *best = i;
@@ -153,6 +158,12 @@ impl Memory {
                 })
                 .or_insert(i);
         }
+        by_sentence.sort_by(|&a, &b| {
+            earlier[a]
+                .slot
+                .sentence_id
+                .cmp(&earlier[b].slot.sentence_id)
+        });
         // Moved in sentence order: the first new sentence takes the first old one.
         for places in by_place.values_mut() {
             places.reverse();
@@ -182,14 +193,22 @@ impl Memory {
             let Some(slot) = slots.next_if(|s| s.sentence_id == sentence.sentence_id) else {
                 continue;
             };
-            if self.by_norm.contains_key(&sentence.norm_sha256) {
-                self.seen.insert(sentence.norm_sha256.clone());
+            let norm = digest(&[&sentence.norm_sha256]);
+            if self.by_norm.contains_key(&norm) {
+                self.seen.insert(norm);
             }
-            let place = (sentence.doc_id.clone(), sentence.norm_sha256.clone());
+            let place = digest(&[&sentence.doc_id, &sentence.norm_sha256]);
             let own = self
                 .by_sentence
-                .get(&sentence.sentence_id)
-                .copied()
+                .binary_search_by(|&i| {
+                    self.earlier[i]
+                        .slot
+                        .sentence_id
+                        .as_str()
+                        .cmp(&sentence.sentence_id)
+                })
+                .ok()
+                .map(|k| self.by_sentence[k])
                 .filter(|&i| self.earlier[i].source_norm_sha256 == sentence.norm_sha256);
             let moved = own.or_else(|| self.by_place.get_mut(&place).and_then(Vec::pop));
             if let (Some(i), Some(places)) = (own, self.by_place.get_mut(&place)) {
@@ -197,7 +216,7 @@ impl Memory {
             }
             let (earlier, kept) = match moved {
                 Some(i) => (&self.earlier[i], true),
-                None => match self.by_norm.get(&sentence.norm_sha256) {
+                None => match self.by_norm.get(&norm) {
                     Some(&i) => (&self.earlier[i], false),
                     None => continue,
                 },
@@ -218,8 +237,10 @@ impl Memory {
                 slot.origin = Some(origin::TRANSLATION_MEMORY.to_string());
                 self.counts.from_memory += 1;
             }
-            self.landed
-                .insert(landing(&sentence.norm_sha256, text.as_deref()));
+            self.landed.insert(digest(&[
+                &sentence.norm_sha256,
+                text.as_deref().unwrap_or_default(),
+            ]));
         }
     }
 
@@ -237,7 +258,10 @@ impl Memory {
         } = self;
         let lost: Vec<Earlier> = earlier
             .into_iter()
-            .filter(|e| !landed.contains(&landing(&e.source_norm_sha256, e.slot.text.as_deref())))
+            .filter(|e| {
+                let text = e.slot.text.as_deref().unwrap_or_default();
+                !landed.contains(&digest(&[&e.source_norm_sha256, text]))
+            })
             .collect();
         let unread: HashSet<&str> = lost
             .iter()
@@ -256,9 +280,9 @@ impl Memory {
         let mut orphans: Vec<Orphan> = lost
             .into_iter()
             .map(|e| match e.orphan {
-                Some(orphan) => orphan,
+                Some(orphan) => *orphan,
                 None => {
-                    let reason = if seen.contains(&e.source_norm_sha256) {
+                    let reason = if seen.contains(&digest(&[&e.source_norm_sha256])) {
                         orphan_reason::DISPLACED
                     } else {
                         orphan_reason::SOURCE_GONE
@@ -289,16 +313,18 @@ impl Memory {
     }
 }
 
-/// What identifies a landed translation: its normalised source and text.
-fn landing(norm_sha256: &str, text: Option<&str>) -> [u8; 16] {
+/// The first 128 bits of the sha256 of some strings, each ended by NUL.
+type Key = [u8; 16];
+
+fn digest(parts: &[&str]) -> Key {
     use sha2::{Digest, Sha256};
-    let full = Sha256::new()
-        .chain_update(norm_sha256)
-        .chain_update([0])
-        .chain_update(text.unwrap_or_default())
-        .finalize();
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
     let mut first = [0u8; 16];
-    first.copy_from_slice(&full[..16]);
+    first.copy_from_slice(&hasher.finalize()[..16]);
     first
 }
 
@@ -445,7 +471,7 @@ mod tests {
     #[test]
     fn an_orphan_returns_as_a_draft_when_its_source_reappears() {
         let mut orphaned = translated("a#000003", "back", "returning", SlotStatus::Done);
-        orphaned.orphan = Some(Orphan {
+        orphaned.orphan = Some(Box::new(Orphan {
             orphan_id: "a#000003@v0002".into(),
             sentence_id: "a#000003".into(),
             orphaned_in: "v0002".into(),
@@ -458,7 +484,7 @@ mod tests {
             origin: Some(origin::HUMAN.into()),
             translator: Some("amal".into()),
             updated_at: None,
-        });
+        }));
         let mut memory = Memory::from_earlier(vec![orphaned]);
         let got = fill(&mut memory, &[sentence("a#000003", "back")]);
         assert_eq!(got[0].2, "draft/tm");
