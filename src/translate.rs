@@ -14,6 +14,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::error::Result;
+use crate::io::hash::digest128;
 use crate::model::{ids, origin, orphan_reason, Orphan, Sentence, SlotStatus, TranslationSlot};
 use crate::version::Version;
 
@@ -145,12 +146,12 @@ impl Memory {
                 by_sentence.push(i);
                 let doc = ids::doc_of_sentence(&e.slot.sentence_id);
                 by_place
-                    .entry(digest(&[doc, &e.source_norm_sha256]))
+                    .entry(digest128(&[doc, &e.source_norm_sha256]))
                     .or_default()
                     .push(i);
             }
             by_norm
-                .entry(digest(&[&e.source_norm_sha256]))
+                .entry(digest128(&[&e.source_norm_sha256]))
                 .and_modify(|best| {
                     if e.preference() < earlier[*best].preference() {
                         *best = i;
@@ -193,11 +194,11 @@ impl Memory {
             let Some(slot) = slots.next_if(|s| s.sentence_id == sentence.sentence_id) else {
                 continue;
             };
-            let norm = digest(&[&sentence.norm_sha256]);
+            let norm = digest128(&[&sentence.norm_sha256]);
             if self.by_norm.contains_key(&norm) {
                 self.seen.insert(norm);
             }
-            let place = digest(&[&sentence.doc_id, &sentence.norm_sha256]);
+            let place = digest128(&[&sentence.doc_id, &sentence.norm_sha256]);
             let own = self
                 .by_sentence
                 .binary_search_by(|&i| {
@@ -237,7 +238,7 @@ impl Memory {
                 slot.origin = Some(origin::TRANSLATION_MEMORY.to_string());
                 self.counts.from_memory += 1;
             }
-            self.landed.insert(digest(&[
+            self.landed.insert(digest128(&[
                 &sentence.norm_sha256,
                 text.as_deref().unwrap_or_default(),
             ]));
@@ -260,7 +261,7 @@ impl Memory {
             .into_iter()
             .filter(|e| {
                 let text = e.slot.text.as_deref().unwrap_or_default();
-                !landed.contains(&digest(&[&e.source_norm_sha256, text]))
+                !landed.contains(&digest128(&[&e.source_norm_sha256, text]))
             })
             .collect();
         let unread: HashSet<&str> = lost
@@ -282,7 +283,7 @@ impl Memory {
             .map(|e| match e.orphan {
                 Some(orphan) => *orphan,
                 None => {
-                    let reason = if seen.contains(&digest(&[&e.source_norm_sha256])) {
+                    let reason = if seen.contains(&digest128(&[&e.source_norm_sha256])) {
                         orphan_reason::DISPLACED
                     } else {
                         orphan_reason::SOURCE_GONE
@@ -313,20 +314,8 @@ impl Memory {
     }
 }
 
-/// The first 128 bits of the sha256 of some strings, each ended by NUL.
+/// A [`digest128`] of strings the memory would otherwise copy.
 type Key = [u8; 16];
-
-fn digest(parts: &[&str]) -> Key {
-    use sha2::{Digest, Sha256};
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part.as_bytes());
-        hasher.update([0]);
-    }
-    let mut first = [0u8; 16];
-    first.copy_from_slice(&hasher.finalize()[..16]);
-    first
-}
 
 #[cfg(test)]
 mod tests {

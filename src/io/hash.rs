@@ -1,4 +1,5 @@
-//! Streaming sha256 of files and of everything written through a writer.
+//! Streaming sha256 of files and of everything written through a writer,
+//! and the short digests that in-memory sets key strings by.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -57,4 +58,18 @@ pub fn file_sha256(path: &Path) -> Result<(String, u64)> {
         bytes += n as u64;
     }
     Ok((hex::encode(hasher.finalize()), bytes))
+}
+
+/// The first 128 bits of the sha256 of some strings, each ended by NUL:
+/// a key for sets that would otherwise hold the strings themselves (a
+/// collision is as unlikely as a changed byte that keeps its sha256).
+pub fn digest128(parts: &[&str]) -> [u8; 16] {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&hasher.finalize()[..16]);
+    first
 }

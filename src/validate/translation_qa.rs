@@ -7,9 +7,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
-use sha2::{Digest as _, Sha256};
-
 use super::rules::{self, Rule};
+use crate::io::hash::digest128;
 use crate::text::arabic;
 use crate::text::numbers;
 
@@ -268,16 +267,8 @@ pub struct Consistency {
     by_target: HashMap<Digest, (Digest, String)>,
 }
 
-/// The first 128 bits of a text's sha256: a collision among a corpus's
-/// translations is as unlikely as a changed byte that keeps its hash.
+/// A [`digest128`] of a text.
 type Digest = [u8; 16];
-
-fn digest(text: &str) -> Digest {
-    let full = Sha256::digest(text.as_bytes());
-    let mut first = [0u8; 16];
-    first.copy_from_slice(&full[..16]);
-    first
-}
 
 impl Consistency {
     /// Records the translation of `sentence_id` and says if it disagrees
@@ -287,8 +278,8 @@ impl Consistency {
         if target_text.is_empty() {
             return Vec::new();
         }
-        let source_key = digest(&arabic::normalise(&collapse_whitespace(source)));
-        let target_key = digest(&target_text);
+        let source_key = digest128(&[&arabic::normalise(&collapse_whitespace(source))]);
+        let target_key = digest128(&[&target_text]);
         let mut problems = Vec::new();
         match self.by_source.get(&source_key) {
             Some((other, first)) if *other != target_key => problems.push((
