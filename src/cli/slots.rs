@@ -49,6 +49,12 @@ struct ExportArgs {
     /// needs to show Arabic when it opens the file (import skips it).
     #[arg(long)]
     bom: bool,
+    /// Write TSV or CSV cells as they are: without it, a cell starting with
+    /// = + - or @ (an interview answer's dash) gets an apostrophe before it,
+    /// so that spreadsheets show it as text instead of #NAME? (import takes
+    /// the apostrophe off again).
+    #[arg(long)]
+    raw_cells: bool,
     /// The version to export [default: the latest].
     #[arg(long, default_value = "latest")]
     version: String,
@@ -106,6 +112,7 @@ fn export(args: ExportArgs) -> Result<ExitCode> {
         limit: args.limit,
         skip_tm: args.skip_tm,
         byte_order_mark: args.bom,
+        raw_cells: args.raw_cells,
     };
     let summary = slots::export(&version, &args.output, &options)?;
     let mut out = format!(

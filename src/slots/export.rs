@@ -1,11 +1,12 @@
 //! `slots export`: a version's slots as units, streamed document by document.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::Write;
 use std::iter::Peekable;
 use std::path::Path;
 
-use super::{csv_cells, tsv, xliff, Format, Hint, Unit};
+use super::{csv_cells, formula_guard, tsv, xliff, Format, Hint, Unit};
 use crate::error::Result;
 use crate::io::write_aside;
 use crate::model::{Entity, Languages, Sentence, SlotStatus, TranslationSlot};
@@ -29,6 +30,10 @@ pub struct ExportOptions {
     /// Excel opens it as the Windows code page and shows Arabic as
     /// mojibake. Import skips it.
     pub byte_order_mark: bool,
+    /// Write TSV or CSV cells as they are, without the apostrophe that keeps
+    /// a spreadsheet from reading a cell starting with `=`, `+`, `-` or `@`
+    /// as a formula: for scripts, not spreadsheets.
+    pub raw_cells: bool,
 }
 
 /// What an export wrote.
@@ -58,6 +63,12 @@ pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Resu
     if options.byte_order_mark && !matches!(options.format, Format::Tsv | Format::Csv) {
         return Err(crate::Error::Usage(format!(
             "{}: --bom is for TSV and CSV files, which spreadsheets open; JSONL and XLIFF readers expect none",
+            output.display()
+        )));
+    }
+    if options.raw_cells && !matches!(options.format, Format::Tsv | Format::Csv) {
+        return Err(crate::Error::Usage(format!(
+            "{}: --raw-cells is for TSV and CSV files; JSONL and XLIFF cells are always written as they are",
             output.display()
         )));
     }
@@ -115,7 +126,7 @@ pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Resu
                         continue;
                     }
                 }
-                write_unit(out, options.format, &unit, languages).map_err(write_error)?;
+                write_unit(out, options, &unit, languages).map_err(write_error)?;
                 summary.units += 1;
             }
         }
@@ -140,11 +151,11 @@ pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Resu
 
 fn write_unit(
     out: &mut impl Write,
-    format: Format,
+    options: &ExportOptions,
     unit: &Unit,
     languages: Languages,
 ) -> std::io::Result<()> {
-    match format {
+    match options.format {
         Format::Jsonl => crate::io::jsonl::write_row(out, unit),
         Format::Xliff => xliff::write_unit(out, unit, languages),
         Format::Tsv | Format::Csv => {
@@ -154,12 +165,18 @@ fn write_unit(
                 .map(Hint::describe)
                 .collect::<Vec<_>>()
                 .join("; ");
-            let cells = table_cells(unit, &hints);
-            if format == Format::Tsv {
+            let cells = table_cells(unit, &hints).map(|cell| {
+                if options.raw_cells {
+                    Cow::Borrowed(cell)
+                } else {
+                    formula_guard::guard(cell)
+                }
+            });
+            if options.format == Format::Tsv {
                 let line: Vec<String> = cells.iter().map(|c| tsv::escape(c)).collect();
                 writeln!(out, "{}", line.join("\t"))
             } else {
-                csv_cells::write_row(out, &cells)
+                csv_cells::write_row(out, &cells.each_ref().map(|c| c.as_ref()))
             }
         }
     }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
 
-use super::{csv_cells, tsv, xliff, Format};
+use super::{csv_cells, formula_guard, tsv, xliff, Format};
 use crate::error::{Error, IoContext, Result};
 use crate::io::{encoding, TableWriter};
 use crate::manifest;
@@ -696,7 +696,13 @@ fn each_table_row(
     cells: Vec<String>,
     each: &mut impl FnMut(Row, Value),
 ) {
-    let cell = |column: Option<usize>| column.map(|c| cells[c].clone()).filter(|c| !c.is_empty());
+    // The text a spreadsheet shows, without the apostrophe an export or a
+    // translator put before a leading formula character.
+    let cell = |column: Option<usize>| {
+        column
+            .map(|c| formula_guard::unguard(&cells[c]).to_string())
+            .filter(|c| !c.is_empty())
+    };
     let row = Row::new(
         line,
         cell(Some(columns.id)),

@@ -5,6 +5,7 @@
 
 mod csv_cells;
 mod export;
+mod formula_guard;
 mod import;
 mod tsv;
 mod xliff;

@@ -648,6 +648,117 @@ fn a_formula_error_excel_saved_for_a_translation_is_rejected_with_what_to_type()
     );
 }
 
+/// A dataset built from an interview whose answers start with a dash.
+fn interview_dataset(dir: &TestDir) -> PathBuf {
+    let dataset = dir.empty_dataset("interview");
+    let article = "interview_answers_start_with_a_dash.txt";
+    std::fs::copy(
+        repo().join("tests/fixtures/slots").join(article),
+        dataset.join("raw").join(article),
+    )
+    .unwrap();
+    build_quietly(&dataset);
+    dataset
+}
+
+fn starts_a_formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@'])
+}
+
+#[test]
+fn a_source_starting_with_a_dash_is_exported_as_text_for_spreadsheets_and_imports_without_its_apostrophe(
+) {
+    let dir = TestDir::new();
+    let dataset = interview_dataset(&dir);
+    let csv_file = dir.path().join("batch.csv");
+    export(&dataset, "csv", &csv_file, &[]);
+    let rows = csv_rows(&std::fs::read_to_string(&csv_file).unwrap());
+    let source = rows[0].iter().position(|h| h == "source").unwrap();
+    let target = rows[0].iter().position(|h| h == "target").unwrap();
+    let answers: Vec<usize> = (1..rows.len())
+        .filter(|&r| rows[r][source].starts_with("'- "))
+        .collect();
+    assert_eq!(answers.len(), 2, "{rows:?}");
+    for row in &rows {
+        assert!(
+            !row.iter().any(|cell| starts_a_formula(cell)),
+            "a cell Excel would read as a formula: {row:?}"
+        );
+    }
+    let tsv_file = dir.path().join("batch.tsv");
+    export(&dataset, "tsv", &tsv_file, &[]);
+    let tsv = std::fs::read_to_string(&tsv_file).unwrap();
+    assert!(tsv.matches("\t'- ").count() >= 2, "{tsv}");
+    assert!(
+        tsv.lines()
+            .all(|line| !line.split('\t').any(starts_a_formula)),
+        "{tsv}"
+    );
+    let raw_file = dir.path().join("raw.tsv");
+    export(&dataset, "tsv", &raw_file, &["--raw-cells"]);
+    let raw = std::fs::read_to_string(&raw_file).unwrap();
+    assert_eq!(
+        raw.lines()
+            .filter(|line| line.split('\t').nth(1).is_some_and(|s| s.starts_with("- ")))
+            .count(),
+        2,
+        "{raw}"
+    );
+
+    // Excel keeps the apostrophe of one answer in the saved file; the
+    // translator typed the other's as Excel wants it, and Excel dropped it.
+    let mut saved = rows.clone();
+    saved[answers[0]][target] = "'- Hard to say.".into();
+    saved[answers[1]][target] = "- I do not see investors leaving.".into();
+    let mut sheet = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for row in &saved {
+        sheet.write_record(row).unwrap();
+    }
+    std::fs::write(&csv_file, sheet.into_inner().unwrap()).unwrap();
+    let imported = import(&dataset, &csv_file, &["--translator", "excel"]);
+    imported.assert_nothing_lost(rows.len() as u64 - 1);
+    assert_eq!(imported.count("accepted"), 2, "{}", imported.summary);
+    let translations = read_jsonl(
+        &dataset
+            .join("versions")
+            .join(latest_version(&dataset))
+            .join("translations.jsonl"),
+    );
+    let mut texts: Vec<&str> = translations
+        .iter()
+        .filter_map(|t| t["text"].as_str())
+        .collect();
+    texts.sort();
+    assert_eq!(
+        texts,
+        ["- Hard to say.", "- I do not see investors leaving."]
+    );
+    assert_valid(&dataset);
+
+    // The translations come back out with the apostrophe, and the file,
+    // imported as it is, changes nothing.
+    let again = dir.path().join("again.csv");
+    export(&dataset, "csv", &again, &[]);
+    let rows = csv_rows(&std::fs::read_to_string(&again).unwrap());
+    assert_eq!(
+        rows.iter()
+            .filter(|row| row[target].starts_with("'- "))
+            .count(),
+        2,
+        "{rows:?}"
+    );
+    let imported = import(&dataset, &again, &["--translator", "excel"]);
+    assert_eq!(imported.count("accepted"), 0, "{}", imported.summary);
+    assert_eq!(
+        imported.reason("skipped", "unchanged"),
+        2,
+        "{}",
+        imported.summary
+    );
+}
+
 #[test]
 fn a_source_lost_to_a_western_code_page_is_rejected_with_what_to_do_not_as_stale() {
     // Typed English in ASCII leaves the file valid UTF-8: the question
