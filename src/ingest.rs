@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, Read, Write};
-use std::os::unix::fs::FileExt;
+use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -108,6 +108,57 @@ pub struct Plan {
     settings: IngestSettings,
 }
 
+/// The codes of skipped inputs (`skipped[].code` in the manifest), stable
+/// for scripts; `schemas/manifest.schema.json` lists the same.
+pub mod skip_code {
+    /// A name starting with a dot.
+    pub const HIDDEN_FILE: &str = "hidden-file";
+    /// Not .txt, .jsonl or .jsonl.gz.
+    pub const UNSUPPORTED_FORMAT: &str = "unsupported-format";
+    /// A document id another input already has.
+    pub const DUPLICATE_ID: &str = "duplicate-id";
+    /// A file that cannot be read, or a folder that cannot be listed.
+    pub const UNREADABLE: &str = "unreadable";
+    /// A symbolic link to nothing.
+    pub const BROKEN_LINK: &str = "broken-link";
+    /// A symbolic link to a folder that holds it.
+    pub const LINK_LOOP: &str = "link-loop";
+    /// Another name of a file that is read under its first name.
+    pub const SAME_FILE: &str = "same-file";
+    /// NUL bytes or too many control characters.
+    pub const BINARY: &str = "binary";
+    /// UTF-8 with a few invalid sequences.
+    pub const INVALID_UTF8: &str = "invalid-utf8";
+    /// Neither UTF-8 nor a code page the bytes fit.
+    pub const INVALID_ENCODING: &str = "invalid-encoding";
+    /// No text.
+    pub const EMPTY: &str = "empty";
+    /// More code points than 32-bit offsets reach.
+    pub const TOO_LARGE: &str = "too-large";
+    /// A JSONL line that is not a record with `id` and `text`.
+    pub const INVALID_RECORD: &str = "invalid-record";
+    /// A compressed input that ends early.
+    pub const CORRUPT_FILE: &str = "corrupt-file";
+
+    /// Every code.
+    pub const ALL: [&str; 14] = [
+        HIDDEN_FILE,
+        UNSUPPORTED_FORMAT,
+        DUPLICATE_ID,
+        UNREADABLE,
+        BROKEN_LINK,
+        LINK_LOOP,
+        SAME_FILE,
+        BINARY,
+        INVALID_UTF8,
+        INVALID_ENCODING,
+        EMPTY,
+        TOO_LARGE,
+        INVALID_RECORD,
+        CORRUPT_FILE,
+    ];
+}
+
 fn skip(path: &str, code: &str, reason: impl Into<String>) -> SkippedInput {
     SkippedInput {
         path: path.to_string(),
@@ -155,10 +206,10 @@ pub fn plan(dataset_dir: &Path, raw_dir: &Path, settings: &IngestSettings) -> Re
             None
         };
         match (hidden, kind) {
-            (true, _) => plan.skipped.push(skip(&rel_path, "hidden-file", "hidden file (name starts with '.'): not read as an article; rename it to include it")),
+            (true, _) => plan.skipped.push(skip(&rel_path, skip_code::HIDDEN_FILE, "hidden file (name starts with '.'): not read as an article; rename it to include it")),
             (false, None) => plan.skipped.push(skip(
                 &rel_path,
-                "unsupported-format",
+                skip_code::UNSUPPORTED_FORMAT,
                 format!("unsupported file type: tarjama reads .txt, .jsonl and .jsonl.gz; convert {name:?} or move it out of the raw folder"),
             )),
             (false, Some(SourceKind::Text)) => {
@@ -187,8 +238,11 @@ pub fn plan(dataset_dir: &Path, raw_dir: &Path, settings: &IngestSettings) -> Re
                     entry.doc_id,
                     plan.location(previous)
                 );
-                plan.skipped
-                    .push(skip(&plan.location(&entry), "duplicate-id", reason));
+                plan.skipped.push(skip(
+                    &plan.location(&entry),
+                    skip_code::DUPLICATE_ID,
+                    reason,
+                ));
             }
             _ => kept.push(entry),
         }
@@ -236,7 +290,7 @@ impl Plan {
             Err(e) => {
                 self.skipped.push(skip(
                     &rel_path,
-                    "unreadable",
+                    skip_code::UNREADABLE,
                     format!("cannot read the file ({e}); check its permissions"),
                 ));
                 return;
@@ -260,7 +314,7 @@ impl Plan {
                     let reason = format!("the file cannot be read past line {line_no} ({e}); the rest of it is not included: re-export or re-compress it");
                     self.skipped.push(skip(
                         &format!("{rel_path}:{}", line_no + 1),
-                        "corrupt-file",
+                        skip_code::CORRUPT_FILE,
                         reason,
                     ));
                     break;
@@ -285,7 +339,10 @@ impl Plan {
                         len: buf.strip_suffix(b"\n").unwrap_or(&buf).len() as u64,
                     });
                 }
-                Err(reason) => self.skipped.push(skip(&location, "invalid-record", reason)),
+                Err(reason) => {
+                    self.skipped
+                        .push(skip(&location, skip_code::INVALID_RECORD, reason))
+                }
             }
         }
         self.jsonl_inputs.push(InputEntry {
@@ -324,7 +381,7 @@ impl Plan {
                     std::fs::read(&source.path).map_err(|e| {
                         skip(
                             &location,
-                            "unreadable",
+                            skip_code::UNREADABLE,
                             format!("cannot read the file ({e}); check its permissions"),
                         )
                     }),
@@ -337,7 +394,7 @@ impl Plan {
                         true,
                         cursor
                             .record(entry)
-                            .map_err(|reason| skip(&location, "unreadable", reason)),
+                            .map_err(|reason| skip(&location, skip_code::UNREADABLE, reason)),
                     )
                 }
             };
@@ -547,7 +604,7 @@ fn from_record(line: &[u8], doc_id: &str, location: &str) -> Ingested {
         serde_json::from_slice(crate::io::without_bom(line)).map_err(|e| {
             skip(
                 location,
-                "invalid-record",
+                skip_code::INVALID_RECORD,
                 format!("not a JSON record: {e}"),
             )
         })?;
@@ -557,7 +614,7 @@ fn from_record(line: &[u8], doc_id: &str, location: &str) -> Ingested {
         _ => {
             return Err(skip(
                 location,
-                "invalid-record",
+                skip_code::INVALID_RECORD,
                 "the record has no string \"text\"",
             ))
         }
@@ -579,7 +636,7 @@ fn check_cleaned(aligned: &AlignedText, location: &str) -> std::result::Result<(
     if aligned.text().trim().is_empty() {
         return Err(skip(
             location,
-            "empty",
+            skip_code::EMPTY,
             "no text (empty or whitespace only)",
         ));
     }
@@ -588,7 +645,7 @@ fn check_cleaned(aligned: &AlignedText, location: &str) -> std::result::Result<(
             "{} code points exceed the {MAX_DOCUMENT_CHARS} a document may hold (offsets are 32-bit); split it",
             aligned.char_len()
         );
-        return Err(skip(location, "too-large", reason));
+        return Err(skip(location, skip_code::TOO_LARGE, reason));
     }
     Ok(())
 }
@@ -597,15 +654,23 @@ fn check_cleaned(aligned: &AlignedText, location: &str) -> std::result::Result<(
 /// listed. Symbolic links are followed, as a corpus kept elsewhere is often
 /// linked into `raw/`; a link back to a folder that holds it would be read
 /// for ever, and a link to nothing cannot be read, so both are listed as
-/// skipped with where they point.
+/// skipped with where they point. A file reached under two names (a link to
+/// a sibling folder, a hard link) is read once, or its articles would be
+/// two documents under two ids.
 struct RawListing<'a> {
     dataset_dir: &'a Path,
     /// The folders being listed, outermost first: canonical path, and
     /// path relative to the dataset as the listing reached it.
     open_folders: Vec<(PathBuf, String)>,
     files: Vec<PathBuf>,
+    /// Where each file was listed in `files`, and whether under a name
+    /// reached through a symbolic link.
+    names_of_files: HashMap<FileIdentity, (usize, bool)>,
     skipped: Vec<SkippedInput>,
 }
+
+/// A file's device and inode: the same for every name of one file.
+type FileIdentity = (u64, u64);
 
 impl<'a> RawListing<'a> {
     fn of(dataset_dir: &'a Path, raw_dir: &Path) -> Result<RawListing<'a>> {
@@ -617,6 +682,7 @@ impl<'a> RawListing<'a> {
             dataset_dir,
             open_folders: Vec::new(),
             files: Vec::new(),
+            names_of_files: HashMap::new(),
             skipped: Vec::new(),
         };
         let children = sorted_children(raw_dir).map_err(raw_error)?;
@@ -624,12 +690,13 @@ impl<'a> RawListing<'a> {
             raw_dir.canonicalize().map_err(raw_error)?,
             relative(dataset_dir, raw_dir),
         ));
-        listing.add_children(children);
+        listing.add_children(children, false);
         Ok(listing)
     }
 
-    fn add_children(&mut self, children: Vec<PathBuf>) {
-        for child in children {
+    fn add_children(&mut self, children: Vec<(PathBuf, bool)>, via_link: bool) {
+        for (child, is_link) in children {
+            let via_link = via_link || is_link;
             let rel_path = relative(self.dataset_dir, &child);
             let metadata = match std::fs::metadata(&child) {
                 Ok(metadata) => metadata,
@@ -640,14 +707,14 @@ impl<'a> RawListing<'a> {
                     );
                     self.skipped.push(skip(
                         &rel_path,
-                        "broken-link",
+                        skip_code::BROKEN_LINK,
                         format!("a symbolic link to {target}, which cannot be reached ({e}); point it at the articles or remove it"),
                     ));
                     continue;
                 }
             };
             if !metadata.is_dir() {
-                self.files.push(child);
+                self.add_file(child, (metadata.dev(), metadata.ino()), via_link);
                 continue;
             }
             let canonical = match child.canonicalize() {
@@ -661,32 +728,64 @@ impl<'a> RawListing<'a> {
                 let reason = format!(
                     "a symbolic link to {outer:?}, a folder that holds it: following it would never end; remove the link"
                 );
-                self.skipped.push(skip(&rel_path, "link-loop", reason));
+                self.skipped
+                    .push(skip(&rel_path, skip_code::LINK_LOOP, reason));
                 continue;
             }
             match sorted_children(&child) {
                 Ok(grandchildren) => {
                     self.open_folders.push((canonical, rel_path));
-                    self.add_children(grandchildren);
+                    self.add_children(grandchildren, via_link);
                     self.open_folders.pop();
                 }
                 Err(e) => self.skipped.push(unreadable_folder(&rel_path, &e)),
             }
         }
     }
+
+    /// Lists a file unless another name of it is listed: the name reached
+    /// without a symbolic link, or else the first, is read.
+    fn add_file(&mut self, path: PathBuf, identity: FileIdentity, via_link: bool) {
+        let Some(&(index, listed_via_link)) = self.names_of_files.get(&identity) else {
+            self.names_of_files
+                .insert(identity, (self.files.len(), via_link));
+            self.files.push(path);
+            return;
+        };
+        let (read, not_read) = if listed_via_link && !via_link {
+            self.names_of_files.insert(identity, (index, false));
+            let linked = std::mem::replace(&mut self.files[index], path);
+            (self.files[index].clone(), linked)
+        } else {
+            (self.files[index].clone(), path)
+        };
+        let reason = format!(
+            "the same file as {}, reached under two names (a symbolic or hard link): read once, under that name; remove the link to silence this",
+            relative(self.dataset_dir, &read)
+        );
+        self.skipped.push(skip(
+            &relative(self.dataset_dir, &not_read),
+            skip_code::SAME_FILE,
+            reason,
+        ));
+    }
 }
 
 fn unreadable_folder(rel_path: &str, e: &std::io::Error) -> SkippedInput {
     skip(
         rel_path,
-        "unreadable",
+        skip_code::UNREADABLE,
         format!("cannot list the folder ({e}); check its permissions"),
     )
 }
 
-fn sorted_children(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// A folder's entries in path order, each with whether it is a symbolic link.
+fn sorted_children(dir: &Path) -> std::io::Result<Vec<(PathBuf, bool)>> {
     let mut children = std::fs::read_dir(dir)?
-        .map(|entry| entry.map(|e| e.path()))
+        .map(|entry| {
+            let entry = entry?;
+            Ok((entry.path(), entry.file_type()?.is_symlink()))
+        })
         .collect::<std::io::Result<Vec<_>>>()?;
     children.sort();
     Ok(children)
@@ -722,7 +821,7 @@ pub fn decode(
         let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
         if had_errors {
             return Err((
-                "invalid-encoding",
+                skip_code::INVALID_ENCODING,
                 format!(
                     "invalid {} (an odd length or unpaired surrogate); re-export the file",
                     encoding.name()
@@ -736,7 +835,7 @@ pub fn decode(
         }
     } else if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         return Err((
-            "binary",
+            skip_code::BINARY,
             format!("NUL byte at byte {nul}: this is not a text file"),
         ));
     } else {
@@ -761,7 +860,7 @@ pub fn decode(
     if let Some((first_at, first)) = first {
         if controls as f64 / chars as f64 > MAX_CONTROL_SHARE {
             return Err((
-                "binary",
+                skip_code::BINARY,
                 format!(
                     "{controls} of its {chars} characters (read as {}) are control characters, \
                      the first U+{:04X} at character {first_at}: this is not a text file",
@@ -780,11 +879,11 @@ fn decode_not_utf8(
     accept: bool,
 ) -> std::result::Result<Decoded, (&'static str, String)> {
     let census = crate::io::encoding::census(std::io::Cursor::new(bytes), first_bad as u64)
-        .map_err(|e| ("invalid-encoding", e.to_string()))?;
+        .map_err(|e| (skip_code::INVALID_ENCODING, e.to_string()))?;
     let encoding = match census {
         NotUtf8::Damaged { invalid, first_at } if !accept => {
             return Err((
-                "invalid-utf8",
+                skip_code::INVALID_UTF8,
                 format!(
                     "UTF-8 with {invalid} invalid byte sequence(s), the first at byte {first_at}: repair the file, or set `accept_invalid_utf8 = true` under [ingest] in dataset.toml to accept it with U+FFFD"
                 ),
@@ -802,7 +901,7 @@ fn decode_not_utf8(
     match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
         Some(text) => Ok(Decoded { text: text.into_owned(), encoding: encoding.name(), replaced: 0 }),
         None => Err((
-            "invalid-encoding",
+            skip_code::INVALID_ENCODING,
             format!(
                 "neither UTF-8 (invalid at byte {first_bad}) nor {} (the best guess): convert the file to UTF-8",
                 encoding.name()

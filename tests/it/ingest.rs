@@ -274,6 +274,57 @@ fn linked_folders_are_read_but_a_link_loop_or_a_dangling_link_is_skipped_with_it
 }
 
 #[test]
+fn a_file_reached_under_two_names_is_read_once_under_the_name_without_a_link() {
+    use std::os::unix::fs::symlink;
+    let built = build_raw(
+        |raw| {
+            let articles = raw.join("articles");
+            std::fs::create_dir(&articles).unwrap();
+            std::fs::copy(fixture("utf8_bom.txt"), articles.join("one.txt")).unwrap();
+            std::fs::copy(fixture("windows_1256.txt"), articles.join("two.txt")).unwrap();
+            // Listed before and after the folder they point at.
+            symlink("articles", raw.join("0_alias")).unwrap();
+            symlink("articles", raw.join("mirror")).unwrap();
+            std::fs::hard_link(articles.join("two.txt"), raw.join("two_again.txt")).unwrap();
+        },
+        "",
+    );
+    let ids: Vec<&str> = built
+        .documents
+        .iter()
+        .map(|d| d["doc_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["articles.one", "articles.two"]);
+    let skipped = built.skipped();
+    let same_file: Vec<(&str, &str)> = skipped
+        .iter()
+        .map(|(path, code, reason)| {
+            assert_eq!(code, "same-file", "{skipped:?}");
+            let read = reason
+                .strip_prefix("the same file as ")
+                .and_then(|r| r.split(',').next())
+                .unwrap_or_else(|| panic!("{reason}"));
+            (path.as_str(), read)
+        })
+        .collect();
+    assert_eq!(
+        same_file,
+        [
+            ("raw/0_alias/one.txt", "raw/articles/one.txt"),
+            ("raw/0_alias/two.txt", "raw/articles/two.txt"),
+            ("raw/mirror/one.txt", "raw/articles/one.txt"),
+            ("raw/mirror/two.txt", "raw/articles/two.txt"),
+            ("raw/two_again.txt", "raw/articles/two.txt"),
+        ]
+    );
+    assert!(
+        built.stdout.contains("skipped (same-file): 5"),
+        "{}",
+        built.stdout
+    );
+}
+
+#[test]
 fn a_line_of_several_megabytes_is_text() {
     let dir = TestDir::new();
     let dataset = dir.empty_dataset("d");

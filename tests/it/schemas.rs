@@ -98,3 +98,20 @@ fn every_rule_is_documented() {
         );
     }
 }
+
+#[test]
+fn the_manifest_schema_lists_every_skip_code_the_build_gives() {
+    let path = repo().join("schemas/manifest.schema.json");
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let mut documented: Vec<&str> = schema["properties"]["skipped"]["items"]["properties"]["code"]
+        ["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|code| code.as_str().unwrap())
+        .collect();
+    documented.sort();
+    let mut given = tarjama::ingest::skip_code::ALL.to_vec();
+    given.sort();
+    assert_eq!(documented, given);
+}
