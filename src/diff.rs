@@ -30,46 +30,43 @@ pub struct TableCounts {
     pub unchanged: u64,
 }
 
-/// The difference between two versions.
+/// The counts of the difference between two versions.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diff {
     pub from: String,
     pub to: String,
     pub tables: Vec<TableCounts>,
-    /// Every differing row, table by table in id order (empty when only counts were asked for).
-    pub changes: Vec<RowChange>,
 }
 
-/// Compares `from` with `to`, both of which must match their manifests;
-/// with `counts_only`, the rows are counted, not listed.
-pub fn diff(from: &Version, to: &Version, counts_only: bool) -> Result<Diff> {
+/// Compares `from` with `to`, both of which must match their manifests,
+/// handing every differing row to `each` as it is found, table by table in
+/// id order (so a diff of millions of rows needs no memory for them); with
+/// no `each`, the rows are only counted.
+pub fn diff(
+    from: &Version,
+    to: &Version,
+    mut each: Option<&mut dyn FnMut(RowChange) -> Result<()>>,
+) -> Result<Diff> {
     from.check_integrity(Purpose::Report)?;
     to.check_integrity(Purpose::Report)?;
-    let mut changes = Vec::new();
-    let mut record = |change: RowChange| {
-        if !counts_only {
-            changes.push(change);
-        }
-    };
     let tables = vec![
-        diff_table::<Document>(from, to, &mut record)?,
-        diff_table::<Sentence>(from, to, &mut record)?,
-        diff_table::<Entity>(from, to, &mut record)?,
-        diff_table::<TranslationSlot>(from, to, &mut record)?,
-        diff_table::<Orphan>(from, to, &mut record)?,
+        diff_table::<Document>(from, to, &mut each)?,
+        diff_table::<Sentence>(from, to, &mut each)?,
+        diff_table::<Entity>(from, to, &mut each)?,
+        diff_table::<TranslationSlot>(from, to, &mut each)?,
+        diff_table::<Orphan>(from, to, &mut each)?,
     ];
     Ok(Diff {
         from: from.name().to_string(),
         to: to.name().to_string(),
         tables,
-        changes,
     })
 }
 
 fn diff_table<T: Table + 'static>(
     from: &Version,
     to: &Version,
-    record: &mut impl FnMut(RowChange),
+    each: &mut Option<&mut dyn FnMut(RowChange) -> Result<()>>,
 ) -> Result<TableCounts> {
     let mut counts = TableCounts {
         table: T::NAME,
@@ -77,11 +74,14 @@ fn diff_table<T: Table + 'static>(
     };
     let mut old = from.rows::<T>()?.peekable();
     let mut new = to.rows::<T>()?.peekable();
-    let change = |id: &str, change, fields| RowChange {
-        table: T::NAME,
-        id: id.to_string(),
-        change,
-        fields,
+    let mut record = |id: &str, change, fields: &dyn Fn() -> Vec<String>| match each {
+        Some(each) => each(RowChange {
+            table: T::NAME,
+            id: id.to_string(),
+            change,
+            fields: fields(),
+        }),
+        None => Ok(()),
     };
     loop {
         let order = match (old.peek(), new.peek()) {
@@ -96,12 +96,12 @@ fn diff_table<T: Table + 'static>(
             std::cmp::Ordering::Less => {
                 let row = old.next().expect("peeked")?;
                 counts.removed += 1;
-                record(change(row.id(), "removed", Vec::new()));
+                record(row.id(), "removed", &Vec::new)?;
             }
             std::cmp::Ordering::Greater => {
                 let row = new.next().expect("peeked")?;
                 counts.added += 1;
-                record(change(row.id(), "added", Vec::new()));
+                record(row.id(), "added", &Vec::new)?;
             }
             std::cmp::Ordering::Equal => {
                 let (a, b) = (old.next().expect("peeked")?, new.next().expect("peeked")?);
@@ -109,7 +109,7 @@ fn diff_table<T: Table + 'static>(
                     counts.unchanged += 1;
                 } else {
                     counts.changed += 1;
-                    record(change(a.id(), "changed", changed_fields(&a, &b)));
+                    record(a.id(), "changed", &|| changed_fields(&a, &b))?;
                 }
             }
         }

@@ -1499,6 +1499,28 @@ fn status_counts_slots_and_diff_lists_the_changed_translations() {
         .as_array()
         .unwrap()
         .contains(&Value::String("text".into())));
+    let run = tarjama(&[
+        "diff",
+        arg(&dataset),
+        "v0001",
+        "v0002",
+        "--json",
+        "--summary",
+    ]);
+    let summary: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(summary["changes"], json!([]));
+    assert_eq!(summary["tables"], diff["tables"]);
+    let text = tarjama(&["diff", arg(&dataset), "v0001", "v0002"]).stdout;
+    let listed: Vec<&str> = text.lines().filter(|l| l.starts_with("~ ")).collect();
+    assert_eq!(listed.len(), 2, "{text}");
+    assert!(
+        listed[0].starts_with(&format!(
+            "~ translations {} (",
+            changes[0]["id"].as_str().unwrap()
+        )),
+        "{text}"
+    );
+    assert!(text.contains("v0001 → v0002\n"), "{text}");
     let run = tarjama(&["diff", arg(&dataset), "v0001", "v0009"]);
     assert_eq!(run.code, Some(2));
     assert!(run.stderr.contains("v0001, v0002"), "{}", run.stderr);
