@@ -43,6 +43,34 @@ impl<W: Write> Write for HashingWriter<W> {
     }
 }
 
+/// A reader that hashes every byte it passes on.
+pub struct HashingReader<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> HashingReader<R> {
+    pub fn new(inner: R) -> Self {
+        HashingReader {
+            inner,
+            hasher: Sha256::new(),
+        }
+    }
+
+    /// The hex sha256 of all that was read.
+    pub fn finish(self) -> String {
+        hex::encode(self.hasher.finalize())
+    }
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
 /// Hex sha256 and size of a file, read in fixed-size chunks.
 pub fn file_sha256(path: &Path) -> Result<(String, u64)> {
     let mut file = std::fs::File::open(path).at(path)?;

@@ -10,7 +10,7 @@ pub mod parquet;
 mod table_writer;
 pub mod xml;
 
-pub use aside::{refuse_a_folder, write_aside};
+pub use aside::{refuse_a_folder, write_aside, AsideFile};
 pub use table_writer::{TableFiles, TableWriter};
 
 /// Bytes without the UTF-8 byte order mark that Windows editors and
@@ -18,5 +18,8 @@ pub use table_writer::{TableFiles, TableWriter};
 /// leaves at the start of a line): it is never part of a JSON value, so a
 /// JSONL line or a JSON file is read without it.
 pub fn without_bom(bytes: &[u8]) -> &[u8] {
-    bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes)
+    bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes)
 }
+
+/// The UTF-8 byte order mark that Windows tools put before text.
+pub const UTF8_BOM: &[u8] = "\u{feff}".as_bytes();

@@ -8,14 +8,17 @@
 //! file imports as it is), and the sentence keeps its entities.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
+use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde_json::{json, Value};
 
 use crate::error::{Error, IoContext, Result};
 use crate::glossary::{Glossary, GLOSSARY_FILE};
+use crate::io::hash::HashingReader;
+use crate::io::AsideFile;
 use crate::model::{ids, Entity, EntityOrigin, ImportRecord, Label, Sentence};
-use crate::pipeline::sha256_hex;
 use crate::table::Table;
 use crate::validate::span_edge_problem;
 use crate::version::{self, Purpose, Version};
@@ -68,41 +71,39 @@ fn problem(code: &'static str, region: Option<&str>, reason: String) -> Problem 
     }
 }
 
-/// The current state of a sentence an import refers to.
+/// What the gate and the new entities need of a sentence an import refers
+/// to (a whole [`Sentence`] per task would double the memory an export of a
+/// corpus takes).
 struct Current {
-    sentence: Sentence,
+    doc_id: String,
+    /// Where the sentence starts in its document, in code points.
+    start: i32,
+    text: String,
+    text_sha256: String,
 }
 
 /// Imports `file` into the dataset's latest version as a new version.
+///
+/// The export is read twice, a task at a time, so memory holds one task
+/// and the accepted spans, never the whole file (an export of a corpus runs
+/// to hundreds of megabytes): once for the sentence ids it names, then,
+/// with those sentences loaded, to decide every task.
 pub fn import(dataset_dir: &Path, file: &Path, reviewer: Option<&str>) -> Result<ImportSummary> {
-    let bytes = std::fs::read(file).at(file)?;
-    let tasks: Vec<Value> = match serde_json::from_slice(crate::io::without_bom(&bytes)) {
-        Ok(Value::Array(tasks)) => tasks,
-        Ok(_) => {
-            return Err(Error::Input {
-                path: file.to_path_buf(),
-                message: "not a Label Studio JSON export (expected an array of tasks); \
-                          export the project as JSON, not JSON-MIN or CSV"
-                    .into(),
-            })
+    let mut tasks = 0u64;
+    let mut json_min = false;
+    let mut wanted: HashSet<String> = HashSet::new();
+    let file_sha256 = for_each_task(file, |task| {
+        tasks += 1;
+        // JSON-MIN flattens each annotation into the task's data fields:
+        // the reviewer's choice among annotations and the regions' types
+        // are gone.
+        json_min |= task.get("data").is_none() && task.get("sentence_id").is_some();
+        if let Some(id) = sentence_id(&task) {
+            wanted.insert(id.to_string());
         }
-        Err(e) => {
-            return Err(Error::Input {
-                path: file.to_path_buf(),
-                message: format!(
-                    "not valid JSON at line {}, column {}: {e}; export the project from Label Studio again, as JSON",
-                    e.line(),
-                    e.column()
-                ),
-            })
-        }
-    };
-    // JSON-MIN flattens each annotation into the task's data fields: the
-    // reviewer's choice among annotations and the regions' types are gone.
-    if tasks
-        .iter()
-        .any(|t| t.get("data").is_none() && t.get("sentence_id").is_some())
-    {
+        Ok(())
+    })?;
+    if json_min {
         return Err(Error::Input {
             path: file.to_path_buf(),
             message: "this is Label Studio's JSON-MIN export (the tasks have sentence_id at the top, no data); nothing was imported: export the project again as JSON".into(),
@@ -110,24 +111,40 @@ pub fn import(dataset_dir: &Path, file: &Path, reviewer: Option<&str>) -> Result
     }
     let base = Version::require_latest(dataset_dir)?;
     base.check_integrity(Purpose::NewVersion)?;
-    let wanted: HashSet<&str> = tasks.iter().filter_map(sentence_id).collect();
     let mut current: HashMap<String, Current> = HashMap::new();
     for sentence in base.rows::<Sentence>()? {
         let sentence = sentence?;
         if wanted.contains(sentence.sentence_id.as_str()) {
-            current.insert(sentence.sentence_id.clone(), Current { sentence });
+            let Sentence {
+                sentence_id,
+                doc_id,
+                start,
+                text,
+                text_sha256,
+                ..
+            } = sentence;
+            current.insert(
+                sentence_id,
+                Current {
+                    doc_id,
+                    start,
+                    text,
+                    text_sha256,
+                },
+            );
         }
     }
+    drop(wanted);
 
     let mut summary = ImportSummary {
-        tasks: tasks.len() as u64,
+        tasks,
         ..ImportSummary::default()
     };
     let mut accepted: BTreeMap<String, Vec<Span>> = BTreeMap::new();
-    let mut rejects: Vec<Value> = Vec::new();
-    let mut seen: HashSet<&str> = HashSet::new();
-    for task in &tasks {
-        match gate(task, &current, &mut seen, &mut summary.converted_utf16) {
+    let mut rejects = Rejects::new(file);
+    let mut seen: HashSet<String> = HashSet::new();
+    let read_again = for_each_task(file, |task| {
+        match gate(&task, &current, &mut seen, &mut summary.converted_utf16) {
             Ok(Some((id, spans))) => {
                 summary.accepted += 1;
                 summary.spans += spans.len() as u64;
@@ -136,59 +153,55 @@ pub fn import(dataset_dir: &Path, file: &Path, reviewer: Option<&str>) -> Result
             Ok(None) => *summary.skipped.entry("no-annotation").or_default() += 1,
             Err(problems) => {
                 *summary.rejected.entry(problems[0].code).or_default() += 1;
-                let mut reject = task.clone();
-                let reasons: Vec<Value> = problems
-                    .iter()
-                    .map(|p| json!({"code": p.code, "region": p.region, "reason": p.reason}))
-                    .collect();
-                if let Value::Object(map) = &mut reject {
-                    map.insert(REJECTS_KEY.into(), Value::Array(reasons));
-                } else {
-                    reject = json!({"task": task, REJECTS_KEY: reasons});
-                }
-                rejects.push(reject);
+                rejects.push(task, &problems)?;
             }
         }
+        Ok(())
+    })?;
+    if read_again != file_sha256 {
+        return Err(Error::Input {
+            path: file.to_path_buf(),
+            message: "the file changed while it was being imported; nothing was imported: import it again".into(),
+        });
     }
-    summary.rejects_file = write_rejects(file, &rejects)?;
+    summary.rejects_file = rejects.finish()?;
     if accepted.is_empty() {
         return Ok(summary);
     }
 
     let glossary = Glossary::load(&base.dir.join(GLOSSARY_FILE))?.unwrap_or_default();
-    let mut new_entities: BTreeMap<String, Entity> = BTreeMap::new();
-    for (id, spans) in &accepted {
-        let sentence = &current[id].sentence;
-        for (k, span) in spans.iter().enumerate() {
+    // Made as they are written, in entity id order: a sentence's entity
+    // ids extend its id, whose digits have a fixed width, so the sentences'
+    // order is their entities' order.
+    let new_entities = accepted.iter().flat_map(|(id, spans)| {
+        let sentence = &current[id];
+        let glossary = &glossary;
+        spans.iter().enumerate().map(move |(k, span)| {
             let text: String = sentence
                 .text
                 .chars()
                 .skip(span.start)
                 .take(span.end - span.start)
                 .collect();
-            let entity_id = ids::entity_id(id, k as u32);
-            new_entities.insert(
-                entity_id.clone(),
-                Entity {
-                    entity_id,
-                    doc_id: sentence.doc_id.clone(),
-                    sentence_id: id.clone(),
-                    start: sentence.start + span.start as i32,
-                    end: sentence.start + span.end as i32,
-                    en: glossary.entry_for(&text).map(|e| e.en.clone()),
-                    text,
-                    label: span.label.as_str().to_string(),
-                    origin: EntityOrigin::Human.as_str().to_string(),
-                    score: None,
-                },
-            );
-        }
-    }
+            Entity {
+                entity_id: ids::entity_id(id, k as u32),
+                doc_id: sentence.doc_id.clone(),
+                sentence_id: id.clone(),
+                start: sentence.start + span.start as i32,
+                end: sentence.start + span.end as i32,
+                en: glossary.entry_for(&text).map(|e| e.en.clone()),
+                text,
+                label: span.label.as_str().to_string(),
+                origin: EntityOrigin::Human.as_str().to_string(),
+                score: None,
+            }
+        })
+    });
     let record = ImportRecord {
         file: file
             .file_name()
             .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
-        sha256: sha256_hex(&bytes),
+        sha256: file_sha256,
         format: "label-studio".into(),
         translator: reviewer.map(str::to_string),
         status: EntityOrigin::Human.as_str().into(),
@@ -209,7 +222,7 @@ pub fn import(dataset_dir: &Path, file: &Path, reviewer: Option<&str>) -> Result
                 dir,
                 base.manifest.settings.output.rows_per_file,
             )?;
-            let mut added = new_entities.into_values().peekable();
+            let mut added = new_entities.peekable();
             for old in base.rows::<Entity>()? {
                 let old = old?;
                 while let Some(new) = added.next_if(|n| n.entity_id < old.entity_id) {
@@ -240,7 +253,7 @@ fn sentence_id(task: &Value) -> Option<&str> {
 fn gate<'t>(
     task: &'t Value,
     current: &HashMap<String, Current>,
-    seen: &mut HashSet<&'t str>,
+    seen: &mut HashSet<String>,
     converted_utf16: &mut u64,
 ) -> std::result::Result<Option<(&'t str, Vec<Span>)>, Vec<Problem>> {
     let one = |code, reason: String| vec![problem(code, None, reason)];
@@ -250,13 +263,13 @@ fn gate<'t>(
             "the task has no data.sentence_id; import only tasks exported by `tarjama entities export`".into(),
         ));
     };
-    let Some(Current { sentence }) = current.get(id) else {
+    let Some(sentence) = current.get(id) else {
         return Err(one(
             "unknown-id",
             format!("sentence {id:?} is not in the dataset's latest version"),
         ));
     };
-    if !seen.insert(id) {
+    if !seen.insert(id.to_string()) {
         return Err(one(
             "duplicate",
             format!("sentence {id:?} has another task earlier in the file; keep one"),
@@ -414,22 +427,123 @@ pub fn rejects_path(file: &Path) -> PathBuf {
     file.with_file_name(format!("{name}.rejects.json"))
 }
 
-/// Writes the rejected tasks (written aside and renamed); removes a rejects
-/// file left by an earlier import of the same file when none remain.
-fn write_rejects(file: &Path, rejects: &[Value]) -> Result<Option<PathBuf>> {
-    let path = rejects_path(file);
-    if rejects.is_empty() {
-        if path.exists() {
-            std::fs::remove_file(&path).at(&path)?;
+/// The rejected tasks as they are decided, written aside into
+/// `FILE.rejects.json` (a JSON array, as Label Studio imports it) and put
+/// in place at the end; a rejects file left by an earlier import of the
+/// same file goes when none remain.
+struct Rejects {
+    path: PathBuf,
+    file: Option<AsideFile>,
+}
+
+impl Rejects {
+    fn new(file: &Path) -> Rejects {
+        Rejects {
+            path: rejects_path(file),
+            file: None,
         }
-        return Ok(None);
     }
-    crate::io::write_aside(&path, |out| {
-        serde_json::to_writer_pretty(&mut *out, rejects)
-            .map_err(|e| Error::io(&path, std::io::Error::other(e)))?;
-        std::io::Write::write_all(out, b"\n").at(&path)
+
+    /// Adds a task as read, with its problems under [`REJECTS_KEY`].
+    fn push(&mut self, task: Value, problems: &[Problem]) -> Result<()> {
+        let reasons: Vec<Value> = problems
+            .iter()
+            .map(|p| json!({"code": p.code, "region": p.region, "reason": p.reason}))
+            .collect();
+        let reject = match task {
+            Value::Object(mut map) => {
+                map.insert(REJECTS_KEY.into(), Value::Array(reasons));
+                Value::Object(map)
+            }
+            task => json!({"task": task, REJECTS_KEY: reasons}),
+        };
+        let separator = if self.file.is_some() { ",\n" } else { "[\n" };
+        let aside = match &mut self.file {
+            Some(aside) => aside,
+            None => self.file.insert(AsideFile::create(&self.path)?),
+        };
+        // Indented as a pretty-printed array holds it.
+        let pretty = serde_json::to_string_pretty(&reject).expect("JSON values serialise");
+        let indented = pretty.replace('\n', "\n  ");
+        write!(aside.out(), "{separator}  {indented}").at(&self.path)
+    }
+
+    fn finish(self) -> Result<Option<PathBuf>> {
+        let Some(mut aside) = self.file else {
+            if self.path.exists() {
+                std::fs::remove_file(&self.path).at(&self.path)?;
+            }
+            return Ok(None);
+        };
+        aside.out().write_all(b"\n]\n").at(&self.path)?;
+        aside.publish()?;
+        Ok(Some(self.path))
+    }
+}
+
+/// Calls `each` with every task of a Label Studio JSON export (an array of
+/// tasks), one at a time as it is parsed; the file's sha256.
+fn for_each_task(file: &Path, each: impl FnMut(Value) -> Result<()>) -> Result<String> {
+    let opened = std::fs::File::open(file).at(file)?;
+    let mut reader = BufReader::with_capacity(1 << 16, HashingReader::new(opened));
+    if reader.fill_buf().at(file)?.starts_with(crate::io::UTF8_BOM) {
+        reader.consume(crate::io::UTF8_BOM.len());
+    }
+    let mut stopped_by = None;
+    let mut json = serde_json::Deserializer::from_reader(&mut reader);
+    let parsed = json
+        .deserialize_seq(Tasks {
+            each,
+            stopped_by: &mut stopped_by,
+        })
+        .and_then(|()| json.end());
+    if let Some(error) = stopped_by {
+        return Err(error);
+    }
+    parsed.map_err(|e| match e.classify() {
+        serde_json::error::Category::Io => Error::io(file, e.into()),
+        serde_json::error::Category::Data => Error::Input {
+            path: file.to_path_buf(),
+            message: "not a Label Studio JSON export (expected an array of tasks); \
+                      export the project as JSON, not JSON-MIN or CSV"
+                .into(),
+        },
+        _ => Error::Input {
+            path: file.to_path_buf(),
+            message: format!(
+                "not valid JSON at line {}, column {}: {e}; export the project from Label Studio again, as JSON",
+                e.line(),
+                e.column()
+            ),
+        },
     })?;
-    Ok(Some(path))
+    std::io::copy(&mut reader, &mut std::io::sink()).at(file)?;
+    Ok(reader.into_inner().finish())
+}
+
+/// Hands the elements of a JSON array to a closure as they are parsed.
+struct Tasks<'e, F> {
+    each: F,
+    /// The closure's error, which stopped the parse.
+    stopped_by: &'e mut Option<Error>,
+}
+
+impl<'de, F: FnMut(Value) -> Result<()>> Visitor<'de> for Tasks<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of Label Studio tasks")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut tasks: A) -> std::result::Result<(), A::Error> {
+        while let Some(task) = tasks.next_element::<Value>()? {
+            if let Err(e) = (self.each)(task) {
+                *self.stopped_by = Some(e);
+                return Err(serde::de::Error::custom("stopped"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The annotation that is the reviewers' last word on a task, of those not

@@ -202,3 +202,73 @@ fn a_json_min_or_csv_export_is_refused_whole_with_the_export_to_choose() {
     }
     assert!(!dataset.join("versions/v0002").exists(), "nothing imported");
 }
+
+#[test]
+fn a_cut_off_export_imports_nothing_and_leaves_no_rejects_file() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let tasks_path = dir.path().join("tasks.json");
+    let run = tarjama(&[
+        "entities",
+        "export",
+        arg(&dataset),
+        "--format",
+        "label-studio",
+        "-o",
+        arg(&tasks_path),
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let tasks = read_json(&tasks_path);
+    let mut tasks = tasks.as_array().unwrap().clone();
+    // The first task is rejected (its sentence is unknown), the others
+    // accepted, before the parse reaches where the download stopped.
+    tasks[0]["data"]["sentence_id"] = json!("gone#000000");
+    for task in tasks.iter_mut() {
+        *task = annotate(task, |_| {});
+    }
+    let whole = serde_json::to_string_pretty(&tasks).unwrap();
+    let cut = &whole[..whole.len() * 9 / 10];
+    let export_path = dir.path().join("export.json");
+    std::fs::write(&export_path, cut).unwrap();
+    let run = tarjama(&["entities", "import", arg(&dataset), arg(&export_path)]);
+    assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("not valid JSON at line"),
+        "{}",
+        run.stderr
+    );
+    assert!(!dataset.join("versions/v0002").exists(), "nothing imported");
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("export.json."))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+
+    // An object is not an export, whatever it holds.
+    std::fs::write(&export_path, json!({"tasks": tasks}).to_string()).unwrap();
+    let run = tarjama(&["entities", "import", arg(&dataset), arg(&export_path)]);
+    assert_eq!(run.code, Some(2), "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("expected an array of tasks"),
+        "{}",
+        run.stderr
+    );
+
+    // Whole, it imports: the unknown sentence rejected, the rest accepted.
+    std::fs::write(&export_path, &whole).unwrap();
+    let run = tarjama(&[
+        "entities",
+        "import",
+        arg(&dataset),
+        arg(&export_path),
+        "--json",
+    ]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    let summary: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(summary["rejected"]["unknown-id"], 1, "{summary}");
+    assert_eq!(summary["accepted"], tasks.len() - 1, "{summary}");
+    let rejects = read_json(&dir.path().join("export.json.rejects.json"));
+    assert_eq!(rejects.as_array().unwrap().len(), 1);
+    assert_eq!(rejects[0]["data"]["sentence_id"], "gone#000000");
+}
