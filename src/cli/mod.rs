@@ -208,7 +208,7 @@ fn annotate_records(
     input: &std::path::Path,
     output: &std::path::Path,
     field: &str,
-    mut annotate: impl FnMut(&str) -> serde_json::Value,
+    annotate: impl Fn(&str) -> serde_json::Value + Sync,
 ) -> Result<()> {
     annotate_documents(input, output, field, None, |texts| {
         texts.iter().map(|text| annotate(text)).collect()
@@ -218,50 +218,62 @@ fn annotate_records(
 /// As [`annotate_records`], but consecutive records with the same value of
 /// `document_field` reach `annotate` together, as one document's texts in
 /// order, and `annotate` gives one value per text. Without the field (or
-/// in a record that lacks it) each record is a document of its own; only
-/// one document is held at a time.
+/// in a record that lacks it) each record is a document of its own.
+/// Documents are annotated on all cores a batch at a time (some megabytes
+/// of text, so memory stays flat) and written in input order.
 fn annotate_documents(
     input: &std::path::Path,
     output: &std::path::Path,
     field: &str,
     document_field: Option<&str>,
-    mut annotate: impl FnMut(&[String]) -> Vec<serde_json::Value>,
+    annotate: impl Fn(&[String]) -> Vec<serde_json::Value> + Sync,
 ) -> Result<()> {
+    use rayon::prelude::*;
+    use serde_json::Value;
+    const BATCH_TEXT_BYTES: usize = 4 << 20;
+    /// The records of one document, with its field's value.
+    #[derive(Default)]
+    struct Document {
+        key: Option<Value>,
+        texts: Vec<String>,
+        records: Vec<Value>,
+    }
     crate::io::write_aside(output, |out| {
-        use serde_json::Value;
-        /// The records of the document being read, with its field's value.
-        #[derive(Default)]
-        struct Document {
-            key: Option<Value>,
-            texts: Vec<String>,
-            records: Vec<Value>,
-        }
-        let mut document = Document::default();
-        let mut flush = |document: &mut Document| {
-            let values = annotate(&document.texts);
-            let records = document.texts.drain(..).zip(document.records.drain(..));
-            for ((text, mut record), value) in records.zip(values) {
-                record[field] = value;
-                record["text"] = Value::String(text);
-                serde_json::to_writer(&mut *out, &record)
-                    .map_err(std::io::Error::from)
-                    .at(output)?;
-                out.write_all(b"\n").at(output)?;
+        let mut write_batch = |batch: &mut Vec<Document>| {
+            let values: Vec<Vec<Value>> = batch.par_iter().map(|d| annotate(&d.texts)).collect();
+            for (document, values) in batch.drain(..).zip(values) {
+                let records = document.texts.into_iter().zip(document.records);
+                for ((text, mut record), value) in records.zip(values) {
+                    record[field] = value;
+                    record["text"] = Value::String(text);
+                    serde_json::to_writer(&mut *out, &record)
+                        .map_err(std::io::Error::from)
+                        .at(output)?;
+                    out.write_all(b"\n").at(output)?;
+                }
             }
             Ok::<(), Error>(())
         };
+        let mut batch: Vec<Document> = Vec::new();
+        let mut batch_bytes = 0;
+        let mut document = Document::default();
         for_each_text_record(input, false, |text, record| {
             let key = document_field.and_then(|f| record.get(f)).cloned();
             if key.is_none() || key != document.key {
-                flush(&mut document)?;
+                batch.push(std::mem::take(&mut document));
+                if batch_bytes >= BATCH_TEXT_BYTES {
+                    write_batch(&mut batch)?;
+                    batch_bytes = 0;
+                }
             }
+            batch_bytes += text.len();
             document.key = key;
             document.texts.push(text);
             document.records.push(record);
             Ok(())
         })?;
-        flush(&mut document)?;
-        Ok(())
+        batch.push(document);
+        write_batch(&mut batch)
     })
 }
 
