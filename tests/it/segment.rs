@@ -87,6 +87,56 @@ fn segment_and_ner_tag_read_a_file_that_starts_with_a_byte_order_mark() {
 }
 
 #[test]
+fn records_split_on_all_cores_come_out_in_input_order_each_split_as_alone() {
+    let dir = TestDir::new();
+    let hard_cases =
+        std::fs::read_to_string(repo().join("tests/fixtures/segment/hard_cases.jsonl")).unwrap();
+    let cases: Vec<serde_json::Value> = hard_cases
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // Past the few megabytes of text annotated at once, so several batches.
+    let filler = "قال المتحدث إن الاجتماع انتهى. وأضاف أن النتائج جيدة! ".repeat(40);
+    let mut input = String::new();
+    let mut n = 0;
+    while input.len() < 9 << 20 {
+        let mut record = cases[n % cases.len()].clone();
+        record["id"] = serde_json::json!(format!("r{n:06}"));
+        if n % 7 == 0 {
+            record["text"] = serde_json::json!(format!("{n} {filler}"));
+        }
+        input.push_str(&record.to_string());
+        input.push('\n');
+        n += 1;
+    }
+    let input_path = dir.path().join("many.jsonl");
+    std::fs::write(&input_path, &input).unwrap();
+    let output = dir.path().join("out.jsonl");
+    let run = tarjama(&["segment", arg(&input_path), "-o", arg(&output)]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let records: Vec<serde_json::Value> = std::fs::read_to_string(&output)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), n);
+    let alone = dir.path().join("alone.jsonl");
+    let alone_out = dir.path().join("alone.out.jsonl");
+    for (i, record) in records.iter().enumerate() {
+        assert_eq!(record["id"], format!("r{i:06}"));
+        // Records of the first and the last batch are split again on their own.
+        if i < cases.len() || i >= n - cases.len() {
+            std::fs::write(&alone, input.lines().nth(i).unwrap()).unwrap();
+            let run = tarjama(&["segment", arg(&alone), "-o", arg(&alone_out)]);
+            assert_eq!(run.code, Some(0), "{}", run.stderr);
+            let by_itself: serde_json::Value =
+                serde_json::from_str(std::fs::read_to_string(&alone_out).unwrap().trim()).unwrap();
+            assert_eq!(record["sentences"], by_itself["sentences"], "record {i}");
+        }
+    }
+}
+
+#[test]
 fn segment_names_the_malformed_line() {
     let dir = TestDir::new();
     let input = repo().join("tests/fixtures/segment/malformed_line.jsonl");
