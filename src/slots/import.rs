@@ -9,9 +9,11 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
 
 use super::{csv_cells, formula_guard, tsv, xliff, Format};
 use crate::error::{Error, IoContext, Result};
+use crate::io::hash::digest128;
 use crate::io::{encoding, TableWriter};
 use crate::manifest;
 use crate::model::{origin, ImportRecord, Sentence, SlotStatus, TranslationSlot};
@@ -220,11 +222,11 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
     // Accepted texts by sentence, and the memory: the first accepted text
     // (by sentence id) of each normalised source.
     let updated_at = manifest::now_rfc3339()?;
-    let mut memory: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
+    let mut memory: BTreeMap<[u8; 32], (&str, &str)> = BTreeMap::new();
     let mut accepted_ids: Vec<&&str> = accepted.keys().collect();
     accepted_ids.sort();
     for id in accepted_ids {
-        let norm = current[*id].norm_sha256.as_str();
+        let norm = current[*id].norm_sha256;
         memory.entry(norm).or_insert((id, accepted[*id]));
     }
     // A translator's text fills, as a draft, the other slots of its source
@@ -268,7 +270,9 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
                 let mut slot = slot?;
                 let norm = loop {
                     match sentences.next().transpose()? {
-                        Some(s) if s.sentence_id == slot.sentence_id => break Some(s.norm_sha256),
+                        Some(s) if s.sentence_id == slot.sentence_id => {
+                            break Some(sha256_bytes(&base, &s.norm_sha256)?)
+                        }
                         Some(_) => continue,
                         None => break None,
                     }
@@ -280,9 +284,8 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
                     slot.translator = options.translator.clone();
                     slot.updated_at = Some(updated_at.clone());
                 } else if let Some((_, text)) = norm
-                    .as_deref()
                     .filter(|_| slot.slot_status() < memory_status)
-                    .and_then(|n| memory.get(n))
+                    .and_then(|n| memory.get(&n))
                 {
                     slot.text = Some(text.to_string());
                     slot.status = memory_status.as_str().to_string();
@@ -765,17 +768,28 @@ fn pre_check(rows: &[Row], outcomes: &mut [Outcome]) {
 }
 
 /// What the gate needs of a sentence named by the file (kept for every
-/// row, so only that: not the whole slot).
+/// row, so only that, and hashes as bytes: not the whole slot).
 struct Current {
-    text_sha256: String,
-    norm_sha256: String,
+    text_sha256: [u8; 32],
+    norm_sha256: [u8; 32],
     slot: Option<CurrentSlot>,
 }
 
-/// The text and status of a sentence's slot.
+/// The status of a sentence's slot and a digest of its text, enough to
+/// tell an unchanged translation.
 struct CurrentSlot {
-    text: Option<String>,
+    text: Option<[u8; 16]>,
     status: SlotStatus,
+}
+
+/// A stored sha256 as bytes.
+fn sha256_bytes(base: &Version, hex_digest: &str) -> Result<[u8; 32]> {
+    let mut bytes = [0; 32];
+    hex::decode_to_slice(hex_digest, &mut bytes).map_err(|e| Error::Input {
+        path: base.dir.join(Sentence::NAME),
+        message: format!("a stored sha256 {hex_digest:?} is not 64 hex digits ({e}); rebuild the dataset"),
+    })?;
+    Ok(bytes)
 }
 
 /// The named sentences and their slots in `base`, streamed.
@@ -787,8 +801,8 @@ fn current_state(base: &Version, ids: &HashSet<&str>) -> Result<HashMap<String, 
             current.insert(
                 sentence.sentence_id,
                 Current {
-                    text_sha256: sentence.text_sha256,
-                    norm_sha256: sentence.norm_sha256,
+                    text_sha256: sha256_bytes(base, &sentence.text_sha256)?,
+                    norm_sha256: sha256_bytes(base, &sentence.norm_sha256)?,
                     slot: None,
                 },
             );
@@ -799,7 +813,7 @@ fn current_state(base: &Version, ids: &HashSet<&str>) -> Result<HashMap<String, 
         if let Some(c) = current.get_mut(&slot.sentence_id) {
             c.slot = Some(CurrentSlot {
                 status: slot.slot_status(),
-                text: slot.text,
+                text: slot.text.as_deref().map(|text| digest128(&[text])),
             });
         }
     }
@@ -857,7 +871,7 @@ fn decide(
             "the row has neither source_sha256 nor source, so it cannot be checked against the current sentence; export again".to_string(),
         );
     };
-    if claimed != current.text_sha256 {
+    if claimed != hex::encode(current.text_sha256) {
         if row.source_lost {
             return Outcome::Rejected(
                 reason::SOURCE_LOST,
@@ -870,7 +884,7 @@ fn decide(
             reason::STALE,
             format!(
                 "sentence {id} changed since the export (source {claimed}, now {}); export it again and retranslate",
-                current.text_sha256
+                hex::encode(current.text_sha256)
             ),
         );
     }
@@ -885,10 +899,12 @@ fn decide(
     // CAT tools copy the source into untranslated targets; Arabic text
     // equal to the source is such a copy, never a translation (a Latin or
     // numeric sentence may be its own translation).
-    if target.chars().any(arabic::is_arabic_letter) && sha256_hex(target) == current.text_sha256 {
+    if target.chars().any(arabic::is_arabic_letter)
+        && Sha256::digest(target).as_slice() == current.text_sha256
+    {
         return Outcome::Skipped(reason::SOURCE_COPY);
     }
-    let same_text = slot.text.as_deref() == Some(target);
+    let same_text = slot.text == Some(digest128(&[target]));
     if same_text && options.status <= slot.status {
         return Outcome::Skipped(reason::UNCHANGED);
     }
@@ -1002,8 +1018,8 @@ mod tests {
 
     fn empty_slot_of(source: &str) -> Current {
         Current {
-            text_sha256: sha256_hex(source),
-            norm_sha256: String::new(),
+            text_sha256: Sha256::digest(source).into(),
+            norm_sha256: [0; 32],
             slot: Some(CurrentSlot {
                 text: None,
                 status: SlotStatus::Empty,
