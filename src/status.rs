@@ -45,33 +45,44 @@ impl StatusCounts {
 pub struct Status {
     pub version: String,
     pub overall: StatusCounts,
-    /// Per document, in id order.
-    pub documents: BTreeMap<String, StatusCounts>,
     /// Translations kept in the orphans table.
     pub orphans: u64,
 }
 
 /// Counts the slots of `version` (one pass over the translations table),
 /// which must match its manifest: counts of damaged data would mislead.
-pub fn status(version: &Version) -> Result<Status> {
+/// The table is in document order, so each document's counts go to `each`
+/// as soon as they are whole, in id order, and memory does not grow with
+/// the number of documents.
+pub fn status(
+    version: &Version,
+    mut each: impl FnMut(&str, &StatusCounts) -> Result<()>,
+) -> Result<Status> {
     version.check_integrity(Purpose::Report)?;
     let mut status = Status {
         version: version.name().to_string(),
         ..Status::default()
     };
+    let mut document: Option<(String, StatusCounts)> = None;
     for slot in version.rows::<TranslationSlot>()? {
         let slot = slot?;
         let s = slot.slot_status();
         status.overall.add(s);
         let doc = ids::doc_of_sentence(&slot.sentence_id);
-        match status.documents.get_mut(doc) {
-            Some(counts) => counts.add(s),
-            None => {
+        match &mut document {
+            Some((id, counts)) if id == doc => counts.add(s),
+            _ => {
+                if let Some((id, counts)) = document.take() {
+                    each(&id, &counts)?;
+                }
                 let mut counts = StatusCounts::default();
                 counts.add(s);
-                status.documents.insert(doc.to_string(), counts);
+                document = Some((doc.to_string(), counts));
             }
         }
+    }
+    if let Some((id, counts)) = document {
+        each(&id, &counts)?;
     }
     status.orphans = version
         .manifest

@@ -35,14 +35,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
         write!(
             out,
             "{{\n  \"from\": {},\n  \"to\": {},\n  \"changes\": [",
-            json(from.name()),
-            json(to.name())
+            super::one_line_json(from.name()),
+            super::one_line_json(to.name())
         )
         .map_err(written)?;
         let mut first = true;
         let mut each = |change: RowChange| {
             let separator = if std::mem::take(&mut first) { "" } else { "," };
-            write!(out, "{separator}\n    {}", json(&change)).map_err(written)
+            write!(out, "{separator}\n    {}", super::one_line_json(&change)).map_err(written)
         };
         let diff = diff::diff(&from, &to, (!args.summary).then_some(&mut each as _))?;
         let tables = serde_json::to_string_pretty(&diff.tables)
@@ -76,8 +76,4 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     out.flush().map_err(written)?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn json(value: &(impl serde::Serialize + ?Sized)) -> String {
-    serde_json::to_string(value).expect("names and rows serialise")
 }

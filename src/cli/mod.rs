@@ -277,6 +277,11 @@ fn annotate_documents(
     })
 }
 
+/// A value as JSON on one line, for reports written a row at a time.
+fn one_line_json(value: &(impl serde::Serialize + ?Sized)) -> String {
+    serde_json::to_string(value).expect("reports always serialise")
+}
+
 /// Writes a value as pretty JSON to standard output.
 fn emit_json(value: &impl serde::Serialize) -> Result<()> {
     let mut json = serde_json::to_string_pretty(value).expect("reports always serialise");

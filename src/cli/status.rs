@@ -1,10 +1,10 @@
 //! `tarjama status DIR`: translation progress, overall and per document.
 
-use std::fmt::Write;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::SlotStatus;
 use crate::status::{self, StatusCounts};
 use crate::version::Version;
@@ -17,40 +17,67 @@ pub struct Args {
     /// The version [default: the latest].
     #[arg(long, default_value = "latest")]
     version: String,
-    /// Print JSON instead of a table.
+    /// Only the counts over all documents, not a row per document.
+    #[arg(long)]
+    summary: bool,
+    /// Print JSON: {"version", "documents" (by id; left out with --summary), "overall", "orphans"}.
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let version = Version::named(&args.dir, &args.version)?;
-    let status = status::status(&version)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = |e| Error::io("<stdout>", e);
     if args.json {
-        super::emit_json(&status)?;
-        return Ok(ExitCode::SUCCESS);
+        // Documents are written as they are counted, the totals after them.
+        write!(
+            out,
+            "{{\n  \"version\": {}",
+            super::one_line_json(version.name())
+        )
+        .map_err(written)?;
+        if !args.summary {
+            write!(out, ",\n  \"documents\": {{").map_err(written)?;
+        }
+        let mut first = true;
+        let status = status::status(&version, |doc, counts| {
+            if args.summary {
+                return Ok(());
+            }
+            let separator = if std::mem::take(&mut first) { "" } else { "," };
+            write!(
+                out,
+                "{separator}\n    {}: {}",
+                super::one_line_json(doc),
+                super::one_line_json(counts)
+            )
+            .map_err(written)
+        })?;
+        if !args.summary {
+            let close = if first { "}" } else { "\n  }" };
+            write!(out, "{close}").map_err(written)?;
+        }
+        writeln!(
+            out,
+            ",\n  \"overall\": {},\n  \"orphans\": {}\n}}",
+            super::one_line_json(&status.overall),
+            status.orphans
+        )
+        .map_err(written)?;
+        return out.flush().map_err(written).map(|()| ExitCode::SUCCESS);
     }
-    let mut out = String::new();
     let header = SlotStatus::ALL
         .iter()
         .map(|s| format!("{:>9}", s.as_str()))
         .collect::<String>();
     writeln!(
         out,
-        "{} {}: {} slots, {:.1}% done or reviewed, {} orphaned translations",
-        version.manifest.dataset,
-        status.version,
-        status.overall.slots,
-        100.0 * status.overall.share_finished(),
-        status.orphans
-    )
-    .expect("infallible");
-    writeln!(
-        out,
         "{:<32}{:>7}{header}{:>8}",
         "document", "slots", "done%"
     )
-    .expect("infallible");
-    let row = |out: &mut String, name: &str, counts: &StatusCounts| {
+    .map_err(written)?;
+    let row = |out: &mut dyn Write, name: &str, counts: &StatusCounts| {
         let cells = SlotStatus::ALL
             .iter()
             .map(|s| format!("{:>9}", counts.count(*s)))
@@ -61,12 +88,26 @@ pub fn run(args: Args) -> Result<ExitCode> {
             counts.slots,
             100.0 * counts.share_finished()
         )
-        .expect("infallible");
+        .map_err(written)
     };
-    for (doc, counts) in &status.documents {
-        row(&mut out, doc, counts);
-    }
-    row(&mut out, "all", &status.overall);
-    super::emit(&out)?;
+    let status = status::status(&version, |doc, counts| {
+        if args.summary {
+            return Ok(());
+        }
+        row(&mut out, doc, counts)
+    })?;
+    row(&mut out, "all", &status.overall)?;
+    // Last, so that it is in sight after thousands of document rows.
+    writeln!(
+        out,
+        "{} {}: {} slots, {:.1}% done or reviewed, {} orphaned translations",
+        version.manifest.dataset,
+        status.version,
+        status.overall.slots,
+        100.0 * status.overall.share_finished(),
+        status.orphans
+    )
+    .map_err(written)?;
+    out.flush().map_err(written)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -787,7 +787,9 @@ fn sha256_bytes(base: &Version, hex_digest: &str) -> Result<[u8; 32]> {
     let mut bytes = [0; 32];
     hex::decode_to_slice(hex_digest, &mut bytes).map_err(|e| Error::Input {
         path: base.dir.join(Sentence::NAME),
-        message: format!("a stored sha256 {hex_digest:?} is not 64 hex digits ({e}); rebuild the dataset"),
+        message: format!(
+            "a stored sha256 {hex_digest:?} is not 64 hex digits ({e}); rebuild the dataset"
+        ),
     })?;
     Ok(bytes)
 }

@@ -1485,6 +1485,21 @@ fn status_counts_slots_and_diff_lists_the_changed_translations() {
     assert_eq!(status["documents"]["000_97094da2f4076d17"]["finished"], 2);
     let text = tarjama(&["status", arg(&dataset)]).stdout;
     assert!(text.contains("63 slots, 3.2% done or reviewed"), "{text}");
+    assert_eq!(text.lines().count(), 1 + 5 + 2, "{text}");
+    let summary = tarjama(&["status", arg(&dataset), "--summary"]).stdout;
+    assert_eq!(
+        summary.lines().collect::<Vec<_>>(),
+        [
+            text.lines().next().unwrap(),
+            text.lines().nth(6).unwrap(),
+            text.lines().nth(7).unwrap()
+        ],
+        "{summary}"
+    );
+    let run = tarjama(&["status", arg(&dataset), "--json", "--summary"]);
+    let summary: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(summary["overall"], status["overall"]);
+    assert!(summary.get("documents").is_none(), "{summary}");
 
     let run = tarjama(&["diff", arg(&dataset), "v0001", "v0002", "--json"]);
     let diff: Value = serde_json::from_str(&run.stdout).unwrap();
