@@ -442,9 +442,14 @@ fn a_tsv_export_for_excel_starts_with_a_byte_order_mark_and_imports_back() {
     imported.assert_nothing_lost(2);
     assert_eq!(imported.count("accepted"), 2, "{}", imported.summary);
 
-    let run = slots_export(&dataset, "jsonl", &dir.path().join("b.jsonl"), &["--bom"]);
-    assert_eq!(run.code, Some(2));
-    assert!(run.stderr.contains("--bom is for TSV"), "{}", run.stderr);
+    for (flag, says) in [
+        ("--bom", "--bom is for TSV"),
+        ("--raw-cells", "--raw-cells is for TSV"),
+    ] {
+        let run = slots_export(&dataset, "jsonl", &dir.path().join("b.jsonl"), &[flag]);
+        assert_eq!(run.code, Some(2));
+        assert!(run.stderr.contains(says), "{}", run.stderr);
+    }
 }
 
 #[test]
