@@ -112,21 +112,21 @@ pub(crate) struct Stages {
     pub model: Option<NerModel>,
 }
 
+/// A pool of `jobs` worker threads, or one per core.
+pub fn worker_pool(jobs: Option<usize>) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {jobs:?} worker threads: {e}")))
+}
+
 impl Stages {
     pub fn load(
         dataset_dir: &Path,
         config: &DatasetConfig,
         options: &BuildOptions,
     ) -> Result<Self> {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(options.jobs.unwrap_or(0))
-            .build()
-            .map_err(|e| {
-                Error::Usage(format!(
-                    "cannot start {:?} worker threads: {e}",
-                    options.jobs
-                ))
-            })?;
+        let pool = worker_pool(options.jobs)?;
         let model = if config.stages.entities.model {
             Some(NerModel::builtin()?)
         } else {

@@ -35,14 +35,6 @@ pub fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
     hex::encode(Sha256::digest(bytes.as_ref()))
 }
 
-/// The sha256 of a file's bytes in lowercase hex, read a block at a time.
-pub fn file_sha256(path: &std::path::Path) -> crate::Result<String> {
-    let mut hasher = Sha256::new();
-    let mut file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
-    std::io::copy(&mut file, &mut hasher).map_err(|e| crate::Error::io(path, e))?;
-    Ok(hex::encode(hasher.finalize()))
-}
-
 /// Whether `expected` is the sha256 of `bytes` as [`sha256_hex`] writes it.
 pub fn sha256_is(bytes: impl AsRef<[u8]>, expected: &str) -> bool {
     hex_is(Sha256::digest(bytes.as_ref()), expected)

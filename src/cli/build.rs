@@ -17,9 +17,8 @@ use crate::shard::{self, Shard};
 pub struct Args {
     /// The dataset folder.
     dir: PathBuf,
-    /// Worker threads [default: every core]. The output is the same for any number.
-    #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..))]
-    jobs: Option<u16>,
+    #[command(flatten)]
+    jobs: super::Jobs,
     /// Print nothing but errors (no summary, no progress bar).
     #[arg(long, short)]
     quiet: bool,
@@ -60,7 +59,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     };
     let options = BuildOptions {
-        jobs: args.jobs.map(usize::from),
+        jobs: args.jobs.count(),
         progress: Some(&progress),
     };
     if let Some(shard) = args.shard {

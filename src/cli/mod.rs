@@ -208,9 +208,10 @@ fn annotate_records(
     input: &std::path::Path,
     output: &std::path::Path,
     field: &str,
+    jobs: Jobs,
     annotate: impl Fn(&str) -> serde_json::Value + Sync,
 ) -> Result<()> {
-    annotate_documents(input, output, field, None, |texts| {
+    annotate_documents(input, output, field, None, jobs, |texts| {
         texts.iter().map(|text| annotate(text)).collect()
     })
 }
@@ -226,9 +227,11 @@ fn annotate_documents(
     output: &std::path::Path,
     field: &str,
     document_field: Option<&str>,
+    jobs: Jobs,
     annotate: impl Fn(&[String]) -> Vec<serde_json::Value> + Sync,
 ) -> Result<()> {
     use rayon::prelude::*;
+    let pool = crate::build::worker_pool(jobs.count())?;
     use serde_json::Value;
     const BATCH_TEXT_BYTES: usize = 4 << 20;
     /// The records of one document, with its field's value.
@@ -240,7 +243,8 @@ fn annotate_documents(
     }
     crate::io::write_aside(output, |out| {
         let mut write_batch = |batch: &mut Vec<Document>| {
-            let values: Vec<Vec<Value>> = batch.par_iter().map(|d| annotate(&d.texts)).collect();
+            let values: Vec<Vec<Value>> =
+                pool.install(|| batch.par_iter().map(|d| annotate(&d.texts)).collect());
             for (document, values) in batch.drain(..).zip(values) {
                 let records = document.texts.into_iter().zip(document.records);
                 for ((text, mut record), value) in records.zip(values) {
@@ -275,6 +279,21 @@ fn annotate_documents(
         batch.push(document);
         write_batch(&mut batch)
     })
+}
+
+/// `--jobs N`, for the commands that work on all cores.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct Jobs {
+    /// Worker threads [default: every core]. The output is the same for any number.
+    #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+}
+
+impl Jobs {
+    /// The number asked for, if any.
+    pub fn count(self) -> Option<usize> {
+        self.jobs.map(usize::from)
+    }
 }
 
 /// A value as JSON on one line, for reports written a row at a time.

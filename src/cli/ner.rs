@@ -78,6 +78,8 @@ struct TagArgs {
     /// record is a document.
     #[arg(long, value_name = "FIELD")]
     document_field: Option<String>,
+    #[command(flatten)]
+    jobs: super::Jobs,
 }
 
 /// Print precision, recall and F1 per label against annotated records.
@@ -242,6 +244,7 @@ fn run_tag(args: TagArgs) -> Result<ExitCode> {
         &args.output,
         "entities",
         document_field,
+        args.jobs,
         |texts| {
             let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
             let found = model.tag_document(&texts);

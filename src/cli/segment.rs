@@ -25,13 +25,15 @@ pub struct Args {
     /// Only a blank line is a hard break (by default every line break is).
     #[arg(long)]
     no_line_breaks: bool,
+    #[command(flatten)]
+    jobs: super::Jobs,
 }
 
 pub fn run(args: Args) -> Result<ExitCode> {
     let settings = SegmentSettings {
         line_break_ends_sentence: !args.no_line_breaks,
     };
-    super::annotate_records(&args.input, &args.output, "sentences", |text| {
+    super::annotate_records(&args.input, &args.output, "sentences", args.jobs, |text| {
         let mut offsets = CharOffsets::new(text);
         segment::split(text, &settings)
             .into_iter()

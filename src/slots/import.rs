@@ -14,10 +14,11 @@ use sha2::{Digest, Sha256};
 use super::{csv_cells, formula_guard, tsv, xliff, Format};
 use crate::error::{Error, IoContext, Result};
 use crate::io::hash::digest128;
+use crate::io::hash::file_sha256;
 use crate::io::{encoding, TableWriter};
 use crate::manifest;
 use crate::model::{origin, ImportRecord, Sentence, SlotStatus, TranslationSlot};
-use crate::pipeline::{file_sha256, sha256_hex};
+use crate::pipeline::sha256_hex;
 use crate::table::Table;
 use crate::text::arabic;
 use crate::validate::translation_qa;
@@ -185,7 +186,7 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
     };
     let base = Version::require_latest(dataset_dir)?;
     base.check_integrity(Purpose::NewVersion)?;
-    let file_sha256 = file_sha256(file)?;
+    let (file_sha256, _) = file_sha256(file)?;
     let encoding = encoding_of(file, format)?;
     let mut rows = Vec::new();
     read_rows(file, format, encoding, |row, _| rows.push(row))?;
@@ -1003,7 +1004,7 @@ fn write_rejects(
             }
         })?;
         written?;
-        if pending.peek().is_some() || file_sha256(file)? != read_sha256 {
+        if pending.peek().is_some() || file_sha256(file)?.0 != read_sha256 {
             return Err(Error::Input {
                 path: file.to_path_buf(),
                 message: "the file changed while it was being imported; nothing was imported: import it again".to_string(),

@@ -98,6 +98,21 @@ fn tag_writes_code_point_spans_that_slice_the_text() {
     let out = dir.path().join("tagged.jsonl");
     let run = tarjama(&["ner", "tag", arg(&fixture("train.jsonl")), "-o", arg(&out)]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let one_thread = dir.path().join("one_thread.jsonl");
+    let run = tarjama(&[
+        "ner",
+        "tag",
+        arg(&fixture("train.jsonl")),
+        "-o",
+        arg(&one_thread),
+        "-j",
+        "1",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        std::fs::read(&one_thread).unwrap()
+    );
     let records = jsonl(&out);
     assert_eq!(records.len(), 8);
     let mut found = Vec::new();

@@ -114,6 +114,20 @@ fn records_split_on_all_cores_come_out_in_input_order_each_split_as_alone() {
     let output = dir.path().join("out.jsonl");
     let run = tarjama(&["segment", arg(&input_path), "-o", arg(&output)]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let one_thread = dir.path().join("one_thread.jsonl");
+    let run = tarjama(&[
+        "segment",
+        arg(&input_path),
+        "-o",
+        arg(&one_thread),
+        "--jobs",
+        "1",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        std::fs::read(&output).unwrap() == std::fs::read(&one_thread).unwrap(),
+        "one thread and every core write the same bytes"
+    );
     let records: Vec<serde_json::Value> = std::fs::read_to_string(&output)
         .unwrap()
         .lines()
