@@ -18,6 +18,13 @@ struct Built {
 }
 
 impl Built {
+    fn doc_ids(&self) -> Vec<&str> {
+        self.documents
+            .iter()
+            .map(|d| d["doc_id"].as_str().unwrap())
+            .collect()
+    }
+
     fn document(&self, doc_id: &str) -> &Value {
         self.documents
             .iter()
@@ -234,11 +241,7 @@ fn linked_folders_are_read_but_a_link_loop_or_a_dangling_link_is_skipped_with_it
         },
         "",
     );
-    let ids: Vec<&str> = built
-        .documents
-        .iter()
-        .map(|d| d["doc_id"].as_str().unwrap())
-        .collect();
+    let ids = built.doc_ids();
     assert_eq!(ids, ["corpus.linked", "utf8_bom"]);
     assert_title_and_body(&built, "corpus.linked");
     let skipped = built.skipped();
@@ -289,11 +292,7 @@ fn a_file_reached_under_two_names_is_read_once_under_the_name_without_a_link() {
         },
         "",
     );
-    let ids: Vec<&str> = built
-        .documents
-        .iter()
-        .map(|d| d["doc_id"].as_str().unwrap())
-        .collect();
+    let ids = built.doc_ids();
     assert_eq!(ids, ["articles.one", "articles.two"]);
     let skipped = built.skipped();
     let same_file: Vec<(&str, &str)> = skipped
@@ -504,11 +503,7 @@ fn a_crawl_artefact_is_boilerplate_and_its_value_goes_to_metadata() {
 /// id order, and its bad records listed by line.
 fn assert_unsorted_records_built(name: &str) -> Built {
     let built = build(&[name], "");
-    let ids: Vec<&str> = built
-        .documents
-        .iter()
-        .map(|d| d["doc_id"].as_str().unwrap())
-        .collect();
+    let ids = built.doc_ids();
     assert_eq!(ids, ["2015-07-21-00001", "2015-07-21-00002"]);
     let first = built.document("2015-07-21-00001");
     assert_eq!(first["source_path"], format!("raw/{name}:2"));

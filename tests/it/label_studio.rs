@@ -16,6 +16,22 @@ fn read_json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
+/// The tasks `entities export --format label-studio` writes for the dataset.
+fn exported_tasks(dir: &TestDir, dataset: &Path) -> Value {
+    let tasks_path = dir.path().join("tasks.json");
+    let run = tarjama(&[
+        "entities",
+        "export",
+        arg(dataset),
+        "--format",
+        "label-studio",
+        "-o",
+        arg(&tasks_path),
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    read_json(&tasks_path)
+}
+
 fn entities_of(version: &Path, sentence_id: &str) -> Vec<Value> {
     std::fs::read_to_string(version.join("entities.jsonl"))
         .unwrap()
@@ -51,18 +67,7 @@ fn region(start: usize, end: usize, text: &str, label: &str) -> Value {
 fn a_review_round_trip_publishes_human_entities_and_rejects_a_wrong_span_with_its_reason() {
     let dir = TestDir::new();
     let dataset = dir.seed_built("seed");
-    let tasks_path = dir.path().join("tasks.json");
-    let run = tarjama(&[
-        "entities",
-        "export",
-        arg(&dataset),
-        "--format",
-        "label-studio",
-        "-o",
-        arg(&tasks_path),
-    ]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let tasks = read_json(&tasks_path);
+    let tasks = exported_tasks(&dir, &dataset);
     let tasks = tasks.as_array().unwrap();
     assert_eq!(tasks.len(), 63, "one task per title or body sentence");
     let mut model_spans = 0;
@@ -207,18 +212,7 @@ fn a_json_min_or_csv_export_is_refused_whole_with_the_export_to_choose() {
 fn a_cut_off_export_imports_nothing_and_leaves_no_rejects_file() {
     let dir = TestDir::new();
     let dataset = dir.seed_with_v0001("seed");
-    let tasks_path = dir.path().join("tasks.json");
-    let run = tarjama(&[
-        "entities",
-        "export",
-        arg(&dataset),
-        "--format",
-        "label-studio",
-        "-o",
-        arg(&tasks_path),
-    ]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
-    let tasks = read_json(&tasks_path);
+    let tasks = exported_tasks(&dir, &dataset);
     let mut tasks = tasks.as_array().unwrap().clone();
     // The first task is rejected (its sentence is unknown), the others
     // accepted, before the parse reaches where the download stopped.
