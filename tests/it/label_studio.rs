@@ -32,6 +32,14 @@ fn exported_tasks(dir: &TestDir, dataset: &Path) -> Value {
     read_json(&tasks_path)
 }
 
+/// The `--json` summary of `entities import`, which must exit 1: some
+/// tasks rejected, the others published.
+fn import_with_rejects(dataset: &Path, export: &Path) -> Value {
+    let run = tarjama(&["entities", "import", arg(dataset), arg(export), "--json"]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
 fn entities_of(version: &Path, sentence_id: &str) -> Vec<Value> {
     std::fs::read_to_string(version.join("entities.jsonl"))
         .unwrap()
@@ -110,15 +118,7 @@ fn a_review_round_trip_publishes_human_entities_and_rejects_a_wrong_span_with_it
     let export = json!([reviewed_headline, reviewed_body]);
     std::fs::write(&export_path, format!("\u{feff}{export}")).unwrap();
 
-    let run = tarjama(&[
-        "entities",
-        "import",
-        arg(&dataset),
-        arg(&export_path),
-        "--json",
-    ]);
-    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
-    let summary: Value = serde_json::from_str(&run.stdout).unwrap();
+    let summary = import_with_rejects(&dataset, &export_path);
     assert_eq!(summary["accepted"], 1);
     assert_eq!(summary["rejected"]["text-mismatch"], 1);
     assert_eq!(summary["version"], "v0002");
@@ -251,15 +251,7 @@ fn a_cut_off_export_imports_nothing_and_leaves_no_rejects_file() {
 
     // Whole, it imports: the unknown sentence rejected, the rest accepted.
     std::fs::write(&export_path, &whole).unwrap();
-    let run = tarjama(&[
-        "entities",
-        "import",
-        arg(&dataset),
-        arg(&export_path),
-        "--json",
-    ]);
-    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
-    let summary: Value = serde_json::from_str(&run.stdout).unwrap();
+    let summary = import_with_rejects(&dataset, &export_path);
     assert_eq!(summary["rejected"]["unknown-id"], 1, "{summary}");
     assert_eq!(summary["accepted"], tasks.len() - 1, "{summary}");
     let rejects = read_json(&dir.path().join("export.json.rejects.json"));
