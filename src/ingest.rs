@@ -167,6 +167,33 @@ fn skip(path: &str, code: &str, reason: impl Into<String>) -> SkippedInput {
     }
 }
 
+/// A file's name in lower case.
+fn lowercase_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+/// Whether a path under the raw folder is hidden: a name in it starts with a dot.
+fn is_hidden(rel_to_raw: &Path) -> bool {
+    rel_to_raw
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+}
+
+/// The kind of input a file's lower-case name says, if tarjama reads it.
+fn kind_of(name: &str) -> Option<SourceKind> {
+    if name.ends_with(".txt") {
+        Some(SourceKind::Text)
+    } else if name.ends_with(".jsonl") {
+        Some(SourceKind::Jsonl { gzip: false })
+    } else if name.ends_with(".jsonl.gz") {
+        Some(SourceKind::Jsonl { gzip: true })
+    } else {
+        None
+    }
+}
+
 /// `path` relative to `base`, `/`-separated (or the whole path when outside it).
 pub fn relative(base: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(base).unwrap_or(path);
@@ -189,23 +216,8 @@ pub fn plan(dataset_dir: &Path, raw_dir: &Path, settings: &IngestSettings) -> Re
     for path in files {
         let rel_path = relative(dataset_dir, &path);
         let rel_to_raw = path.strip_prefix(raw_dir).unwrap_or(&path).to_path_buf();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_lowercase())
-            .unwrap_or_default();
-        let hidden = rel_to_raw
-            .components()
-            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-        let kind = if name.ends_with(".txt") {
-            Some(SourceKind::Text)
-        } else if name.ends_with(".jsonl") {
-            Some(SourceKind::Jsonl { gzip: false })
-        } else if name.ends_with(".jsonl.gz") {
-            Some(SourceKind::Jsonl { gzip: true })
-        } else {
-            None
-        };
-        match (hidden, kind) {
+        let name = lowercase_name(&path);
+        match (is_hidden(&rel_to_raw), kind_of(&name)) {
             (true, _) => plan.skipped.push(skip(&rel_path, skip_code::HIDDEN_FILE, "hidden file (name starts with '.'): not read as an article; rename it to include it")),
             (false, None) => plan.skipped.push(skip(
                 &rel_path,
@@ -659,6 +671,7 @@ fn check_cleaned(aligned: &AlignedText, location: &str) -> std::result::Result<(
 /// two documents under two ids.
 struct RawListing<'a> {
     dataset_dir: &'a Path,
+    raw_dir: PathBuf,
     /// The folders being listed, outermost first: canonical path, and
     /// path relative to the dataset as the listing reached it.
     open_folders: Vec<(PathBuf, String)>,
@@ -680,6 +693,7 @@ impl<'a> RawListing<'a> {
         };
         let mut listing = RawListing {
             dataset_dir,
+            raw_dir: raw_dir.to_path_buf(),
             open_folders: Vec::new(),
             files: Vec::new(),
             names_of_files: HashMap::new(),
@@ -744,8 +758,15 @@ impl<'a> RawListing<'a> {
     }
 
     /// Lists a file unless another name of it is listed: the name reached
-    /// without a symbolic link, or else the first, is read.
+    /// without a symbolic link, or else the first, is read. A name that is
+    /// not read anyway (hidden, or of a type tarjama does not read) is
+    /// listed as it is, so that it never stands in for a name that is read.
     fn add_file(&mut self, path: PathBuf, identity: FileIdentity, via_link: bool) {
+        let rel_to_raw = path.strip_prefix(&self.raw_dir).unwrap_or(&path);
+        if is_hidden(rel_to_raw) || kind_of(&lowercase_name(&path)).is_none() {
+            self.files.push(path);
+            return;
+        }
         let Some(&(index, listed_via_link)) = self.names_of_files.get(&identity) else {
             self.names_of_files
                 .insert(identity, (self.files.len(), via_link));

@@ -289,12 +289,32 @@ fn a_file_reached_under_two_names_is_read_once_under_the_name_without_a_link() {
             symlink("articles", raw.join("0_alias")).unwrap();
             symlink("articles", raw.join("mirror")).unwrap();
             std::fs::hard_link(articles.join("two.txt"), raw.join("two_again.txt")).unwrap();
+            // A name that is not read never stands in for one that is.
+            std::fs::create_dir(raw.join(".backup")).unwrap();
+            std::fs::hard_link(articles.join("one.txt"), raw.join(".backup/one.txt")).unwrap();
+            std::fs::hard_link(articles.join("one.txt"), raw.join("0_one.bak")).unwrap();
         },
         "",
     );
     let ids = built.doc_ids();
     assert_eq!(ids, ["articles.one", "articles.two"]);
-    let skipped = built.skipped();
+    let mut skipped = built.skipped();
+    let not_read: Vec<(String, String)> = skipped
+        .iter()
+        .filter(|(_, code, _)| code != "same-file")
+        .map(|(path, code, _)| (path.clone(), code.clone()))
+        .collect();
+    assert_eq!(
+        not_read,
+        [
+            ("raw/.backup/one.txt".to_string(), "hidden-file".to_string()),
+            (
+                "raw/0_one.bak".to_string(),
+                "unsupported-format".to_string()
+            ),
+        ]
+    );
+    skipped.retain(|(_, code, _)| code == "same-file");
     let same_file: Vec<(&str, &str)> = skipped
         .iter()
         .map(|(path, code, reason)| {
