@@ -40,6 +40,11 @@ struct ExportArgs {
     /// Only sentences of this document (repeat for several).
     #[arg(long = "doc")]
     docs: Vec<String>,
+    /// Only documents of shard K of N (0 <= K < N), split by a hash of the
+    /// document id as `build --shard` splits them: the N exports K = 0..N-1
+    /// hand every document to exactly one person.
+    #[arg(long, value_name = "K/N", value_parser = crate::shard::Shard::parse)]
+    shard: Option<crate::shard::Shard>,
     /// At most N tasks.
     #[arg(long)]
     limit: Option<usize>,
@@ -91,6 +96,7 @@ fn export(args: ExportArgs) -> Result<ExitCode> {
     }
     let options = ExportOptions {
         docs: args.docs,
+        shard: args.shard,
         limit: args.limit,
     };
     let summary = label_studio::export(&version, &args.output, &options)?;

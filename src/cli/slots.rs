@@ -38,6 +38,11 @@ struct ExportArgs {
     /// Only slots of this document (repeat for several).
     #[arg(long = "doc")]
     docs: Vec<String>,
+    /// Only documents of shard K of N (0 <= K < N), split by a hash of the
+    /// document id as `build --shard` splits them: the N exports K = 0..N-1
+    /// hand every document to exactly one person.
+    #[arg(long, value_name = "K/N", value_parser = crate::shard::Shard::parse)]
+    shard: Option<crate::shard::Shard>,
     /// At most N units.
     #[arg(long)]
     limit: Option<usize>,
@@ -109,6 +114,7 @@ fn export(args: ExportArgs) -> Result<ExitCode> {
         format: args.format,
         statuses: args.status,
         docs: args.docs,
+        shard: args.shard,
         limit: args.limit,
         skip_tm: args.skip_tm,
         byte_order_mark: args.bom,

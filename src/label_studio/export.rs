@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use super::{FROM_NAME, TO_NAME};
 use crate::error::{IoContext, Result};
 use crate::model::{Entity, Sentence};
+use crate::shard::Shard;
 use crate::version::{Purpose, Version};
 
 /// Which sentences to export.
@@ -17,6 +18,9 @@ use crate::version::{Purpose, Version};
 pub struct ExportOptions {
     /// Only sentences of these documents (all when empty).
     pub docs: Vec<String>,
+    /// Only sentences of the documents of this shard, so that exports of
+    /// every shard hand each document to one reviewer.
+    pub shard: Option<Shard>,
     /// At most this many tasks.
     pub limit: Option<usize>,
 }
@@ -58,7 +62,10 @@ pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Resu
                     spans.push(entity);
                 }
             }
-            let wanted = options.docs.is_empty() || options.docs.contains(&sentence.doc_id);
+            let wanted = (options.docs.is_empty() || options.docs.contains(&sentence.doc_id))
+                && options
+                    .shard
+                    .is_none_or(|shard| shard.owns(&sentence.doc_id));
             if !sentence.translate || !wanted {
                 continue;
             }

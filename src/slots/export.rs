@@ -10,6 +10,7 @@ use super::{csv_cells, formula_guard, tsv, xliff, Format, Hint, Unit};
 use crate::error::Result;
 use crate::io::write_aside;
 use crate::model::{Entity, Languages, Sentence, SlotStatus, TranslationSlot};
+use crate::shard::Shard;
 use crate::version::{Purpose, Rows, Version};
 
 /// Which slots to export, and how.
@@ -20,6 +21,9 @@ pub struct ExportOptions {
     pub statuses: Vec<SlotStatus>,
     /// Only slots of these documents (all when empty).
     pub docs: Vec<String>,
+    /// Only slots of the documents of this shard, so that exports of every
+    /// shard hand each document to one translator.
+    pub shard: Option<Shard>,
     /// At most this many units.
     pub limit: Option<usize>,
     /// Leave out empty slots whose normalised source is already translated
@@ -106,6 +110,9 @@ pub fn export(version: &Version, output: &Path, options: &ExportOptions) -> Resu
         'documents: while let Some(document) = documents.next_document()? {
             let doc_id = document.sentences[0].doc_id.as_str();
             if !options.docs.is_empty() && !unseen.remove(doc_id) {
+                continue;
+            }
+            if options.shard.is_some_and(|shard| !shard.owns(doc_id)) {
                 continue;
             }
             for unit in document.units() {

@@ -1880,3 +1880,79 @@ fn hostile_xliff_files_lose_no_unit_and_a_cut_one_changes_nothing() {
         "the cases must reach every outcome"
     );
 }
+
+#[test]
+fn exports_of_every_shard_hand_each_document_to_one_translator() {
+    let dir = TestDir::new();
+    let dataset = dir.seed_with_v0001("seed");
+    let units_of = |extra: &[&str]| -> Vec<Value> {
+        let file = dir.path().join("part.jsonl");
+        export(&dataset, "jsonl", &file, extra);
+        read_jsonl(&file)
+    };
+    let all = units_of(&[]);
+    let mut documents_seen = BTreeSet::new();
+    let mut units_seen = Vec::new();
+    for k in 0..3 {
+        let shard = format!("{k}/3");
+        let part = units_of(&["--shard", &shard]);
+        let documents: BTreeSet<&str> =
+            part.iter().map(|u| u["doc_id"].as_str().unwrap()).collect();
+        for doc in &documents {
+            assert!(
+                documents_seen.insert(doc.to_string()),
+                "{doc} in two shards"
+            );
+            let whole = all.iter().filter(|u| u["doc_id"] == *doc).count();
+            let here = part.iter().filter(|u| u["doc_id"] == *doc).count();
+            assert_eq!(here, whole, "{doc} is exported whole");
+        }
+        units_seen.extend(part);
+    }
+    units_seen.sort_by_key(|u| u["sentence_id"].as_str().unwrap().to_string());
+    assert_eq!(units_seen, all);
+    assert!(documents_seen.len() == 5);
+
+    // Label Studio tasks are shared out the same way.
+    let tasks_of = |shard: &str| -> BTreeSet<String> {
+        let file = dir.path().join("tasks.json");
+        let run = tarjama(&[
+            "entities",
+            "export",
+            arg(&dataset),
+            "--format",
+            "label-studio",
+            "-o",
+            arg(&file),
+            "--shard",
+            shard,
+        ]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let tasks: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        tasks
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["data"]["sentence_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (first, second) = (tasks_of("0/2"), tasks_of("1/2"));
+    assert!(first.is_disjoint(&second));
+    let slotted: BTreeSet<String> = all
+        .iter()
+        .map(|u| u["sentence_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        first.union(&second).cloned().collect::<BTreeSet<_>>(),
+        slotted
+    );
+
+    let run = slots_export(
+        &dataset,
+        "jsonl",
+        &dir.path().join("x.jsonl"),
+        &["--shard", "3/3"],
+    );
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("0 <= K < N"), "{}", run.stderr);
+}
