@@ -1,5 +1,6 @@
 //! `tarjama log DIR`: the versions of a dataset, newest first.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -131,15 +132,28 @@ fn write_version(out: &mut String, m: &Manifest, damaged: Option<&str>) {
         .map(|(table, rows)| format!("{table} {rows}"))
         .collect();
     writeln!(out, "  rows       {}", rows.join("  ")).expect("infallible");
-    writeln!(
+    write!(
         out,
         "  inputs     {} read, {} skipped",
         m.inputs.len(),
         m.skipped.len()
     )
     .expect("infallible");
+    if !m.skipped.is_empty() {
+        let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+        for skip in &m.skipped {
+            *by_code.entry(&skip.code).or_default() += 1;
+        }
+        let mut codes: Vec<(&str, usize)> = by_code.into_iter().collect();
+        codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let codes: Vec<String> = codes.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        write!(out, " ({})", codes.join(", ")).expect("infallible");
+    }
+    out.push('\n');
     out.push_str(&super::audit_lines(&m.audit));
-    for skip in &m.skipped {
+    // A scraped corpus may skip thousands of files: the text shows the
+    // first few, the JSON every one.
+    for skip in m.skipped.iter().take(SKIPPED_LISTED) {
         writeln!(
             out,
             "    skipped {} ({}): {}",
@@ -147,7 +161,18 @@ fn write_version(out: &mut String, m: &Manifest, damaged: Option<&str>) {
         )
         .expect("infallible");
     }
+    if m.skipped.len() > SKIPPED_LISTED {
+        writeln!(
+            out,
+            "    ... and {} more skipped: `tarjama log --json` lists every one",
+            m.skipped.len() - SKIPPED_LISTED
+        )
+        .expect("infallible");
+    }
 }
+
+/// Skipped inputs the text log lists per version.
+const SKIPPED_LISTED: usize = 10;
 
 fn as_json(m: &Manifest) -> serde_json::Value {
     let rows: serde_json::Map<String, serde_json::Value> = row_counts(m)

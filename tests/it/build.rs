@@ -499,3 +499,33 @@ fn log_lists_a_damaged_manifest_among_the_other_versions() {
     let (code, _) = validate_json(&dataset);
     assert_eq!(code, Some(1));
 }
+
+#[test]
+fn log_counts_skipped_inputs_by_code_and_lists_the_first_few() {
+    let dir = TestDir::new();
+    let dataset = dir.empty_dataset("scraped");
+    let raw = dataset.join("raw");
+    std::fs::copy(
+        repo().join("tests/fixtures/ingest/utf8_bom.txt"),
+        raw.join("article.txt"),
+    )
+    .unwrap();
+    for n in 0..12 {
+        std::fs::write(raw.join(format!("empty_{n:02}.txt")), "").unwrap();
+    }
+    std::fs::write(raw.join("notes.docx"), "PK").unwrap();
+    build_quietly(&dataset);
+    let text = tarjama(&["log", arg(&dataset)]).stdout;
+    assert!(
+        text.contains("  inputs     13 read, 13 skipped (empty 12, unsupported-format 1)\n"),
+        "{text}"
+    );
+    assert_eq!(text.matches("\n    skipped raw/").count(), 10, "{text}");
+    assert!(
+        text.contains("    ... and 3 more skipped: `tarjama log --json` lists every one"),
+        "{text}"
+    );
+    let log = tarjama(&["log", arg(&dataset), "--json"]);
+    let entries: serde_json::Value = serde_json::from_str(&log.stdout).unwrap();
+    assert_eq!(entries[0]["skipped"].as_array().unwrap().len(), 13);
+}
