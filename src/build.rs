@@ -57,17 +57,6 @@ pub struct RowCounts {
     pub orphans: u64,
 }
 
-impl BuildReport {
-    /// Skipped inputs counted by reason code.
-    pub fn skipped_by_code(&self) -> BTreeMap<&str, usize> {
-        let mut counts = BTreeMap::new();
-        for s in &self.skipped {
-            *counts.entry(s.code.as_str()).or_default() += 1;
-        }
-        counts
-    }
-}
-
 /// Documents decoded and processed together on the worker threads; with a
 /// channel of two batches, at most about four batches are in memory.
 pub(crate) const BATCH_DOCUMENTS: usize = 256;

@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::build::{self, BuildOptions};
 use crate::error::Result;
+use crate::model::SkippedInput;
 use crate::shard::{self, Shard};
 
 /// Build the next immutable version from dataset.toml and the raw folder.
@@ -125,21 +126,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .expect("infallible");
     }
     out.push_str(&super::audit_lines(&report.audit));
-    for (code, n) in report.skipped_by_code() {
+    for (code, n) in SkippedInput::count_by_code(&report.skipped) {
         writeln!(out, "  skipped ({code}): {n}").expect("infallible");
     }
-    const LISTED: usize = 20;
-    for skip in report.skipped.iter().take(LISTED) {
-        writeln!(out, "    {}: {}", skip.path, skip.reason).expect("infallible");
-    }
-    if report.skipped.len() > LISTED {
-        writeln!(
-            out,
-            "    ... and {} more (all are in the manifest's \"skipped\")",
-            report.skipped.len() - LISTED
-        )
-        .expect("infallible");
-    }
+    super::list_skipped(
+        &mut out,
+        &report.skipped,
+        20,
+        "all are in the manifest's \"skipped\"",
+    );
     super::emit(&out)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,5 @@
 //! `tarjama log DIR`: the versions of a dataset, newest first.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,7 +7,7 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use crate::error::{Error, Result};
-use crate::model::Manifest;
+use crate::model::{Manifest, SkippedInput};
 use crate::{manifest, store};
 
 /// The tables `log` counts rows of, in this order; orphans only when a
@@ -140,39 +139,17 @@ fn write_version(out: &mut String, m: &Manifest, damaged: Option<&str>) {
     )
     .expect("infallible");
     if !m.skipped.is_empty() {
-        let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
-        for skip in &m.skipped {
-            *by_code.entry(&skip.code).or_default() += 1;
-        }
-        let mut codes: Vec<(&str, usize)> = by_code.into_iter().collect();
+        let mut codes: Vec<(&str, usize)> = SkippedInput::count_by_code(&m.skipped)
+            .into_iter()
+            .collect();
         codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         let codes: Vec<String> = codes.iter().map(|(c, n)| format!("{c} {n}")).collect();
         write!(out, " ({})", codes.join(", ")).expect("infallible");
     }
     out.push('\n');
     out.push_str(&super::audit_lines(&m.audit));
-    // A scraped corpus may skip thousands of files: the text shows the
-    // first few, the JSON every one.
-    for skip in m.skipped.iter().take(SKIPPED_LISTED) {
-        writeln!(
-            out,
-            "    skipped {} ({}): {}",
-            skip.path, skip.code, skip.reason
-        )
-        .expect("infallible");
-    }
-    if m.skipped.len() > SKIPPED_LISTED {
-        writeln!(
-            out,
-            "    ... and {} more skipped: `tarjama log --json` lists every one",
-            m.skipped.len() - SKIPPED_LISTED
-        )
-        .expect("infallible");
-    }
+    super::list_skipped(out, &m.skipped, 10, "`tarjama log --json` lists every one");
 }
-
-/// Skipped inputs the text log lists per version.
-const SKIPPED_LISTED: usize = 10;
 
 fn as_json(m: &Manifest) -> serde_json::Value {
     let rows: serde_json::Map<String, serde_json::Value> = row_counts(m)

@@ -296,6 +296,34 @@ impl Jobs {
     }
 }
 
+/// The first `listed` skipped inputs, each with its code and reason, then
+/// how many more there are and where `all_are` (a scraped corpus may skip
+/// thousands of files).
+fn list_skipped(
+    out: &mut String,
+    skipped: &[crate::model::SkippedInput],
+    listed: usize,
+    all_are: &str,
+) {
+    use std::fmt::Write;
+    for skip in skipped.iter().take(listed) {
+        writeln!(
+            out,
+            "    skipped {} ({}): {}",
+            skip.path, skip.code, skip.reason
+        )
+        .expect("infallible");
+    }
+    if skipped.len() > listed {
+        writeln!(
+            out,
+            "    ... and {} more skipped: {all_are}",
+            skipped.len() - listed
+        )
+        .expect("infallible");
+    }
+}
+
 /// A value as JSON on one line, for reports written a row at a time.
 fn one_line_json(value: &(impl serde::Serialize + ?Sized)) -> String {
     serde_json::to_string(value).expect("reports always serialise")

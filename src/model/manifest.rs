@@ -120,6 +120,17 @@ pub struct SkippedInput {
     pub reason: String,
 }
 
+impl SkippedInput {
+    /// Skipped inputs counted by reason code.
+    pub fn count_by_code(skipped: &[SkippedInput]) -> BTreeMap<&str, usize> {
+        let mut counts = BTreeMap::new();
+        for s in skipped {
+            *counts.entry(s.code.as_str()).or_default() += 1;
+        }
+        counts
+    }
+}
+
 /// What ingestion saw and changed, so that no encoding or invisible-character
 /// problem goes unnoticed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
