@@ -169,17 +169,16 @@ fn counted(n: impl Into<u64>, noun: &str) -> String {
     }
 }
 
-/// Calls `each` with the "text" of every JSONL record of `input` (`.gz`
-/// decompressed when `gzip`) and the rest of the record, in file order. A
-/// line that is not a record with a string "text" is an error naming it.
+/// Calls `each` with the "text" of every JSONL record of `input` (gzip or
+/// not) and the rest of the record, in file order. A line that is not a
+/// record with a string "text" is an error naming it.
 fn for_each_text_record(
     input: &std::path::Path,
-    gzip: bool,
     mut each: impl FnMut(String, serde_json::Value) -> Result<()>,
 ) -> Result<()> {
     use serde_json::Value;
     use std::io::BufRead;
-    let lines = crate::io::jsonl::open_lines(input, gzip).at(input)?;
+    let lines = crate::io::jsonl::open_lines_sniffed(input).at(input)?;
     for (i, line) in lines.lines().enumerate() {
         let line = line.at(input)?;
         if line.trim().is_empty() {
@@ -221,7 +220,8 @@ fn annotate_records(
 /// order, and `annotate` gives one value per text. Without the field (or
 /// in a record that lacks it) each record is a document of its own.
 /// Documents are annotated on all cores a batch at a time (some megabytes
-/// of text, so memory stays flat) and written in input order.
+/// of text, so memory stays flat) and written in input order, gzipped when
+/// `output` ends in `.gz`.
 fn annotate_documents(
     input: &std::path::Path,
     output: &std::path::Path,
@@ -241,7 +241,7 @@ fn annotate_documents(
         texts: Vec<String>,
         records: Vec<Value>,
     }
-    crate::io::write_aside(output, |out| {
+    let annotate_into = |out: &mut dyn Write| {
         let mut write_batch = |batch: &mut Vec<Document>| {
             let values: Vec<Vec<Value>> =
                 pool.install(|| batch.par_iter().map(|d| annotate(&d.texts)).collect());
@@ -261,7 +261,7 @@ fn annotate_documents(
         let mut batch: Vec<Document> = Vec::new();
         let mut batch_bytes = 0;
         let mut document = Document::default();
-        for_each_text_record(input, false, |text, record| {
+        for_each_text_record(input, |text, record| {
             let key = document_field.and_then(|f| record.get(f)).cloned();
             if key.is_none() || key != document.key {
                 batch.push(std::mem::take(&mut document));
@@ -278,6 +278,15 @@ fn annotate_documents(
         })?;
         batch.push(document);
         write_batch(&mut batch)
+    };
+    crate::io::write_aside(output, |file| {
+        if output.extension().is_some_and(|e| e == "gz") {
+            let mut gzip = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+            annotate_into(&mut gzip)?;
+            gzip.finish().at(output).map(drop)
+        } else {
+            annotate_into(file)
+        }
     })
 }
 

@@ -228,8 +228,7 @@ fn count_names(corpus: &Path, model: &NerModel) -> Result<NameCounts> {
 /// Feeds the "text" of every record of a JSONL file (`.gz` or plain) to
 /// `sink`, one at a time; returns the sha256 of the file's bytes.
 fn read_corpus(path: &Path, mut sink: impl FnMut(&str)) -> Result<String> {
-    let gzip = path.extension().is_some_and(|e| e == "gz");
-    super::for_each_text_record(path, gzip, |text, _| {
+    super::for_each_text_record(path, |text, _| {
         sink(&text);
         Ok(())
     })?;

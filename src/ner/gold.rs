@@ -41,11 +41,11 @@ impl GoldRecord {
     }
 }
 
-/// Reads every record of a JSONL file, naming the line of a bad one.
+/// Reads every record of a JSONL file (gzip or not), naming the line of a bad one.
 pub fn read_records(path: &Path) -> Result<Vec<GoldRecord>> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let lines = crate::io::jsonl::open_lines_sniffed(path).map_err(|e| Error::io(path, e))?;
     let mut records = Vec::new();
-    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+    for (n, line) in lines.lines().enumerate() {
         let line = line.map_err(|e| Error::io(path, e))?;
         if line.trim().is_empty() {
             continue;

@@ -151,6 +151,35 @@ fn records_split_on_all_cores_come_out_in_input_order_each_split_as_alone() {
 }
 
 #[test]
+fn a_gzipped_input_is_read_whatever_its_name_and_a_gz_output_is_written_gzipped() {
+    use std::io::{Read, Write};
+    let dir = TestDir::new();
+    let plain_input = repo().join("tests/fixtures/segment/hard_cases.jsonl");
+    let plain_output = dir.path().join("plain.jsonl");
+    let run = tarjama(&["segment", arg(&plain_input), "-o", arg(&plain_output)]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // Named .jsonl, as a download often is, but gzipped.
+    let gzipped_input = dir.path().join("records.jsonl");
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gzip.write_all(&std::fs::read(&plain_input).unwrap())
+        .unwrap();
+    std::fs::write(&gzipped_input, gzip.finish().unwrap()).unwrap();
+    let gzipped_output = dir.path().join("out.jsonl.gz");
+    let run = tarjama(&["segment", arg(&gzipped_input), "-o", arg(&gzipped_output)]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(&gzipped_output).unwrap())
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, std::fs::read(&plain_output).unwrap());
+    // `ner tag` reads it the same way.
+    let tagged = dir.path().join("tagged.jsonl");
+    let run = tarjama(&["ner", "tag", arg(&gzipped_input), "-o", arg(&tagged)]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&tagged).unwrap().lines().count(), 3);
+}
+
+#[test]
 fn segment_names_the_malformed_line() {
     let dir = TestDir::new();
     let input = repo().join("tests/fixtures/segment/malformed_line.jsonl");
