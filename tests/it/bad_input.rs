@@ -92,10 +92,7 @@ fn an_import_of_a_folder_a_missing_file_or_a_device() {
         #[cfg(unix)]
         assert_clear_error(&import("/dev/null"), "/dev/null: not a regular file");
     }
-    assert!(
-        !dataset.join("versions/v0002").exists(),
-        "no version was written"
-    );
+    assert_nothing_published(&dataset, "imports of what is not a file");
 }
 
 #[test]

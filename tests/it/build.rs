@@ -47,7 +47,7 @@ fn a_build_prints_its_summary_and_an_unchanged_rebuild_writes_nothing() {
     let second = tarjama(&["build", arg(&dataset)]);
     assert_eq!(second.code, Some(0));
     assert!(second.stdout.contains("unchanged"), "{}", second.stdout);
-    assert!(!dataset.join("versions/v0002").exists());
+    assert_nothing_published(&dataset, "an unchanged rebuild");
 
     // A new licence changes what the descriptions say: a new version whose
     // data files are those of the first.
@@ -332,10 +332,7 @@ fn a_damaged_latest_version_is_never_built_on() {
                 run.stderr
             );
         }
-        assert!(
-            !dataset.join("versions/v0002").exists(),
-            "{args:?} published"
-        );
+        assert_nothing_published(&dataset, &format!("{args:?}"));
     }
 }
 

@@ -205,7 +205,7 @@ fn a_json_min_or_csv_export_is_refused_whole_with_the_export_to_choose() {
         assert!(run.stderr.contains(what), "{}", run.stderr);
         assert!(run.stderr.contains("as JSON"), "{}", run.stderr);
     }
-    assert!(!dataset.join("versions/v0002").exists(), "nothing imported");
+    assert_nothing_published(&dataset, "a refused import");
 }
 
 #[test]
@@ -231,7 +231,7 @@ fn a_cut_off_export_imports_nothing_and_leaves_no_rejects_file() {
         "{}",
         run.stderr
     );
-    assert!(!dataset.join("versions/v0002").exists(), "nothing imported");
+    assert_nothing_published(&dataset, "a refused import");
     let left: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

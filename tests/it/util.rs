@@ -225,3 +225,12 @@ pub fn findings(report: &serde_json::Value) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Asserts that the dataset still has no version after v0001: the run
+/// described by `context` published nothing.
+pub fn assert_nothing_published(dataset: &Path, context: &str) {
+    assert!(
+        !dataset.join("versions/v0002").exists(),
+        "{context}: a version was published"
+    );
+}
