@@ -152,15 +152,15 @@ impl Target {
         let lock = WriteLock::acquire(dataset_dir)?;
         let latest = Version::latest(dataset_dir)?;
         let number = latest.as_ref().map_or(1, |v| v.number + 1);
+        if let Some(version) = &latest {
+            // Its translations are carried into the new version.
+            version.check_integrity(Purpose::NewVersion)?;
+        }
+        let staging = lock.staging(number)?;
         let memory = match &latest {
-            Some(version) => {
-                // Its translations are carried into the new version.
-                version.check_integrity(Purpose::NewVersion)?;
-                Memory::of(version)?
-            }
+            Some(version) => Memory::of(version, &staging)?,
             None => Memory::default(),
         };
-        let staging = lock.staging(number)?;
         Ok(Target {
             lock,
             latest,
@@ -436,7 +436,7 @@ pub(crate) fn write_batches(
                             let assignment = grouping.assign(&rows.document.doc_id)?;
                             assign_split(&mut rows, assignment);
                         }
-                        memory.fill(&rows.sentences, &mut rows.slots);
+                        memory.fill(&rows.sentences, &mut rows.slots)?;
                         auditor.observe(&rows);
                         counts.documents += 1;
                         counts.sentences += rows.sentences.len() as u64;
@@ -473,11 +473,16 @@ pub(crate) fn write_batches(
         splits.groups = grouping.groups();
         (splits.shared_groups, splits.shared_group_documents) = grouping.shared_groups();
     }
-    let (orphans, carried) = memory.finish(&store::version_name(number))?;
-    counts.orphans = orphans.len() as u64;
-    if !orphans.is_empty() {
-        let mut writer = TableWriter::<Orphan>::create(dir, rows_per_file)?;
-        orphans.into_iter().try_for_each(|o| writer.push(o))?;
+    let mut orphans: Option<TableWriter<Orphan>> = None;
+    let carried = memory.finish(&store::version_name(number), |orphan| {
+        counts.orphans += 1;
+        let writer = match &mut orphans {
+            Some(writer) => writer,
+            None => orphans.insert(TableWriter::create(dir, rows_per_file)?),
+        };
+        writer.push(orphan)
+    })?;
+    if let Some(writer) = orphans {
         tables.push(writer.finish()?);
     }
     let (files, tables) = table_entries(tables);

@@ -11,12 +11,17 @@
 //! Every earlier translation that lands nowhere becomes an [`Orphan`], with
 //! its source text, so nothing a translator typed is ever dropped.
 
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::io::hash::digest128;
+use crate::io::spill::Spill;
 use crate::model::{ids, origin, orphan_reason, Orphan, Sentence, SlotStatus, TranslationSlot};
-use crate::version::Version;
+use crate::version::{Rows, Version};
 
 /// The slots for a document's sentences, in sentence order: an empty slot
 /// for every sentence whose `translate` flag is set.
@@ -28,32 +33,73 @@ pub fn slots_for(sentences: &[Sentence]) -> Vec<TranslationSlot> {
         .collect()
 }
 
-/// An earlier translation that a new version may take up.
-#[derive(Debug, Clone)]
+/// An earlier translation that a new version may take up. The memory keeps
+/// these on disk ([`Spill`]), and in memory only their keys and offsets.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Earlier {
     /// The translation, as it stood in its slot.
     slot: TranslationSlot,
     /// Known for an old orphan; a live translation's is read again only if
-    /// it becomes an orphan, so the memory does not hold every source.
+    /// it becomes an orphan.
     source_text: Option<String>,
     source_norm_sha256: String,
-    /// Set when this translation is already an orphan; boxed, as most are
-    /// not and an orphan's fields would triple the size of every entry.
-    orphan: Option<Box<Orphan>>,
+    /// Set when this translation is already an orphan.
+    orphan: Option<Orphan>,
 }
+
+/// See [`Earlier::preference`]; lower is preferred.
+type Preference = (bool, std::cmp::Reverse<SlotStatus>, bool);
 
 impl Earlier {
     /// Which of two translations of the same normalised source a new slot
     /// takes: live before orphaned, then the more trusted status, then human
-    /// work before memory copies, then the lower sentence id.
-    fn preference(&self) -> impl Ord + '_ {
+    /// work before memory copies, then the lower sentence id (the memory
+    /// meets them in id order and keeps the first of equals).
+    fn preference(&self) -> Preference {
         (
             self.orphan.is_some(),
             std::cmp::Reverse(self.slot.slot_status()),
             self.slot.origin.as_deref() == Some(origin::TRANSLATION_MEMORY),
-            self.slot.sentence_id.as_str(),
         )
     }
+
+    fn doc_id(&self) -> &str {
+        ids::doc_of_sentence(&self.slot.sentence_id)
+    }
+
+    /// The key a slot that takes this translation records in `landed`.
+    fn landed_key(&self) -> Key {
+        landed_key(
+            &self.source_norm_sha256,
+            self.slot.text.as_deref().unwrap_or_default(),
+        )
+    }
+
+    /// This translation as an orphan: an old orphan as it was, a live one
+    /// marked as orphaned in `version`.
+    fn into_orphan(self, version: &str, reason: &str, source_text: String) -> Orphan {
+        if let Some(orphan) = self.orphan {
+            return orphan;
+        }
+        Orphan {
+            orphan_id: Orphan::id_of(&self.slot.sentence_id, version),
+            sentence_id: self.slot.sentence_id,
+            orphaned_in: version.to_string(),
+            reason: reason.to_string(),
+            source_text,
+            source_sha256: self.slot.source_sha256,
+            source_norm_sha256: self.source_norm_sha256,
+            text: self.slot.text.unwrap_or_default(),
+            status: self.slot.status,
+            origin: self.slot.origin,
+            translator: self.slot.translator,
+            updated_at: self.slot.updated_at,
+        }
+    }
+}
+
+fn landed_key(source_norm_sha256: &str, text: &str) -> Key {
+    digest128(&[source_norm_sha256, text])
 }
 
 /// What carry-over did, for the build summary.
@@ -66,18 +112,31 @@ pub struct CarryCounts {
 }
 
 /// The translations of the version a build starts from.
-#[derive(Debug, Default)]
+///
+/// The earlier translations wait on disk, the live ones in sentence id
+/// order; as the build fills documents in id order, each document's own
+/// are read in turn, so memory holds one document's translations, and for
+/// the rest only 16-byte keys and offsets (about 100 bytes a translation
+/// instead of the whole slot).
+#[derive(Default)]
 pub struct Memory {
-    earlier: Vec<Earlier>,
-    /// Live translations, as indices into `earlier` sorted by sentence id.
-    by_sentence: Vec<usize>,
-    /// Live translations by (document, normalised source), not yet moved.
-    /// Keys here and below are [`digest`]s, not the strings: the memory
-    /// holds every translation of the version, and a rebuild should not
-    /// hold them several times over.
-    by_place: HashMap<Key, Vec<usize>>,
-    /// The preferred translation of each normalised source.
-    by_norm: HashMap<Key, usize>,
+    /// Every earlier translation: the live ones, then the old orphans.
+    /// None when there is nothing to carry over.
+    spill: Option<Spill<Earlier>>,
+    /// Where the live translations end in `spill`.
+    live_end: u64,
+    /// How far [`Memory::fill`] has read the live translations.
+    next_live: u64,
+    /// The preferred translation of each normalised source, by [`digest`]:
+    /// keys are digests, not the strings, so that the memory does not hold
+    /// every source again.
+    by_norm: HashMap<Key, (Preference, u64)>,
+    /// Live translations that their document did not keep (or whose
+    /// document is gone), by landed key and offset, in sentence id order:
+    /// orphans, unless some slot took the same text for the same source.
+    unplaced_live: Vec<(Key, u64)>,
+    /// The old orphans, likewise, in orphan id order.
+    unplaced_orphans: Vec<(Key, u64)>,
     /// (normalised source, text) of every translation that found a slot.
     landed: HashSet<Key>,
     /// Normalised sources of earlier translations seen in the new version.
@@ -89,34 +148,37 @@ pub struct Memory {
 }
 
 impl Memory {
-    /// The filled slots and orphans of `version`, with their source texts.
-    /// Streams the sentences table only when some slot is filled.
-    pub fn of(version: &Version) -> Result<Memory> {
-        let mut filled = Vec::new();
-        for slot in version.rows::<TranslationSlot>()? {
-            let slot = slot?;
-            if slot.is_filled() {
-                filled.push(slot);
-            }
-        }
-        let mut earlier = Vec::with_capacity(filled.len());
-        if !filled.is_empty() {
-            let mut slots = filled.into_iter().peekable();
-            for sentence in version.rows::<Sentence>()? {
-                let sentence = sentence?;
-                if let Some(slot) = slots.next_if(|s| s.sentence_id == sentence.sentence_id) {
-                    earlier.push(Earlier {
-                        slot,
-                        source_text: None,
-                        source_norm_sha256: sentence.norm_sha256,
-                        orphan: None,
-                    });
+    /// The filled slots and orphans of `version`, set aside in an unnamed
+    /// file in `spill_dir` (the new version's staging folder).
+    pub fn of(version: &Version, spill_dir: &Path) -> Result<Memory> {
+        let mut sentences = version.rows::<Sentence>()?.peekable();
+        let live = version
+            .rows::<TranslationSlot>()?
+            .filter(|slot| slot.as_ref().map_or(true, TranslationSlot::is_filled))
+            .map(move |slot| {
+                let slot = slot?;
+                // Both tables are in id order. A slot without its sentence
+                // (which validate reports) still becomes an orphan.
+                let mut source_norm_sha256 = String::new();
+                while let Some(sentence) = sentences.next_if(|s| match s {
+                    Ok(s) => s.sentence_id <= slot.sentence_id,
+                    Err(_) => true,
+                }) {
+                    let sentence = sentence?;
+                    if sentence.sentence_id == slot.sentence_id {
+                        source_norm_sha256 = sentence.norm_sha256;
+                    }
                 }
-            }
-        }
-        for orphan in version.rows::<Orphan>()? {
+                Ok(Earlier {
+                    slot,
+                    source_text: None,
+                    source_norm_sha256,
+                    orphan: None,
+                })
+            });
+        let orphans = version.rows::<Orphan>()?.map(|orphan| {
             let orphan = orphan?;
-            earlier.push(Earlier {
+            Ok(Earlier {
                 slot: TranslationSlot {
                     sentence_id: orphan.sentence_id.clone(),
                     source_sha256: orphan.source_sha256.clone(),
@@ -128,102 +190,132 @@ impl Memory {
                 },
                 source_text: Some(orphan.source_text.clone()),
                 source_norm_sha256: orphan.source_norm_sha256.clone(),
-                orphan: Some(Box::new(orphan)),
-            });
-        }
+                orphan: Some(orphan),
+            })
+        });
         Ok(Memory {
             from: Some(version.clone()),
-            ..Memory::from_earlier(earlier)
+            ..Memory::gather(live, orphans, spill_dir)?
         })
     }
 
-    fn from_earlier(earlier: Vec<Earlier>) -> Memory {
-        let mut by_sentence = Vec::new();
-        let mut by_place: HashMap<Key, Vec<usize>> = HashMap::new();
-        let mut by_norm: HashMap<Key, usize> = HashMap::new();
-        for (i, e) in earlier.iter().enumerate() {
-            if e.orphan.is_none() {
-                by_sentence.push(i);
-                let doc = ids::doc_of_sentence(&e.slot.sentence_id);
-                by_place
-                    .entry(digest128(&[doc, &e.source_norm_sha256]))
-                    .or_default()
-                    .push(i);
-            }
-            by_norm
-                .entry(digest128(&[&e.source_norm_sha256]))
-                .and_modify(|best| {
-                    if e.preference() < earlier[*best].preference() {
-                        *best = i;
-                    }
-                })
-                .or_insert(i);
+    /// Sets the live translations (in sentence id order) and the old
+    /// orphans (in orphan id order) aside.
+    fn gather(
+        live: impl Iterator<Item = Result<Earlier>>,
+        orphans: impl Iterator<Item = Result<Earlier>>,
+        spill_dir: &Path,
+    ) -> Result<Memory> {
+        let mut memory = Memory::default();
+        for earlier in live {
+            memory.add(earlier?, spill_dir)?;
         }
-        by_sentence.sort_by(|&a, &b| {
-            earlier[a]
-                .slot
-                .sentence_id
-                .cmp(&earlier[b].slot.sentence_id)
-        });
-        // Moved in sentence order: the first new sentence takes the first old one.
-        for places in by_place.values_mut() {
-            places.reverse();
+        memory.live_end = memory.spill.as_ref().map_or(0, Spill::len);
+        for earlier in orphans {
+            memory.add(earlier?, spill_dir)?;
         }
-        Memory {
-            earlier,
-            by_sentence,
-            by_place,
-            by_norm,
-            ..Memory::default()
+        if let Some(spill) = &mut memory.spill {
+            spill.flush()?;
         }
+        Ok(memory)
     }
 
-    /// Whether there is nothing to carry over.
-    pub fn is_empty(&self) -> bool {
-        self.earlier.is_empty()
+    fn add(&mut self, earlier: Earlier, spill_dir: &Path) -> Result<()> {
+        let spill = match &mut self.spill {
+            Some(spill) => spill,
+            None => self
+                .spill
+                .insert(Spill::create_in(spill_dir, "translation-memory")?),
+        };
+        let at = spill.push(&earlier)?;
+        let preference = earlier.preference();
+        self.by_norm
+            .entry(digest128(&[&earlier.source_norm_sha256]))
+            .and_modify(|best| {
+                if preference < best.0 {
+                    *best = (preference, at);
+                }
+            })
+            .or_insert((preference, at));
+        if earlier.orphan.is_some() {
+            self.unplaced_orphans.push((earlier.landed_key(), at));
+        }
+        Ok(())
     }
 
     /// Fills a document's new, empty slots from the memory. `sentences` are
-    /// the document's sentences and `slots` its slots, both in id order.
-    pub fn fill(&mut self, sentences: &[Sentence], slots: &mut [TranslationSlot]) {
-        if self.is_empty() {
-            return;
+    /// the document's sentences and `slots` its slots, both in id order;
+    /// documents come in id order.
+    pub fn fill(&mut self, sentences: &[Sentence], slots: &mut [TranslationSlot]) -> Result<()> {
+        let (Some(spill), Some(first)) = (&self.spill, sentences.first()) else {
+            return Ok(());
+        };
+        let doc = first.doc_id.as_str();
+        // The document's own earlier translations; those of documents
+        // before it (gone from the new version) found no place.
+        let mut here: Vec<(u64, Earlier)> = Vec::new();
+        let mut stop = self.live_end;
+        for record in spill.records(self.next_live, self.live_end) {
+            let (at, earlier) = record?;
+            match earlier.doc_id().cmp(doc) {
+                Ordering::Less => self.unplaced_live.push((earlier.landed_key(), at)),
+                Ordering::Equal => here.push((at, earlier)),
+                Ordering::Greater => {
+                    stop = at;
+                    break;
+                }
+            }
         }
+        self.next_live = stop;
+        // Live translations by normalised source, moved in sentence order:
+        // the first new sentence takes the first old one.
+        let mut by_place: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, (_, earlier)) in here.iter().enumerate().rev() {
+            by_place
+                .entry(earlier.source_norm_sha256.as_str())
+                .or_default()
+                .push(i);
+        }
+        let mut kept_here = vec![false; here.len()];
         let mut slots = slots.iter_mut().peekable();
         for sentence in sentences {
             let Some(slot) = slots.next_if(|s| s.sentence_id == sentence.sentence_id) else {
                 continue;
             };
             let norm = digest128(&[&sentence.norm_sha256]);
-            if self.by_norm.contains_key(&norm) {
+            let preferred = self.by_norm.get(&norm).map(|&(_, at)| at);
+            if preferred.is_some() {
                 self.seen.insert(norm);
             }
-            let place = digest128(&[&sentence.doc_id, &sentence.norm_sha256]);
-            let own = self
-                .by_sentence
-                .binary_search_by(|&i| {
-                    self.earlier[i]
-                        .slot
-                        .sentence_id
-                        .as_str()
-                        .cmp(&sentence.sentence_id)
-                })
+            let own = here
+                .binary_search_by(|(_, e)| e.slot.sentence_id.as_str().cmp(&sentence.sentence_id))
                 .ok()
-                .map(|k| self.by_sentence[k])
-                .filter(|&i| self.earlier[i].source_norm_sha256 == sentence.norm_sha256);
-            let moved = own.or_else(|| self.by_place.get_mut(&place).and_then(Vec::pop));
-            if let (Some(i), Some(places)) = (own, self.by_place.get_mut(&place)) {
-                places.retain(|&p| p != i);
-            }
-            let (earlier, kept) = match moved {
-                Some(i) => (&self.earlier[i], true),
-                None => match self.by_norm.get(&norm) {
-                    Some(&i) => (&self.earlier[i], false),
-                    None => continue,
-                },
+                .filter(|&i| here[i].1.source_norm_sha256 == sentence.norm_sha256);
+            let places = by_place.get_mut(sentence.norm_sha256.as_str());
+            let moved = match (own, places) {
+                (Some(i), Some(places)) => {
+                    places.retain(|&p| p != i);
+                    Some(i)
+                }
+                (Some(i), None) => Some(i),
+                (None, places) => places.and_then(Vec::pop),
             };
-            let text = earlier.slot.text.clone();
-            slot.text = text.clone();
+            let read;
+            let (earlier, kept) = match (moved, preferred) {
+                (Some(i), _) => {
+                    kept_here[i] = true;
+                    (&here[i].1, true)
+                }
+                (None, Some(at)) => match here.binary_search_by_key(&at, |(a, _)| *a) {
+                    Ok(i) => (&here[i].1, false),
+                    Err(_) => {
+                        read = spill.read_at(at)?;
+                        (&read, false)
+                    }
+                },
+                (None, None) => continue,
+            };
+            slot.text = earlier.slot.text.clone();
             slot.translator = earlier.slot.translator.clone();
             slot.updated_at = earlier.slot.updated_at.clone();
             if kept {
@@ -238,79 +330,123 @@ impl Memory {
                 slot.origin = Some(origin::TRANSLATION_MEMORY.to_string());
                 self.counts.from_memory += 1;
             }
-            self.landed.insert(digest128(&[
+            self.landed.insert(landed_key(
                 &sentence.norm_sha256,
-                text.as_deref().unwrap_or_default(),
-            ]));
+                slot.text.as_deref().unwrap_or_default(),
+            ));
         }
+        for ((at, earlier), kept) in here.into_iter().zip(kept_here) {
+            if !kept {
+                self.unplaced_live.push((earlier.landed_key(), at));
+            }
+        }
+        Ok(())
     }
 
-    /// The earlier translations that found no slot, as orphans sorted by id:
-    /// old orphans as they were, new ones marked as orphaned in `version`,
-    /// their sources read from the version the memory came from.
-    pub fn finish(self, version: &str) -> Result<(Vec<Orphan>, CarryCounts)> {
+    /// Hands `emit` the earlier translations that found no slot, as orphans
+    /// in id order: old orphans as they were, new ones marked as orphaned
+    /// in `version`, their sources read from the version the memory came
+    /// from.
+    pub fn finish(
+        self,
+        version: &str,
+        mut emit: impl FnMut(Orphan) -> Result<()>,
+    ) -> Result<CarryCounts> {
         let Memory {
-            earlier,
+            spill,
+            live_end,
+            next_live,
+            mut unplaced_live,
+            unplaced_orphans,
             landed,
             seen,
             counts,
             from,
             ..
         } = self;
-        let lost: Vec<Earlier> = earlier
-            .into_iter()
-            .filter(|e| {
-                let text = e.slot.text.as_deref().unwrap_or_default();
-                !landed.contains(&digest128(&[&e.source_norm_sha256, text]))
-            })
-            .collect();
-        let unread: HashSet<&str> = lost
-            .iter()
-            .filter(|e| e.source_text.is_none())
-            .map(|e| e.slot.sentence_id.as_str())
-            .collect();
-        let mut sources: HashMap<String, String> = HashMap::new();
-        if let (false, Some(from)) = (unread.is_empty(), &from) {
-            for sentence in from.rows::<Sentence>()? {
-                let sentence = sentence?;
-                if unread.contains(sentence.sentence_id.as_str()) {
-                    sources.insert(sentence.sentence_id, sentence.text);
-                }
+        let Some(spill) = spill else {
+            return Ok(counts);
+        };
+        // The documents after the last one filled are gone.
+        for record in spill.records(next_live, live_end) {
+            let (at, earlier) = record?;
+            unplaced_live.push((earlier.landed_key(), at));
+        }
+        let lost = |unplaced: Vec<(Key, u64)>| {
+            unplaced
+                .into_iter()
+                .filter(|(key, _)| !landed.contains(key))
+                .map(|(_, at)| at)
+        };
+        let mut sources = Sources {
+            from: from.as_ref(),
+            sentences: None,
+        };
+        let mut orphan_at = |at: u64| -> Result<Orphan> {
+            let earlier = spill.read_at(at)?;
+            let reason = if seen.contains(&digest128(&[&earlier.source_norm_sha256])) {
+                orphan_reason::DISPLACED
+            } else {
+                orphan_reason::SOURCE_GONE
+            };
+            let source_text = match &earlier.source_text {
+                Some(text) => text.clone(),
+                None => sources.text_of(&earlier.slot.sentence_id)?,
+            };
+            Ok(earlier.into_orphan(version, reason, source_text))
+        };
+        let mut new = lost(unplaced_live);
+        let mut old = lost(unplaced_orphans);
+        // Both lists are in id order; merged, so are the orphans.
+        let mut new_orphan = new.next().map(&mut orphan_at).transpose()?;
+        let mut old_orphan = old.next().map(&mut orphan_at).transpose()?;
+        loop {
+            let from_new = match (&new_orphan, &old_orphan) {
+                (None, None) => break,
+                (Some(a), Some(b)) => a.orphan_id <= b.orphan_id,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+            };
+            let (taken, list) = if from_new {
+                (&mut new_orphan, &mut new)
+            } else {
+                (&mut old_orphan, &mut old)
+            };
+            let next = list.next().map(&mut orphan_at).transpose()?;
+            if let Some(orphan) = std::mem::replace(taken, next) {
+                emit(orphan)?;
             }
         }
-        let mut orphans: Vec<Orphan> = lost
-            .into_iter()
-            .map(|e| match e.orphan {
-                Some(orphan) => *orphan,
-                None => {
-                    let reason = if seen.contains(&digest128(&[&e.source_norm_sha256])) {
-                        orphan_reason::DISPLACED
-                    } else {
-                        orphan_reason::SOURCE_GONE
-                    };
-                    let source_text = e
-                        .source_text
-                        .or_else(|| sources.remove(&e.slot.sentence_id))
-                        .unwrap_or_default();
-                    Orphan {
-                        orphan_id: Orphan::id_of(&e.slot.sentence_id, version),
-                        sentence_id: e.slot.sentence_id,
-                        orphaned_in: version.to_string(),
-                        reason: reason.to_string(),
-                        source_text,
-                        source_sha256: e.slot.source_sha256,
-                        source_norm_sha256: e.source_norm_sha256,
-                        text: e.slot.text.unwrap_or_default(),
-                        status: e.slot.status,
-                        origin: e.slot.origin,
-                        translator: e.slot.translator,
-                        updated_at: e.slot.updated_at,
-                    }
-                }
-            })
-            .collect();
-        orphans.sort_by(|a, b| a.orphan_id.cmp(&b.orphan_id));
-        Ok((orphans, counts))
+        Ok(counts)
+    }
+}
+
+/// The source texts of new orphans, read from the earlier version's
+/// sentences in one pass: orphans are asked for in id order.
+struct Sources<'a> {
+    from: Option<&'a Version>,
+    sentences: Option<std::iter::Peekable<Rows<Sentence>>>,
+}
+
+impl Sources<'_> {
+    fn text_of(&mut self, sentence_id: &str) -> Result<String> {
+        let Some(from) = self.from else {
+            return Ok(String::new());
+        };
+        let sentences = match &mut self.sentences {
+            Some(sentences) => sentences,
+            None => self.sentences.insert(from.rows::<Sentence>()?.peekable()),
+        };
+        while let Some(sentence) = sentences.next_if(|s| match s {
+            Ok(s) => s.sentence_id.as_str() <= sentence_id,
+            Err(_) => true,
+        }) {
+            let sentence = sentence?;
+            if sentence.sentence_id == sentence_id {
+                return Ok(sentence.text);
+            }
+        }
+        Ok(String::new())
     }
 }
 
@@ -353,10 +489,33 @@ mod tests {
         }
     }
 
+    /// A memory of `earlier`, set aside in the temporary folder.
+    fn memory_of(earlier: Vec<Earlier>) -> Memory {
+        let (orphans, live): (Vec<Earlier>, Vec<Earlier>) =
+            earlier.into_iter().partition(|e| e.orphan.is_some());
+        Memory::gather(
+            live.into_iter().map(Ok),
+            orphans.into_iter().map(Ok),
+            &std::env::temp_dir(),
+        )
+        .unwrap()
+    }
+
+    fn finish(memory: Memory, version: &str) -> (Vec<Orphan>, CarryCounts) {
+        let mut orphans = Vec::new();
+        let counts = memory
+            .finish(version, |orphan| {
+                orphans.push(orphan);
+                Ok(())
+            })
+            .unwrap();
+        (orphans, counts)
+    }
+
     /// Fills one document's new sentences; returns (id, text, status, origin) of each slot.
     fn fill(memory: &mut Memory, sentences: &[Sentence]) -> Vec<(String, Option<String>, String)> {
         let mut slots = slots_for(sentences);
-        memory.fill(sentences, &mut slots);
+        memory.fill(sentences, &mut slots).unwrap();
         slots
             .into_iter()
             .map(|s| {
@@ -371,7 +530,7 @@ mod tests {
 
     #[test]
     fn a_translation_stays_with_its_sentence_and_follows_it_when_ids_shift() {
-        let mut memory = Memory::from_earlier(vec![
+        let mut memory = memory_of(vec![
             translated("d#000000", "n0", "zero", SlotStatus::Done),
             translated("d#000001", "n1", "one", SlotStatus::Reviewed),
         ]);
@@ -396,7 +555,7 @@ mod tests {
                 ),
             ]
         );
-        let (orphans, counts) = memory.finish("v0002").unwrap();
+        let (orphans, counts) = finish(memory, "v0002");
         assert!(orphans.is_empty());
         assert_eq!(
             counts,
@@ -409,8 +568,7 @@ mod tests {
 
     #[test]
     fn another_document_with_the_same_source_gets_a_memory_draft() {
-        let mut memory =
-            Memory::from_earlier(vec![translated("a#000000", "n", "text", SlotStatus::Done)]);
+        let mut memory = memory_of(vec![translated("a#000000", "n", "text", SlotStatus::Done)]);
         fill(&mut memory, &[sentence("a#000000", "n")]);
         let got = fill(&mut memory, &[sentence("b#000000", "n")]);
         assert_eq!(
@@ -423,7 +581,7 @@ mod tests {
     fn machine_output_reaches_another_document_as_machine_output_not_a_draft() {
         let mut machine = translated("a#000000", "n", "mt", SlotStatus::Machine);
         machine.slot.origin = Some(origin::MACHINE.into());
-        let mut memory = Memory::from_earlier(vec![machine]);
+        let mut memory = memory_of(vec![machine]);
         fill(&mut memory, &[sentence("a#000000", "n")]);
         let got = fill(&mut memory, &[sentence("b#000000", "n")]);
         assert_eq!(
@@ -434,7 +592,7 @@ mod tests {
 
     #[test]
     fn lost_translations_become_orphans_with_their_reason() {
-        let mut memory = Memory::from_earlier(vec![
+        let mut memory = memory_of(vec![
             translated("a#000000", "gone", "lost", SlotStatus::Done),
             translated("a#000001", "shared", "first", SlotStatus::Reviewed),
             translated("b#000000", "shared", "second", SlotStatus::Draft),
@@ -442,7 +600,7 @@ mod tests {
         // `gone` no longer exists; `b` was removed, and `shared` keeps the reviewed text.
         let got = fill(&mut memory, &[sentence("a#000000", "shared")]);
         assert_eq!(got[0].1.as_deref(), Some("first"));
-        let (orphans, _) = memory.finish("v0002").unwrap();
+        let (orphans, _) = finish(memory, "v0002");
         let summary: Vec<(&str, &str, &str)> = orphans
             .iter()
             .map(|o| (o.orphan_id.as_str(), o.reason.as_str(), o.text.as_str()))
@@ -458,9 +616,60 @@ mod tests {
     }
 
     #[test]
+    fn documents_read_past_on_disk_still_lend_their_translations_to_later_ones() {
+        let mut memory = memory_of(vec![
+            translated("a#000000", "na", "from a", SlotStatus::Done),
+            translated("b#000000", "nb", "from b", SlotStatus::Reviewed),
+            translated("c#000000", "nc", "from c", SlotStatus::Done),
+        ]);
+        // `a` and `c` are gone; `d` repeats their sentences. By the time `d`
+        // is filled, both were read past (`a` before `b`, `c` before `d`).
+        let b = fill(&mut memory, &[sentence("b#000000", "nb")]);
+        let d = fill(
+            &mut memory,
+            &[sentence("d#000000", "na"), sentence("d#000001", "nc")],
+        );
+        assert_eq!(b[0].2, "reviewed/human");
+        assert_eq!(
+            d,
+            vec![
+                ("d#000000".into(), Some("from a".into()), "draft/tm".into()),
+                ("d#000001".into(), Some("from c".into()), "draft/tm".into()),
+            ]
+        );
+        let (orphans, counts) = finish(memory, "v0002");
+        assert!(orphans.is_empty(), "each text found a slot: {orphans:?}");
+        assert_eq!(
+            counts,
+            CarryCounts {
+                kept: 1,
+                from_memory: 2
+            }
+        );
+    }
+
+    #[test]
+    fn old_and_new_orphans_come_out_in_id_order() {
+        let mut old = translated("b#000000", "nb", "old", SlotStatus::Done);
+        old.orphan = Some(
+            old.clone()
+                .into_orphan("v0001", orphan_reason::SOURCE_GONE, "b".into()),
+        );
+        let memory = memory_of(vec![
+            translated("a#000000", "na", "lost a", SlotStatus::Done),
+            translated("c#000000", "nc", "lost c", SlotStatus::Done),
+            old,
+        ]);
+        let (orphans, _) = finish(memory, "v0002");
+        let ids: Vec<&str> = orphans.iter().map(|o| o.orphan_id.as_str()).collect();
+        assert_eq!(ids, ["a#000000@v0002", "b#000000@v0001", "c#000000@v0002"]);
+        assert_eq!(orphans[1].text, "old", "an old orphan stays as it was");
+    }
+
+    #[test]
     fn an_orphan_returns_as_a_draft_when_its_source_reappears() {
         let mut orphaned = translated("a#000003", "back", "returning", SlotStatus::Done);
-        orphaned.orphan = Some(Box::new(Orphan {
+        orphaned.orphan = Some(Orphan {
             orphan_id: "a#000003@v0002".into(),
             sentence_id: "a#000003".into(),
             orphaned_in: "v0002".into(),
@@ -473,10 +682,10 @@ mod tests {
             origin: Some(origin::HUMAN.into()),
             translator: Some("amal".into()),
             updated_at: None,
-        }));
-        let mut memory = Memory::from_earlier(vec![orphaned]);
+        });
+        let mut memory = memory_of(vec![orphaned]);
         let got = fill(&mut memory, &[sentence("a#000003", "back")]);
         assert_eq!(got[0].2, "draft/tm");
-        assert!(memory.finish("v0003").unwrap().0.is_empty());
+        assert!(finish(memory, "v0003").0.is_empty());
     }
 }

@@ -7,6 +7,7 @@ pub mod encoding;
 pub mod hash;
 pub mod jsonl;
 pub mod parquet;
+pub mod spill;
 mod table_writer;
 pub mod xml;
 
