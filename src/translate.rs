@@ -276,9 +276,28 @@ impl Memory {
                 .or_default()
                 .push(i);
         }
+        // A translation stays with its own sentence (same id, same source)
+        // first; only the others move to a sentence with their source.
+        let mut slot_ids = slots.iter().map(|s| s.sentence_id.as_str()).peekable();
+        let own_of: Vec<Option<usize>> = sentences
+            .iter()
+            .map(|sentence| {
+                slot_ids.next_if(|&id| id == sentence.sentence_id)?;
+                here.binary_search_by(|(_, e)| {
+                    e.slot.sentence_id.as_str().cmp(&sentence.sentence_id)
+                })
+                .ok()
+                .filter(|&i| here[i].1.source_norm_sha256 == sentence.norm_sha256)
+            })
+            .collect();
+        for &i in own_of.iter().flatten() {
+            if let Some(places) = by_place.get_mut(here[i].1.source_norm_sha256.as_str()) {
+                places.retain(|&p| p != i);
+            }
+        }
         let mut kept_here = vec![false; here.len()];
         let mut slots = slots.iter_mut().peekable();
-        for sentence in sentences {
+        for (sentence, own) in sentences.iter().zip(own_of) {
             let Some(slot) = slots.next_if(|s| s.sentence_id == sentence.sentence_id) else {
                 continue;
             };
@@ -287,19 +306,11 @@ impl Memory {
             if preferred.is_some() {
                 self.seen.insert(norm);
             }
-            let own = here
-                .binary_search_by(|(_, e)| e.slot.sentence_id.as_str().cmp(&sentence.sentence_id))
-                .ok()
-                .filter(|&i| here[i].1.source_norm_sha256 == sentence.norm_sha256);
-            let places = by_place.get_mut(sentence.norm_sha256.as_str());
-            let moved = match (own, places) {
-                (Some(i), Some(places)) => {
-                    places.retain(|&p| p != i);
-                    Some(i)
-                }
-                (Some(i), None) => Some(i),
-                (None, places) => places.and_then(Vec::pop),
-            };
+            let moved = own.or_else(|| {
+                by_place
+                    .get_mut(sentence.norm_sha256.as_str())
+                    .and_then(Vec::pop)
+            });
             let read;
             let (earlier, kept) = match (moved, preferred) {
                 (Some(i), _) => {
@@ -562,6 +573,32 @@ mod tests {
             CarryCounts {
                 kept: 2,
                 from_memory: 0
+            }
+        );
+    }
+
+    #[test]
+    fn a_sentence_repeated_above_its_old_place_does_not_take_its_translation_twice() {
+        let mut memory = memory_of(vec![translated("d#000001", "n", "once", SlotStatus::Done)]);
+        // The article now starts with the same sentence again.
+        let got = fill(
+            &mut memory,
+            &[sentence("d#000000", "n"), sentence("d#000001", "n")],
+        );
+        assert_eq!(
+            got,
+            vec![
+                ("d#000000".into(), Some("once".into()), "draft/tm".into()),
+                ("d#000001".into(), Some("once".into()), "done/human".into()),
+            ]
+        );
+        let (orphans, counts) = finish(memory, "v0002");
+        assert!(orphans.is_empty());
+        assert_eq!(
+            counts,
+            CarryCounts {
+                kept: 1,
+                from_memory: 1
             }
         );
     }
