@@ -210,7 +210,7 @@ impl Memory {
         for earlier in live {
             memory.add(earlier?, spill_dir)?;
         }
-        memory.live_end = memory.spill.as_ref().map_or(0, Spill::len);
+        memory.live_end = memory.spill.as_ref().map_or(0, Spill::end);
         for earlier in orphans {
             memory.add(earlier?, spill_dir)?;
         }

@@ -22,7 +22,7 @@ pub struct Spill<T> {
     path: PathBuf,
     file: File,
     writer: BufWriter<File>,
-    len: u64,
+    end: u64,
     record: PhantomData<fn() -> T>,
 }
 
@@ -48,30 +48,26 @@ impl<T: Serialize + DeserializeOwned> Spill<T> {
             path,
             file,
             writer,
-            len: 0,
+            end: 0,
             record: PhantomData,
         })
     }
 
     /// Appends `record`; returns its offset.
     pub fn push(&mut self, record: &T) -> Result<u64> {
-        let at = self.len;
+        let at = self.end;
         let body = serde_json::to_vec(record).map_err(|e| self.broken(at, &e))?;
         self.writer
             .write_all(&(body.len() as u32).to_le_bytes())
             .and_then(|()| self.writer.write_all(&body))
             .at(&self.path)?;
-        self.len += 4 + body.len() as u64;
+        self.end += 4 + body.len() as u64;
         Ok(at)
     }
 
-    /// The offset the next record will have.
-    pub fn len(&self) -> u64 {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
+    /// The offset just past the last record: where the next one goes.
+    pub fn end(&self) -> u64 {
+        self.end
     }
 
     /// The record at `at`. Call [`Spill::flush`] after the last push first.
@@ -136,7 +132,7 @@ impl<T: Serialize + DeserializeOwned> SpillRecords<'_, T> {
         let in_chunk =
             at >= self.chunk_at && at + len as u64 <= self.chunk_at + self.chunk.len() as u64;
         if !in_chunk {
-            let wanted = len.max(CHUNK).min((self.to - at) as usize).max(len);
+            let wanted = CHUNK.min((self.to - at) as usize).max(len);
             self.chunk.resize(wanted, 0);
             self.spill
                 .file
@@ -186,7 +182,7 @@ mod tests {
         let mut spill = Spill::<(String, u32)>::create_in(&dir, "test").unwrap();
         let first = spill.push(&("واحد".to_string(), 1)).unwrap();
         let second = spill.push(&("two".to_string(), 2)).unwrap();
-        let end = spill.len();
+        let end = spill.end();
         spill.push(&("past the range".to_string(), 3)).unwrap();
         spill.flush().unwrap();
         assert_eq!(
