@@ -4,6 +4,7 @@
 mod aside;
 pub mod compact_json;
 pub mod encoding;
+pub mod external_sort;
 pub mod hash;
 pub mod jsonl;
 pub mod parquet;

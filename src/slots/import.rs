@@ -4,25 +4,29 @@
 //! rejects file beside the input with its reason), so rows = accepted +
 //! skipped + rejected and nothing typed is lost.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::{csv_cells, formula_guard, tsv, xliff, Format};
 use crate::error::{Error, IoContext, Result};
+use crate::io::external_sort::ExternalSort;
 use crate::io::hash::digest128;
 use crate::io::hash::file_sha256;
+use crate::io::spill::Spill;
 use crate::io::{encoding, TableWriter};
 use crate::manifest;
 use crate::model::{origin, ImportRecord, Sentence, SlotStatus, TranslationSlot};
 use crate::pipeline::sha256_hex;
+use crate::store::VERSIONS_DIR;
 use crate::table::Table;
 use crate::text::arabic;
 use crate::validate::translation_qa;
-use crate::version::{self, Purpose, Version};
+use crate::version::{self, Purpose, Rows, Version};
 
 /// How an import treats the rows it accepts.
 #[derive(Debug, Clone)]
@@ -143,22 +147,101 @@ impl Row {
             rejected_as_read: Some((reason::MALFORMED, why)),
         }
     }
-
-    /// The source hash the row says it translates.
-    fn claimed_source_sha256(&self) -> Option<&str> {
-        self.source_sha256
-            .as_deref()
-            .or(self.hash_of_source.as_deref())
-    }
 }
 
 /// What became of a row.
 #[derive(Debug)]
 enum Outcome {
-    Pending,
     Accepted,
     Skipped(&'static str),
     Rejected(&'static str, String),
+}
+
+/// A row with an id and a target, waiting for the checks against the
+/// dataset. Candidates are sorted by sentence id (then file order) on disk,
+/// so that the gate reads the dataset's tables once, in their order, and
+/// memory holds neither the file's rows nor the dataset's, whatever their
+/// size and order.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+struct Candidate {
+    sentence_id: String,
+    /// 1-based place of the row in the file (several XLIFF units may
+    /// share a line).
+    position: u64,
+    line: u64,
+    /// The source hash the row says it translates: its `source_sha256`,
+    /// else the sha256 of its `source`.
+    claimed_source_sha256: Option<String>,
+    /// See [`Row::source_lost`].
+    source_lost: bool,
+    target: String,
+}
+
+impl Candidate {
+    /// The row's candidate, or the outcome decided by the file alone:
+    /// malformed rows, empty targets and missing ids.
+    fn of(position: u64, row: Row) -> std::result::Result<Candidate, Outcome> {
+        if let Some((code, why)) = row.rejected_as_read {
+            return Err(Outcome::Rejected(code, format!("line {}: {why}", row.line)));
+        }
+        let claimed_source_sha256 = row.source_sha256.or(row.hash_of_source);
+        match (row.sentence_id, row.target) {
+            (_, None) => Err(Outcome::Skipped(reason::EMPTY)),
+            (_, Some(target)) if target.trim().is_empty() => Err(Outcome::Skipped(reason::EMPTY)),
+            (None, Some(_)) => Err(Outcome::Rejected(
+                reason::MISSING_ID,
+                "the row has a target but no sentence_id; add the id it translates".to_string(),
+            )),
+            (Some(sentence_id), Some(target)) => Ok(Candidate {
+                sentence_id,
+                position,
+                line: row.line,
+                claimed_source_sha256,
+                source_lost: row.source_lost,
+                target,
+            }),
+        }
+    }
+
+    /// What the candidate holds on the heap, for the sort's memory budget.
+    fn heap_bytes(&self) -> usize {
+        self.sentence_id.len()
+            + self.claimed_source_sha256.as_ref().map_or(0, String::len)
+            + self.target.len()
+    }
+}
+
+/// Candidates gathered in memory before a sorted run of them goes to disk:
+/// about 40,000 rows of a machine-translated export.
+const SORT_BUDGET_BYTES: usize = 8 << 20;
+
+/// An accepted translation, kept on disk in sentence id order until the
+/// new version is written.
+type Accepted = (String, String);
+
+/// The rows' outcomes as they are decided: the counts in the summary, and
+/// the rejected rows' places and reasons for the rejects file, the reasons
+/// on disk.
+struct Outcomes {
+    summary: ImportSummary,
+    reasons: Spill<String>,
+    /// Each rejected row's place in the file, code and reason's offset.
+    rejected: Vec<(u64, &'static str, u64)>,
+}
+
+impl Outcomes {
+    fn settle(&mut self, position: u64, outcome: Outcome) -> Result<()> {
+        match outcome {
+            Outcome::Accepted => self.summary.accepted += 1,
+            Outcome::Skipped(code) => *self.summary.skipped.entry(code).or_default() += 1,
+            Outcome::Rejected(code, why) => {
+                *self.summary.rejected.entry(code).or_default() += 1;
+                let at = self.reasons.push(&why)?;
+                self.rejected.push((position, code, at));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Imports `file` into the dataset in `dataset_dir` as a new version.
@@ -188,48 +271,84 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
     base.check_integrity(Purpose::NewVersion)?;
     let (file_sha256, _) = file_sha256(file)?;
     let encoding = encoding_of(file, format)?;
-    let mut rows = Vec::new();
-    read_rows(file, format, encoding, |row, _| rows.push(row))?;
+    // Temporary files go beside the versions, unnamed (see `Spill`).
+    let spill_dir = dataset_dir.join(VERSIONS_DIR);
 
-    let mut outcomes: Vec<Outcome> = rows.iter().map(|_| Outcome::Pending).collect();
-    pre_check(&rows, &mut outcomes);
-    let ids: HashSet<&str> = rows
-        .iter()
-        .zip(&outcomes)
-        .filter(|(_, o)| matches!(o, Outcome::Pending))
-        .filter_map(|(r, _)| r.sentence_id.as_deref())
-        .collect();
-    let current = current_state(&base, &ids)?;
-    let accepted = gate(&rows, &mut outcomes, &current, options);
-
-    let mut summary = ImportSummary {
-        rows: rows.len() as u64,
-        encoding: encoding.name(),
-        ..ImportSummary::default()
+    let mut outcomes = Outcomes {
+        summary: ImportSummary {
+            encoding: encoding.name(),
+            ..ImportSummary::default()
+        },
+        reasons: Spill::create_in(&spill_dir, "import-reasons")?,
+        rejected: Vec::new(),
     };
-    for outcome in &outcomes {
-        match outcome {
-            Outcome::Accepted => summary.accepted += 1,
-            Outcome::Skipped(code) => *summary.skipped.entry(code).or_default() += 1,
-            Outcome::Rejected(code, _) => *summary.rejected.entry(code).or_default() += 1,
-            Outcome::Pending => unreachable!("the gate decides every row"),
+    let mut candidates = ExternalSort::create_in(
+        &spill_dir,
+        "import-rows",
+        SORT_BUDGET_BYTES,
+        Candidate::heap_bytes,
+    )?;
+    let mut position = 0;
+    let mut kept = Ok(());
+    read_rows(file, format, encoding, |row, _| {
+        position += 1;
+        if kept.is_ok() {
+            kept = match Candidate::of(position, row) {
+                Ok(candidate) => candidates.push(candidate),
+                Err(outcome) => outcomes.settle(position, outcome),
+            };
         }
+    })?;
+    kept?;
+    outcomes.summary.rows = position;
+
+    let mut accepted = Spill::<Accepted>::create_in(&spill_dir, "import-accepted")?;
+    // The memory: the first accepted text (by sentence id) of each
+    // normalised source, as its offset in `accepted`.
+    let mut memory: HashMap<[u8; 32], u64> = HashMap::new();
+    let mut dataset = DatasetCursor::new(&base)?;
+    let mut sorted = candidates.sorted()?;
+    let mut same_id: Vec<Candidate> = Vec::new();
+    let mut candidates = sorted.iter()?.peekable();
+    while let Some(candidate) = candidates.next() {
+        same_id.push(candidate?);
+        let next_is_same = candidates.peek().is_some_and(|next| {
+            next.as_ref()
+                .is_ok_and(|n| n.sentence_id == same_id[0].sentence_id)
+        });
+        if next_is_same {
+            continue;
+        }
+        let Some(candidate) = without_duplicates(&mut same_id, &mut outcomes)? else {
+            continue;
+        };
+        let current = dataset.current(&candidate.sentence_id)?;
+        let outcome = decide(&candidate, current.as_ref(), options);
+        if matches!(outcome, Outcome::Accepted) {
+            let norm = current.expect("accepted rows have a sentence").norm_sha256;
+            let at = accepted.push(&(candidate.sentence_id, candidate.target))?;
+            memory.entry(norm).or_insert(at);
+        }
+        outcomes.settle(candidate.position, outcome)?;
     }
-    summary.rejects_file = write_rejects(file, format, encoding, &file_sha256, &rows, &outcomes)?;
-    if accepted.is_empty() {
+    drop(candidates);
+    accepted.flush()?;
+    outcomes.reasons.flush()?;
+
+    let mut summary = outcomes.summary;
+    summary.rejects_file = write_rejects(
+        file,
+        format,
+        encoding,
+        &file_sha256,
+        &outcomes.reasons,
+        outcomes.rejected,
+    )?;
+    if summary.accepted == 0 {
         return Ok(summary);
     }
 
-    // Accepted texts by sentence, and the memory: the first accepted text
-    // (by sentence id) of each normalised source.
     let updated_at = manifest::now_rfc3339()?;
-    let mut memory: BTreeMap<[u8; 32], (&str, &str)> = BTreeMap::new();
-    let mut accepted_ids: Vec<&&str> = accepted.keys().collect();
-    accepted_ids.sort();
-    for id in accepted_ids {
-        let norm = current[*id].norm_sha256;
-        memory.entry(norm).or_insert((id, accepted[*id]));
-    }
     // A translator's text fills, as a draft, the other slots of its source
     // that are empty or hold machine output; machine output fills only
     // empty ones.
@@ -267,6 +386,7 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
                 base.manifest.settings.output.rows_per_file,
             )?;
             let mut sentences = base.rows::<Sentence>()?;
+            let mut accepted_texts = accepted.records(0, accepted.end()).peekable();
             for slot in base.rows::<TranslationSlot>()? {
                 let mut slot = slot?;
                 let norm = loop {
@@ -278,17 +398,30 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
                         None => break None,
                     }
                 };
-                if let Some(text) = accepted.get(slot.sentence_id.as_str()) {
-                    slot.text = Some(text.to_string());
+                // Accepted ids all have a slot: both are in id order.
+                let own = accepted_texts
+                    .next_if(|a| {
+                        a.as_ref()
+                            .map_or(true, |(_, (id, _))| *id == slot.sentence_id)
+                    })
+                    .transpose()?;
+                let remembered = || -> Result<Option<String>> {
+                    match norm
+                        .filter(|_| slot.slot_status() < memory_status)
+                        .and_then(|n| memory.get(&n))
+                    {
+                        Some(&at) => Ok(Some(accepted.read_at(at)?.1)),
+                        None => Ok(None),
+                    }
+                };
+                if let Some((_, (_, text))) = own {
+                    slot.text = Some(text);
                     slot.status = status.as_str().to_string();
                     slot.origin = Some(imported_origin.to_string());
                     slot.translator = options.translator.clone();
                     slot.updated_at = Some(updated_at.clone());
-                } else if let Some((_, text)) = norm
-                    .filter(|_| slot.slot_status() < memory_status)
-                    .and_then(|n| memory.get(&n))
-                {
-                    slot.text = Some(text.to_string());
+                } else if let Some(text) = remembered()? {
+                    slot.text = Some(text);
                     slot.status = memory_status.as_str().to_string();
                     slot.origin = Some(origin::TRANSLATION_MEMORY.to_string());
                     slot.translator = options.translator.clone();
@@ -304,6 +437,116 @@ pub fn import(dataset_dir: &Path, file: &Path, options: &ImportOptions) -> Resul
     summary.from_memory = from_memory.get();
     summary.published = Some(published);
     Ok(summary)
+}
+
+/// The one candidate of a sentence id that goes on to the gate, if any:
+/// the same slot twice with one text is one row and duplicates; with
+/// different texts, no row can be chosen and all are rejected. `same_id`
+/// is in file order, and is emptied.
+fn without_duplicates(
+    same_id: &mut Vec<Candidate>,
+    outcomes: &mut Outcomes,
+) -> Result<Option<Candidate>> {
+    let mut rows = same_id.drain(..);
+    let Some(first) = rows.next() else {
+        return Ok(None);
+    };
+    let others: Vec<Candidate> = rows.collect();
+    if others.iter().all(|other| other.target == first.target) {
+        for other in others {
+            outcomes.settle(other.position, Outcome::Skipped(reason::DUPLICATE))?;
+        }
+        return Ok(Some(first));
+    }
+    let lines: Vec<String> = std::iter::once(&first)
+        .chain(&others)
+        .map(|c| c.line.to_string())
+        .collect();
+    let why = format!(
+        "{} has different translations on lines {}; keep one and import again",
+        first.sentence_id,
+        lines.join(", ")
+    );
+    for candidate in std::iter::once(first).chain(others) {
+        let outcome = Outcome::Rejected(reason::CONFLICT_DUPLICATE, why.clone());
+        outcomes.settle(candidate.position, outcome)?;
+    }
+    Ok(None)
+}
+
+/// What the gate needs of the sentence a row names, and hashes as bytes.
+struct Current {
+    text_sha256: [u8; 32],
+    norm_sha256: [u8; 32],
+    slot: Option<CurrentSlot>,
+}
+
+/// The status of a sentence's slot and a digest of its text, enough to
+/// tell an unchanged translation.
+struct CurrentSlot {
+    text: Option<[u8; 16]>,
+    status: SlotStatus,
+}
+
+/// A stored sha256 as bytes.
+fn sha256_bytes(base: &Version, hex_digest: &str) -> Result<[u8; 32]> {
+    let mut bytes = [0; 32];
+    hex::decode_to_slice(hex_digest, &mut bytes).map_err(|e| Error::Input {
+        path: base.dir.join(Sentence::NAME),
+        message: format!(
+            "a stored sha256 {hex_digest:?} is not 64 hex digits ({e}); rebuild the dataset"
+        ),
+    })?;
+    Ok(bytes)
+}
+
+/// The dataset's sentences and slots, read once in id order while the
+/// gate goes through the candidates in the same order.
+struct DatasetCursor<'a> {
+    base: &'a Version,
+    sentences: std::iter::Peekable<Rows<Sentence>>,
+    slots: std::iter::Peekable<Rows<TranslationSlot>>,
+}
+
+impl<'a> DatasetCursor<'a> {
+    fn new(base: &'a Version) -> Result<Self> {
+        Ok(DatasetCursor {
+            base,
+            sentences: base.rows::<Sentence>()?.peekable(),
+            slots: base.rows::<TranslationSlot>()?.peekable(),
+        })
+    }
+
+    /// Sentence `id` and its slot; ids must come in increasing order.
+    fn current(&mut self, id: &str) -> Result<Option<Current>> {
+        let Some(sentence) = next_with_id(&mut self.sentences, id, |s| &s.sentence_id)? else {
+            return Ok(None);
+        };
+        let slot = next_with_id(&mut self.slots, id, |s| &s.sentence_id)?;
+        Ok(Some(Current {
+            text_sha256: sha256_bytes(self.base, &sentence.text_sha256)?,
+            norm_sha256: sha256_bytes(self.base, &sentence.norm_sha256)?,
+            slot: slot.map(|slot| CurrentSlot {
+                status: slot.slot_status(),
+                text: slot.text.as_deref().map(|text| digest128(&[text])),
+            }),
+        }))
+    }
+}
+
+/// Skips the rows of an id-ordered stream before `id`, and takes the one
+/// with `id` if it is next.
+fn next_with_id<T>(
+    rows: &mut std::iter::Peekable<Rows<T>>,
+    id: &str,
+    id_of: impl Fn(&T) -> &String,
+) -> Result<Option<T>> {
+    while let Some(row) = rows.next_if(|row| row.as_ref().map_or(true, |r| id_of(r).as_str() < id))
+    {
+        row?;
+    }
+    rows.next_if(|row| row.as_ref().is_ok_and(|r| id_of(r) == id))
+        .transpose()
 }
 
 /// The encoding to read the file in. JSONL and TSV files, which spreadsheets
@@ -722,138 +965,8 @@ fn each_table_row(
     each(row, Value::Object(original));
 }
 
-/// Decisions that need only the file: malformed rows, empty targets,
-/// missing ids, and the same slot twice.
-fn pre_check(rows: &[Row], outcomes: &mut [Outcome]) {
-    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, row) in rows.iter().enumerate() {
-        outcomes[i] = if let Some((code, why)) = &row.rejected_as_read {
-            Outcome::Rejected(code, format!("line {}: {why}", row.line))
-        } else if row.target.as_deref().is_none_or(|t| t.trim().is_empty()) {
-            Outcome::Skipped(reason::EMPTY)
-        } else if let Some(id) = row.sentence_id.as_deref() {
-            by_id.entry(id).or_default().push(i);
-            Outcome::Pending
-        } else {
-            Outcome::Rejected(
-                reason::MISSING_ID,
-                "the row has a target but no sentence_id; add the id it translates".to_string(),
-            )
-        };
-    }
-    for (id, indices) in by_id {
-        if indices.len() < 2 {
-            continue;
-        }
-        let texts: HashSet<&str> = indices
-            .iter()
-            .filter_map(|&i| rows[i].target.as_deref())
-            .collect();
-        if texts.len() > 1 {
-            let lines: Vec<String> = indices.iter().map(|&i| rows[i].line.to_string()).collect();
-            for &i in &indices {
-                outcomes[i] = Outcome::Rejected(
-                    reason::CONFLICT_DUPLICATE,
-                    format!(
-                        "{id} has different translations on lines {}; keep one and import again",
-                        lines.join(", ")
-                    ),
-                );
-            }
-        } else {
-            for &i in &indices[1..] {
-                outcomes[i] = Outcome::Skipped(reason::DUPLICATE);
-            }
-        }
-    }
-}
-
-/// What the gate needs of a sentence named by the file (kept for every
-/// row, so only that, and hashes as bytes: not the whole slot).
-struct Current {
-    text_sha256: [u8; 32],
-    norm_sha256: [u8; 32],
-    slot: Option<CurrentSlot>,
-}
-
-/// The status of a sentence's slot and a digest of its text, enough to
-/// tell an unchanged translation.
-struct CurrentSlot {
-    text: Option<[u8; 16]>,
-    status: SlotStatus,
-}
-
-/// A stored sha256 as bytes.
-fn sha256_bytes(base: &Version, hex_digest: &str) -> Result<[u8; 32]> {
-    let mut bytes = [0; 32];
-    hex::decode_to_slice(hex_digest, &mut bytes).map_err(|e| Error::Input {
-        path: base.dir.join(Sentence::NAME),
-        message: format!(
-            "a stored sha256 {hex_digest:?} is not 64 hex digits ({e}); rebuild the dataset"
-        ),
-    })?;
-    Ok(bytes)
-}
-
-/// The named sentences and their slots in `base`, streamed.
-fn current_state(base: &Version, ids: &HashSet<&str>) -> Result<HashMap<String, Current>> {
-    let mut current = HashMap::new();
-    for sentence in base.rows::<Sentence>()? {
-        let sentence = sentence?;
-        if ids.contains(sentence.sentence_id.as_str()) {
-            current.insert(
-                sentence.sentence_id,
-                Current {
-                    text_sha256: sha256_bytes(base, &sentence.text_sha256)?,
-                    norm_sha256: sha256_bytes(base, &sentence.norm_sha256)?,
-                    slot: None,
-                },
-            );
-        }
-    }
-    for slot in base.rows::<TranslationSlot>()? {
-        let slot = slot?;
-        if let Some(c) = current.get_mut(&slot.sentence_id) {
-            c.slot = Some(CurrentSlot {
-                status: slot.slot_status(),
-                text: slot.text.as_deref().map(|text| digest128(&[text])),
-            });
-        }
-    }
-    Ok(current)
-}
-
-/// Decides the pending rows against the dataset; returns the accepted
-/// texts by sentence id.
-fn gate<'r>(
-    rows: &'r [Row],
-    outcomes: &mut [Outcome],
-    current: &HashMap<String, Current>,
-    options: &ImportOptions,
-) -> HashMap<&'r str, &'r str> {
-    let mut accepted = HashMap::new();
-    for (row, outcome) in rows.iter().zip(outcomes.iter_mut()) {
-        if !matches!(outcome, Outcome::Pending) {
-            continue;
-        }
-        let (Some(id), Some(target)) = (row.sentence_id.as_deref(), row.target.as_deref()) else {
-            unreachable!("pending rows have an id and a target");
-        };
-        *outcome = decide(row, id, target, current.get(id), options);
-        if matches!(outcome, Outcome::Accepted) {
-            accepted.insert(id, target);
-        }
-    }
-    accepted
-}
-
-fn decide(
-    row: &Row,
-    id: &str,
-    target: &str,
-    current: Option<&Current>,
-    options: &ImportOptions,
-) -> Outcome {
+fn decide(candidate: &Candidate, current: Option<&Current>, options: &ImportOptions) -> Outcome {
+    let (id, target) = (candidate.sentence_id.as_str(), candidate.target.as_str());
     let Some(current) = current else {
         return Outcome::Rejected(
             reason::UNKNOWN_ID,
@@ -868,14 +981,14 @@ fn decide(
             ),
         );
     };
-    let Some(claimed) = row.claimed_source_sha256() else {
+    let Some(claimed) = candidate.claimed_source_sha256.as_deref() else {
         return Outcome::Rejected(
             reason::NO_SOURCE_HASH,
             "the row has neither source_sha256 nor source, so it cannot be checked against the current sentence; export again".to_string(),
         );
     };
     if claimed != hex::encode(current.text_sha256) {
-        if row.source_lost {
+        if candidate.source_lost {
             return Outcome::Rejected(
                 reason::SOURCE_LOST,
                 format!(
@@ -959,19 +1072,12 @@ fn write_rejects(
     format: Format,
     encoding: &'static encoding_rs::Encoding,
     read_sha256: &str,
-    rows: &[Row],
-    outcomes: &[Outcome],
+    reasons: &Spill<String>,
+    mut rejected: Vec<(u64, &'static str, u64)>,
 ) -> Result<Option<PathBuf>> {
     let path = rejects_path(file);
-    let rejected: Vec<(usize, &Row, &str, &str)> = rows
-        .iter()
-        .zip(outcomes)
-        .enumerate()
-        .filter_map(|(i, (row, o))| match o {
-            Outcome::Rejected(code, why) => Some((i, row, *code, why.as_str())),
-            _ => None,
-        })
-        .collect();
+    // Rejected as read come in file order, at the gate in id order.
+    rejected.sort_unstable();
     if rejected.is_empty() {
         if path.exists() {
             std::fs::remove_file(&path).at(&path)?;
@@ -984,24 +1090,26 @@ fn write_rejects(
         let mut pending = rejected.iter().peekable();
         let mut position = 0;
         let mut written = Ok(());
-        read_rows(file, format, encoding, |_, original| {
+        read_rows(file, format, encoding, |row, original| {
             position += 1;
-            let Some((_, rejected, code, reason)) = pending.next_if(|(i, ..)| *i + 1 == position)
-            else {
+            let Some(&(_, code, reason_at)) = pending.next_if(|(at, ..)| *at == position) else {
                 return;
             };
-            let record = Reject {
-                sentence_id: rejected.sentence_id.as_deref(),
-                source_sha256: rejected.source_sha256.as_deref(),
-                target: rejected.target.as_deref(),
-                line: rejected.line,
-                code,
-                reason,
-                row: &original,
-            };
-            if written.is_ok() {
-                written = crate::io::jsonl::write_row(out, &record).at(&path);
+            if written.is_err() {
+                return;
             }
+            written = reasons.read_at(reason_at).and_then(|reason| {
+                let record = Reject {
+                    sentence_id: row.sentence_id.as_deref(),
+                    source_sha256: row.source_sha256.as_deref(),
+                    target: row.target.as_deref(),
+                    line: row.line,
+                    code,
+                    reason: &reason,
+                    row: &original,
+                };
+                crate::io::jsonl::write_row(out, &record).at(&path)
+            });
         })?;
         written?;
         if pending.peek().is_some() || file_sha256(file)?.0 != read_sha256 {
@@ -1043,7 +1151,8 @@ mod tests {
     fn decision(source: &str, target: &str) -> Outcome {
         let id = "a#000001";
         let row = Row::new(1, Some(id.into()), None, Some(source), Some(target.into()));
-        decide(&row, id, target, Some(&empty_slot_of(source)), &options())
+        let candidate = Candidate::of(1, row).expect("a row with an id and a target");
+        decide(&candidate, Some(&empty_slot_of(source)), &options())
     }
 
     #[test]
@@ -1088,13 +1197,8 @@ mod tests {
                 Some(source),
                 Some("Hi".into()),
             );
-            decide(
-                &row,
-                "a#000001",
-                "Hi",
-                Some(&empty_slot_of("قال بوتين؟")),
-                &options(),
-            )
+            let candidate = Candidate::of(1, row).expect("a row with an id and a target");
+            decide(&candidate, Some(&empty_slot_of("قال بوتين؟")), &options())
         };
         assert!(matches!(
             row("??? ?????"),

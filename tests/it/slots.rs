@@ -1143,14 +1143,32 @@ fn a_file_of_100000_rows_is_accounted_for_row_by_row() {
             _ => Value::String(format!("Sentence {i}.")),
         };
     }
-    let text: String = units.iter().map(|u| format!("{u}\n")).collect();
+    // Last sentence first: more rows than the import sorts in memory at
+    // once, so they are sorted by id in runs on disk and merged.
+    let text: String = units.iter().rev().map(|u| format!("{u}\n")).collect();
     std::fs::write(&exported, text).unwrap();
     let imported = import(&dataset, &exported, &["--translator", "bulk"]);
     assert_eq!(imported.count("accepted"), 80_000);
     assert_eq!(imported.reason("skipped", "empty"), 10_000);
     assert_eq!(imported.reason("rejected", "stale"), 10_000);
     imported.assert_nothing_lost(100_000);
+    let lines: Vec<u64> = imported
+        .rejects()
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert!(
+        lines.windows(2).all(|pair| pair[0] < pair[1]),
+        "the rejects file keeps the file's order"
+    );
     assert_valid(&dataset);
+    let slots = slots_by_id(&dataset);
+    let (id, [status, origin, _, text]) = slots.iter().nth(2).unwrap();
+    assert_eq!(
+        [status, origin, text].map(Value::as_str),
+        [Some("done"), Some("human"), Some("Sentence 2.")],
+        "{id}"
+    );
 }
 
 /// The seed dataset built with article 000 also under the name
