@@ -67,7 +67,8 @@ impl<T: Ord + Serialize + DeserializeOwned> ExternalSort<T> {
     }
 
     /// The runs written so far: how many times the budget filled.
-    pub fn runs(&self) -> usize {
+    #[cfg(test)]
+    fn runs(&self) -> usize {
         self.runs.len()
     }
 
